@@ -1,0 +1,4 @@
+import { Foundation1764300000000 } from './1764300000000-Foundation.js';
+
+/** Every migration in order; listed by class (not by glob) so the compiled app and jest load the same set. */
+export const MIGRATIONS = [Foundation1764300000000];

@@ -1,0 +1,67 @@
+import { Body, Controller, Get, HttpCode, Post, Res } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { CurrentViewer, Public } from '../common/decorators.js';
+import { IsString, Length } from 'class-validator';
+import { AuthService, SESSION_COOKIE, SignedIn } from './auth.service.js';
+import { LoginDto, RegisterDto } from './auth.dto.js';
+import type { Viewer } from './viewer.js';
+
+export class ChangePasswordDto {
+  @IsString({ message: 'current must be text' })
+  @Length(1, 256, { message: 'current password is required' })
+  current: string;
+
+  @IsString({ message: 'next must be text' })
+  @Length(8, 256, { message: 'next password must be 8–256 characters long' })
+  next: string;
+}
+
+@ApiTags('auth')
+@Controller('auth')
+export class AuthController {
+  constructor(private readonly auth: AuthService) {}
+
+  @Public()
+  @Post('register')
+  async register(@Body() dto: RegisterDto, @Res({ passthrough: true }) res: Response) {
+    return this.withCookie(res, await this.auth.register(dto));
+  }
+
+  @Public()
+  @Post('login')
+  @HttpCode(200)
+  async login(@Body() dto: LoginDto, @Res({ passthrough: true }) res: Response) {
+    return this.withCookie(res, await this.auth.login(dto));
+  }
+
+  @Post('logout')
+  @HttpCode(204)
+  async logout(@CurrentViewer() viewer: Viewer, @Res({ passthrough: true }) res: Response): Promise<void> {
+    await this.auth.logout(viewer);
+    res.clearCookie(SESSION_COOKIE, { path: '/' });
+  }
+
+  @Post('logout-all')
+  @HttpCode(204)
+  async logoutAll(@CurrentViewer() viewer: Viewer, @Res({ passthrough: true }) res: Response): Promise<void> {
+    await this.auth.logoutAll(viewer);
+    res.clearCookie(SESSION_COOKIE, { path: '/' });
+  }
+
+  @Post('password')
+  @HttpCode(204)
+  changePassword(@CurrentViewer() viewer: Viewer, @Body() dto: ChangePasswordDto): Promise<void> {
+    return this.auth.changePassword(viewer, dto.current, dto.next);
+  }
+
+  @Get('me')
+  me(@CurrentViewer() viewer: Viewer) {
+    return this.auth.me(viewer);
+  }
+
+  private withCookie(res: Response, signedIn: SignedIn) {
+    res.cookie(SESSION_COOKIE, signedIn.token, this.auth.cookieOptions(signedIn.expiresAt));
+    return signedIn.user;
+  }
+}

@@ -1,0 +1,133 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import { InjectRepository } from '@nestjs/typeorm';
+import { createHash, randomBytes } from 'node:crypto';
+import { DataSource, IsNull, QueryFailedError, Repository } from 'typeorm';
+import { APP_CONFIG, AppConfig } from '../config/config.js';
+import type { Role, UserView } from '../contract/views.js';
+import { DomainError } from '../common/errors.js';
+import { User } from '../users/user.entity.js';
+import { toUserView, usernameKey } from '../users/users.service.js';
+import { burnPasswordCheck, hashPassword, verifyPassword } from './passwords.js';
+import { Session } from './session.entity.js';
+import type { Viewer } from './viewer.js';
+import type { LoginDto, RegisterDto } from './auth.dto.js';
+
+export const SESSION_DAYS = 30;
+export const SESSION_COOKIE = 'setback_session';
+
+export const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
+
+export interface SignedIn {
+  user: UserView;
+  token: string;
+  expiresAt: Date;
+}
+
+/** Events other modules (realtime) react to; emitted after the change is committed. */
+export interface SessionsEndedEvent {
+  userId: string;
+  sessionIds: string[] | 'all';
+  reason: string;
+}
+
+@Injectable()
+export class AuthService {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @InjectRepository(User) private readonly users: Repository<User>,
+    @InjectRepository(Session) private readonly sessions: Repository<Session>,
+    private readonly dataSource: DataSource,
+    private readonly events: EventEmitter2,
+  ) {}
+
+  async register(dto: RegisterDto): Promise<SignedIn> {
+    const passwordHash = await hashPassword(dto.password);
+    let user: User;
+    try {
+      user = await this.users.save(this.users.create({ username: dto.username, usernameKey: usernameKey(dto.username), passwordHash, role: 'member' }));
+    } catch (e) {
+      if (e instanceof QueryFailedError && (e.driverError as { code?: string }).code === '23505') {
+        throw new DomainError('USERNAME_TAKEN', 'That username is taken. Please choose another.', {
+          errors: [{ field: 'username', message: 'That username is taken' }],
+        });
+      }
+      throw e;
+    }
+    return this.startSession(user);
+  }
+
+  async login(dto: LoginDto): Promise<SignedIn> {
+    const user = await this.users.findOneBy({ usernameKey: usernameKey(dto.username) });
+    if (!user) {
+      await burnPasswordCheck(dto.password);
+      throw invalidCredentials();
+    }
+    if (!(await verifyPassword(user.passwordHash, dto.password))) throw invalidCredentials();
+    if (user.bannedAt) throw new DomainError('ACCOUNT_BANNED', 'This account has been banned from Setback.');
+    return this.startSession(user);
+  }
+
+  /** A fresh random token per sign-in (no fixation); only its hash is stored. */
+  private async startSession(user: User): Promise<SignedIn> {
+    const token = randomBytes(32).toString('base64url');
+    const expiresAt = new Date(Date.now() + SESSION_DAYS * 86_400_000);
+    await this.sessions.insert({ userId: user.id, tokenHash: hashToken(token), expiresAt });
+    return { user: toUserView(user), token, expiresAt };
+  }
+
+  /** One indexed lookup per request; the user row is read fresh so role, suspension and ban apply at once. */
+  async resolve(token: string | undefined): Promise<Viewer | null> {
+    if (!token || token.length > 200) return null;
+    const rows: { session_id: string; id: string; username: string; role: Role; created_at: Date; suspended_until: Date | null }[] =
+      await this.dataSource.query(
+        `SELECT s.id AS session_id, u.id, u.username, u.role, u.created_at, u.suspended_until
+           FROM sessions s JOIN users u ON u.id = s.user_id
+          WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > now() AND u.banned_at IS NULL`,
+        [hashToken(token)],
+      );
+    const r = rows[0];
+    if (!r) return null;
+    return { id: r.id, username: r.username, role: r.role, sessionId: r.session_id, createdAt: r.created_at, suspendedUntil: r.suspended_until };
+  }
+
+  async logout(viewer: Viewer): Promise<void> {
+    await this.sessions.update({ id: viewer.sessionId, revokedAt: IsNull() }, { revokedAt: new Date() });
+    this.events.emit('sessions.ended', { userId: viewer.id, sessionIds: [viewer.sessionId], reason: 'signed-out' } satisfies SessionsEndedEvent);
+  }
+
+  async logoutAll(viewer: Viewer): Promise<void> {
+    await this.revokeAll(viewer.id, 'signed-out-everywhere');
+  }
+
+  async revokeAll(userId: string, reason: string, exceptSessionId?: string): Promise<void> {
+    const qb = this.sessions
+      .createQueryBuilder()
+      .update()
+      .set({ revokedAt: () => 'now()' })
+      .where('user_id = :userId AND revoked_at IS NULL', { userId });
+    if (exceptSessionId) qb.andWhere('id <> :exceptSessionId', { exceptSessionId });
+    await qb.execute();
+    this.events.emit('sessions.ended', { userId, sessionIds: 'all', reason } satisfies SessionsEndedEvent);
+  }
+
+  async changePassword(viewer: Viewer, current: string, next: string): Promise<void> {
+    const user = await this.users.findOneByOrFail({ id: viewer.id });
+    if (!(await verifyPassword(user.passwordHash, current))) {
+      throw new DomainError('INVALID_CREDENTIALS', 'The current password is not right.', { errors: [{ field: 'current', message: 'The current password is not right' }] });
+    }
+    await this.users.update({ id: user.id }, { passwordHash: await hashPassword(next) });
+    await this.revokeAll(user.id, 'password-changed', viewer.sessionId);
+  }
+
+  async me(viewer: Viewer): Promise<UserView & { unreadNotifications: number }> {
+    const user = await this.users.findOneByOrFail({ id: viewer.id });
+    return { ...toUserView(user), unreadNotifications: 0 };
+  }
+
+  cookieOptions(expiresAt: Date): { httpOnly: true; sameSite: 'lax'; secure: boolean; path: string; expires: Date } {
+    return { httpOnly: true, sameSite: 'lax', secure: this.config.secureCookies, path: '/', expires: expiresAt };
+  }
+}
+
+const invalidCredentials = (): DomainError => new DomainError('INVALID_CREDENTIALS', 'That username and password do not match.');

@@ -1,0 +1,13 @@
+import type { Role } from '../contract/views.js';
+
+/** Who is asking: resolved from the session cookie on every request, so a role change or ban applies at once. */
+export interface Viewer {
+  id: string;
+  username: string;
+  role: Role;
+  sessionId: string;
+  createdAt: Date;
+  suspendedUntil: Date | null;
+}
+
+export const isStaff = (v: Viewer | null | undefined): boolean => v?.role === 'moderator' || v?.role === 'admin';

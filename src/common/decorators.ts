@@ -1,0 +1,17 @@
+import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
+import type { Request } from 'express';
+import { DomainError } from './errors.js';
+import type { Viewer } from '../auth/viewer.js';
+
+export const IS_PUBLIC = 'setback:public';
+/** The route answers visitors without a session (register, login, guidelines, health). */
+export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(IS_PUBLIC, true);
+
+export const BODY_LIMIT = 'setback:body-limit';
+
+/** The signed-in member making this request (the auth guard has already refused visitors). */
+export const CurrentViewer = createParamDecorator((_: unknown, ctx: ExecutionContext): Viewer => {
+  const req = ctx.switchToHttp().getRequest<Request & { viewer?: Viewer }>();
+  if (!req.viewer) throw new DomainError('UNAUTHENTICATED', 'Please sign in.');
+  return req.viewer;
+});

@@ -1,0 +1,53 @@
+import { Inject, Injectable, NestMiddleware } from '@nestjs/common';
+import express, { NextFunction, Request, Response } from 'express';
+import { APP_CONFIG, AppConfig } from '../config/config.js';
+import { DomainError } from './errors.js';
+
+const AUTH_LIMIT = '16kb';
+const CONTENT_LIMIT = '256kb';
+const authParser = express.json({ limit: AUTH_LIMIT, strict: true });
+const contentParser = express.json({ limit: CONTENT_LIMIT, strict: true });
+
+/** JSON bodies with a limit per route family; parse errors are thrown so the one filter shapes them. */
+@Injectable()
+export class BodyParserMiddleware implements NestMiddleware {
+  async use(req: Request, res: Response, next: NextFunction): Promise<void> {
+    const parser = req.path.startsWith('/api/auth') ? authParser : contentParser;
+    await new Promise<void>((resolve, reject) => parser(req, res, (err?: unknown) => (err ? reject(err) : resolve())));
+    next();
+  }
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** Refuses state-changing requests that come from another site, whatever cookie they carry. */
+@Injectable()
+export class CrossSiteMiddleware implements NestMiddleware {
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+
+  use(req: Request, _res: Response, next: NextFunction): void {
+    if (SAFE_METHODS.has(req.method)) return next();
+    if (req.headers['sec-fetch-site'] === 'cross-site') throw crossSite();
+    const origin = req.headers.origin;
+    if (origin !== undefined && !isSameOrigin(origin, req, this.config)) throw crossSite();
+    next();
+  }
+}
+
+export function isSameOrigin(origin: string, req: { headers: Record<string, string | string[] | undefined>; protocol?: string }, config: AppConfig): boolean {
+  if (config.publicOrigin) return origin === config.publicOrigin;
+  // without PUBLIC_ORIGIN the site's own origin is whatever host the browser reached
+  try {
+    return new URL(origin).host === req.headers.host;
+  } catch {
+    return false;
+  }
+}
+
+const crossSite = (): DomainError => new DomainError('CROSS_SITE', 'This request came from another site and was refused.');
+
+/** Setback is members-only: nothing of it belongs in a search engine. */
+export function noIndex(_req: Request, res: Response, next: NextFunction): void {
+  res.setHeader('X-Robots-Tag', 'noindex, nofollow');
+  next();
+}

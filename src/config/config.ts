@@ -1,0 +1,118 @@
+import { resolve } from 'node:path';
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export interface AppConfig {
+  port: number;
+  host: string;
+  databaseUrl: string | null;
+  /** Folder of the embedded database; `memory:` keeps it in memory (tests). */
+  dataDir: string;
+  redisUrl: string | null;
+  redisPrefix: string;
+  publicOrigin: string | null;
+  secureCookies: boolean;
+  appSecret: string | null;
+  trustProxy: boolean;
+  rateLimitScale: number;
+  reviewFirstPosts: number;
+  logLevel: LogLevel;
+  metricsToken: string | null;
+  /** Runs the demo seed on a brand-new embedded database (npm start). */
+  seedNewEmbedded: boolean;
+  clientDir: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const LOG_LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/** Reads and validates the environment once, so a bad value stops the boot with a message naming the variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const problems: string[] = [];
+  const str = (name: string): string | null => {
+    const v = env[name];
+    return v === undefined || v.trim() === '' ? null : v.trim();
+  };
+  const int = (name: string, def: number, min: number, max: number): number => {
+    const raw = str(name);
+    if (raw === null) return def;
+    if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+      problems.push(`${name} must be a whole number from ${min} to ${max} (got "${raw}")`);
+      return def;
+    }
+    return Number(raw);
+  };
+  const num = (name: string, def: number, min: number, max: number): number => {
+    const raw = str(name);
+    if (raw === null) return def;
+    const n = Number(raw);
+    if (!Number.isFinite(n) || n < min || n > max) {
+      problems.push(`${name} must be a number from ${min} to ${max} (got "${raw}")`);
+      return def;
+    }
+    return n;
+  };
+  const bool = (name: string, def: boolean): boolean => {
+    const raw = str(name);
+    if (raw === null) return def;
+    if (/^(1|true|yes)$/i.test(raw)) return true;
+    if (/^(0|false|no)$/i.test(raw)) return false;
+    problems.push(`${name} must be true or false (got "${raw}")`);
+    return def;
+  };
+  const url = (name: string, protocols: string[]): string | null => {
+    const raw = str(name);
+    if (raw === null) return null;
+    try {
+      const u = new URL(raw);
+      if (!protocols.includes(u.protocol)) throw new Error();
+      return raw;
+    } catch {
+      problems.push(`${name} must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+      return null;
+    }
+  };
+
+  const port = int('PORT', 3000, 0, 65535);
+  const host = str('HOST') ?? '0.0.0.0';
+  const databaseUrl = url('DATABASE_URL', ['postgres:', 'postgresql:']);
+  const dataDirRaw = str('DATA_DIR') ?? './data';
+  const dataDir = dataDirRaw === 'memory:' ? 'memory:' : resolve(dataDirRaw);
+  const redisUrl = url('REDIS_URL', ['redis:', 'rediss:']);
+  const redisPrefix = str('REDIS_PREFIX') ?? 'setback:';
+  let publicOrigin = url('PUBLIC_ORIGIN', ['http:', 'https:']);
+  if (publicOrigin) publicOrigin = new URL(publicOrigin).origin;
+  const appSecret = str('APP_SECRET');
+  if (appSecret !== null && appSecret.length < 32) problems.push('APP_SECRET must be at least 32 characters long (or unset, to generate one)');
+  const logLevel = (str('LOG_LEVEL') ?? 'info').toLowerCase() as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${env.LOG_LEVEL}")`);
+
+  const config: AppConfig = {
+    port,
+    host,
+    databaseUrl,
+    dataDir,
+    redisUrl,
+    redisPrefix,
+    publicOrigin,
+    secureCookies: publicOrigin?.startsWith('https:') ?? false,
+    appSecret,
+    trustProxy: bool('TRUST_PROXY', false),
+    rateLimitScale: num('RATE_LIMIT_SCALE', 1, 0.01, 1_000_000),
+    reviewFirstPosts: int('REVIEW_FIRST_POSTS', 0, 0, 100),
+    logLevel,
+    metricsToken: str('METRICS_TOKEN'),
+    seedNewEmbedded: bool('SEED_NEW_EMBEDDED', true),
+    clientDir: resolve(str('CLIENT_DIR') ?? './client/dist'),
+  };
+  if (problems.length) throw new ConfigError(problems);
+  return config;
+}
+
+export const APP_CONFIG = Symbol('APP_CONFIG');

@@ -1,0 +1,140 @@
+// The wire contract (DESIGN.md "API" and "Realtime"): view shapes and event names shared by src/ and client/,
+// so that the server and the browser client cannot drift apart. Types only: nothing here runs.
+
+export type Role = 'member' | 'moderator' | 'admin';
+
+export interface UserView {
+  id: string;
+  username: string;
+  role: Role;
+  createdAt: string;
+}
+
+export interface MeView extends UserView {
+  unreadNotifications: number;
+}
+
+export interface RegisteredView extends UserView {
+  recoveryCodes?: string[];
+}
+
+/** A named author, or for anonymous posts only a pseudonym (never the account). */
+export type AuthorView = { id: string; username: string } | { pseudonym: string; isAuthor?: boolean };
+
+export type ReactionKind = 'relate' | 'thanks' | 'helped';
+export type ReactionCounts = Record<ReactionKind, number>;
+
+export interface CategoryView {
+  slug: string;
+  name: string;
+  description: string;
+}
+
+export interface ThreadView {
+  id: string;
+  title: string;
+  category: string;
+  author: AuthorView;
+  anonymous: boolean;
+  happenedHtml: string;
+  handledHtml: string;
+  learnedHtml: string;
+  happened?: string;
+  handled?: string;
+  learned?: string;
+  contentWarning: string | null;
+  locked: boolean;
+  pinned: boolean;
+  hidden: boolean;
+  deleted?: boolean;
+  paused?: boolean;
+  slowModeSeconds: number;
+  replyCount: number;
+  reactions: ReactionCounts;
+  myReactions: ReactionKind[];
+  status?: 'published' | 'pending';
+  createdAt: string;
+  editedAt: string | null;
+  lastActivityAt: string;
+}
+
+export interface ThreadListItemView {
+  id: string;
+  title: string;
+  category: string;
+  excerpt: string;
+  author: AuthorView;
+  anonymous: boolean;
+  contentWarning: string | null;
+  pinned: boolean;
+  locked: boolean;
+  replyCount: number;
+  reactions: ReactionCounts;
+  createdAt: string;
+  lastActivityAt: string;
+}
+
+export interface ReplyView {
+  id: string;
+  threadId: string;
+  author: AuthorView;
+  anonymous: boolean;
+  bodyHtml: string;
+  body?: string;
+  status: 'published' | 'pending';
+  reactions: ReactionCounts;
+  myReactions: ReactionKind[];
+  createdAt: string;
+  editedAt: string | null;
+  deleted: false;
+  blocked?: boolean;
+}
+
+export interface DeletedReplyView {
+  id: string;
+  threadId: string;
+  deleted: true;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export interface ApiErrorBody {
+  statusCode: number;
+  code: string;
+  message: string;
+  errors?: { field: string; message: string }[];
+  retryAfter?: number;
+  until?: string;
+}
+
+export interface NotificationView {
+  id: string;
+  kind: string;
+  threadId: string | null;
+  replyId: string | null;
+  text: string;
+  read: boolean;
+  createdAt: string;
+}
+
+/** Server → client socket events. */
+export const ServerEvents = {
+  replyCreated: 'reply.created',
+  replyUpdated: 'reply.updated',
+  replyRemoved: 'reply.removed',
+  threadUpdated: 'thread.updated',
+  typing: 'typing',
+  presence: 'presence',
+  notification: 'notification',
+  sessionEnded: 'session.ended',
+} as const;
+
+/** Client → server socket events (each answered through an ack). */
+export const ClientEvents = {
+  join: 'thread.join',
+  leave: 'thread.leave',
+  typing: 'typing',
+} as const;

@@ -1,0 +1,103 @@
+import { PGlite, types } from '@electric-sql/pglite';
+import { existsSync } from 'node:fs';
+import { DataSource, DataSourceOptions } from 'typeorm';
+import { MIGRATIONS } from '../../migrations/index.js';
+import type { AppConfig } from '../config/config.js';
+import { lockEmbeddedDatabase } from './embedded-lock.js';
+import { ENTITIES } from './entities.js';
+import { createPGliteDriver } from './pglite-pool.js';
+
+export interface OpenDatabase {
+  dataSource: DataSource;
+  embedded: boolean;
+  /** True when this open applied the very first migration: a brand-new database. */
+  fresh: boolean;
+  close(): Promise<void>;
+}
+
+const MIGRATION_LOCK_KEY = 7_350_001; // pg_advisory_lock key: several instances may start at once
+
+const common = {
+  type: 'postgres' as const,
+  entities: ENTITIES,
+  migrations: MIGRATIONS,
+  migrationsTableName: 'migrations',
+  synchronize: false,
+  migrationsRun: false,
+  installExtensions: false,
+  logging: false,
+};
+
+export function postgresOptions(url: string, poolSize = 10): DataSourceOptions {
+  return {
+    ...common,
+    url,
+    poolSize,
+    connectTimeoutMS: 2000,
+    extra: { idleTimeoutMillis: 30_000, query_timeout: 15_000, statement_timeout: 15_000 },
+  };
+}
+
+async function openPGlite(dataDir: string): Promise<{ db: PGlite; release: () => void }> {
+  const release = dataDir === 'memory:' ? () => undefined : lockEmbeddedDatabase(dataDir);
+  try {
+    const db = await PGlite.create(dataDir === 'memory:' ? undefined : dataDir, {
+      // match node-postgres: 64-bit integers and numerics stay strings (reply ids are decimal strings)
+      parsers: { [types.INT8]: (v: string) => v, [types.NUMERIC]: (v: string) => v },
+    });
+    return { db, release };
+  } catch (e) {
+    release();
+    throw e;
+  }
+}
+
+/** Opens the configured database (PostgreSQL or embedded) and applies pending migrations. */
+export async function openDatabase(config: AppConfig, opts: { migrate?: boolean; poolSize?: number } = {}): Promise<OpenDatabase> {
+  const migrate = opts.migrate ?? true;
+  if (config.databaseUrl) {
+    const dataSource = new DataSource(postgresOptions(config.databaseUrl, opts.poolSize));
+    await dataSource.initialize();
+    const fresh = migrate ? await runMigrationsLocked(dataSource, true) : false;
+    return { dataSource, embedded: false, fresh, close: () => dataSource.destroy() };
+  }
+  const existed = config.dataDir !== 'memory:' && existsSync(`${config.dataDir}/PG_VERSION`);
+  const { db, release } = await openPGlite(config.dataDir);
+  const dataSource = new DataSource({ ...common, driver: createPGliteDriver(db) } as DataSourceOptions);
+  try {
+    await dataSource.initialize();
+    const applied = migrate ? await runMigrationsLocked(dataSource, false) : false;
+    return {
+      dataSource,
+      embedded: true,
+      fresh: applied && !existed,
+      close: async () => {
+        if (dataSource.isInitialized) await dataSource.destroy();
+        release();
+      },
+    };
+  } catch (e) {
+    if (dataSource.isInitialized) await dataSource.destroy();
+    else await db.close();
+    release();
+    throw e;
+  }
+}
+
+/** Applies pending migrations; on PostgreSQL under an advisory lock. Returns true when the first migration ran now. */
+export async function runMigrationsLocked(dataSource: DataSource, advisory: boolean): Promise<boolean> {
+  const runner = advisory ? dataSource.createQueryRunner() : null;
+  if (runner) {
+    await runner.connect();
+    await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+  }
+  try {
+    const done = await dataSource.runMigrations({ transaction: 'each' });
+    return done.some((m) => m.name === MIGRATIONS[0].name);
+  } finally {
+    if (runner) {
+      await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
+      await runner.release();
+    }
+  }
+}

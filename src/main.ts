@@ -1,0 +1,34 @@
+import 'reflect-metadata';
+import { createApp } from './app.factory.js';
+import { ConfigError, loadConfig } from './config/config.js';
+import { openDatabase } from './database/data-source.js';
+import { EmbeddedDatabaseBusyError } from './database/embedded-lock.js';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const started = Date.now();
+  const db = await openDatabase(config);
+  const app = await createApp(config, db);
+  await app.listen(config.port, config.host);
+  const where = config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `the embedded database in ${config.dataDir}`;
+  console.log(`Setback is listening on http://localhost:${config.port} using ${where} (ready in ${Date.now() - started} ms)`);
+  const shutdown = async (signal: string): Promise<void> => {
+    console.log(`${signal} received: finishing requests in flight, then stopping.`);
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    await app.close();
+    await db.close();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((e: unknown) => {
+  if (e instanceof ConfigError || e instanceof EmbeddedDatabaseBusyError) {
+    console.error(`Setback could not start.\n${e.message}`);
+  } else {
+    console.error('Setback could not start:', e);
+  }
+  process.exit(1);
+});
