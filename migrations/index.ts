@@ -1,4 +1,5 @@
 import { Foundation1764300000000 } from './1764300000000-Foundation.js';
+import { Stories1764300001000 } from './1764300001000-Stories.js';
 
 /** Every migration in order; listed by class (not by glob) so the compiled app and jest load the same set. */
-export const MIGRATIONS = [Foundation1764300000000];
+export const MIGRATIONS = [Foundation1764300000000, Stories1764300001000];

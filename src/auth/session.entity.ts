@@ -1,4 +1,5 @@
-import { Column, CreateDateColumn, Entity, ManyToOne, JoinColumn, PrimaryGeneratedColumn, Relation } from 'typeorm';
+import { Column, CreateDateColumn, Entity, ManyToOne, JoinColumn, PrimaryGeneratedColumn } from 'typeorm';
+import type { Relation } from 'typeorm';
 import { User } from '../users/user.entity.js';
 
 @Entity('sessions')

@@ -41,6 +41,7 @@ export function toErrorBody(err: unknown, logger?: Logger): ApiErrorBody {
   if (e && typeof e === 'object' && typeof e.type === 'string' && (e.status ?? e.statusCode)) {
     const status = (e.status ?? e.statusCode) as number;
     if (e.type === 'entity.too.large') return { statusCode: 413, code: 'PAYLOAD_TOO_LARGE', message: 'The request body is too large.' };
+    if (e.type === 'entity.too.deep') return { statusCode: 400, code: 'VALIDATION_FAILED', message: 'The request body is nested too deeply.' };
     if (e.type === 'entity.parse.failed') return { statusCode: 400, code: 'VALIDATION_FAILED', message: 'The request body is not valid JSON.' };
     if (status >= 400 && status < 500) return { statusCode: status, code: HTTP_CODES[status] ?? 'VALIDATION_FAILED', message: 'The request could not be read.' };
   }

@@ -1,18 +1,37 @@
 import { Inject, Injectable, NestMiddleware } from '@nestjs/common';
 import express, { NextFunction, Request, Response } from 'express';
-import { APP_CONFIG, AppConfig } from '../config/config.js';
+import { APP_CONFIG } from '../config/config.js';
+import type { AppConfig } from '../config/config.js';
 import { DomainError } from './errors.js';
 
 const AUTH_LIMIT = '16kb';
 const CONTENT_LIMIT = '256kb';
-const authParser = express.json({ limit: AUTH_LIMIT, strict: true });
-const contentParser = express.json({ limit: CONTENT_LIMIT, strict: true });
+const MAX_DEPTH = 32;
+
+/** Deeply nested JSON would overflow the stack in validation; no real request nests beyond a few levels. */
+function checkDepth(_req: unknown, _res: unknown, buf: Buffer): void {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < buf.length; i++) {
+    const c = buf[i];
+    if (inString) {
+      if (c === 0x5c) i++; // backslash escapes the next byte
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > MAX_DEPTH) throw Object.assign(new Error('too deep'), { status: 400, type: 'entity.too.deep' });
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+}
+
+const authParser = express.json({ limit: AUTH_LIMIT, strict: true, verify: checkDepth });
+const contentParser = express.json({ limit: CONTENT_LIMIT, strict: true, verify: checkDepth });
 
 /** JSON bodies with a limit per route family; parse errors are thrown so the one filter shapes them. */
 @Injectable()
 export class BodyParserMiddleware implements NestMiddleware {
   async use(req: Request, res: Response, next: NextFunction): Promise<void> {
-    const parser = req.path.startsWith('/api/auth') ? authParser : contentParser;
+    const parser = req.originalUrl.startsWith('/api/auth') ? authParser : contentParser;
     await new Promise<void>((resolve, reject) => parser(req, res, (err?: unknown) => (err ? reject(err) : resolve())));
     next();
   }

@@ -1,5 +1,6 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
-import { APP_CONFIG, AppConfig } from './config.js';
+import { APP_CONFIG } from './config.js';
+import type { AppConfig } from './config.js';
 
 @Global()
 @Module({})

@@ -59,7 +59,7 @@ export async function openDatabase(config: AppConfig, opts: { migrate?: boolean;
     const dataSource = new DataSource(postgresOptions(config.databaseUrl, opts.poolSize));
     await dataSource.initialize();
     const fresh = migrate ? await runMigrationsLocked(dataSource, true) : false;
-    return { dataSource, embedded: false, fresh, close: () => dataSource.destroy() };
+    return { dataSource, embedded: false, fresh, close: async () => { if (dataSource.isInitialized) await dataSource.destroy(); } };
   }
   const existed = config.dataDir !== 'memory:' && existsSync(`${config.dataDir}/PG_VERSION`);
   const { db, release } = await openPGlite(config.dataDir);
