@@ -13,7 +13,11 @@ import type { AppConfig } from './config/config.js';
 import { ConfigModule } from './config/config.module.js';
 import type { OpenDatabase } from './database/data-source.js';
 import { DatabaseModule } from './database/database.module.js';
+import { DraftsModule } from './drafts/drafts.module.js';
 import { HealthModule } from './health/health.module.js';
+import { ReactionsModule } from './reactions/reactions.module.js';
+import { RepliesModule } from './replies/replies.module.js';
+import { StoriesModule } from './stories/stories.module.js';
 import { UsersModule } from './users/users.module.js';
 
 @Module({})
@@ -47,6 +51,10 @@ export class AppModule implements NestModule {
         UsersModule,
         AuthModule,
         HealthModule,
+        DraftsModule,
+        StoriesModule,
+        RepliesModule,
+        ReactionsModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
     };

@@ -1,0 +1,37 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import type { Viewer } from '../auth/viewer.js';
+import { CurrentViewer } from '../common/decorators.js';
+import { CreateReplyDto, ListRepliesQuery, UpdateReplyDto } from './reply.dto.js';
+import { RepliesService } from './replies.service.js';
+
+@ApiTags('replies')
+@Controller()
+export class RepliesController {
+  constructor(private readonly replies: RepliesService) {}
+
+  @Get('threads/:id/replies')
+  list(@CurrentViewer() viewer: Viewer, @Param('id') threadId: string, @Query() q: ListRepliesQuery) {
+    return this.replies.list(viewer, threadId, q);
+  }
+
+  /** 201 for a new reply; 200 with the first reply when the same clientKey is sent again. */
+  @Post('threads/:id/replies')
+  async create(@CurrentViewer() viewer: Viewer, @Param('id') threadId: string, @Body() dto: CreateReplyDto, @Res({ passthrough: true }) res: Response) {
+    const { reply, created } = await this.replies.create(viewer, threadId, dto);
+    res.status(created ? 201 : 200);
+    return reply;
+  }
+
+  @Patch('replies/:id')
+  update(@CurrentViewer() viewer: Viewer, @Param('id') id: string, @Body() dto: UpdateReplyDto) {
+    return this.replies.update(viewer, id, dto);
+  }
+
+  @Delete('replies/:id')
+  @HttpCode(204)
+  remove(@CurrentViewer() viewer: Viewer, @Param('id') id: string) {
+    return this.replies.remove(viewer, id);
+  }
+}

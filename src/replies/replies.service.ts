@@ -1,0 +1,175 @@
+import { Injectable } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import { DataSource, EntityManager } from 'typeorm';
+import type { Viewer } from '../auth/viewer.js';
+import { isStaff } from '../auth/viewer.js';
+import { assertCanWrite, REPLY_ID_RE } from '../access/policy.js';
+import { DomainError, forbidden, notFound } from '../common/errors.js';
+import type { DomainEvents } from '../common/events.js';
+import { renderMarkdown } from '../common/markdown.js';
+import type { Page } from '../contract/views.js';
+import { SecretsService } from '../database/secrets.service.js';
+import { StoriesService } from '../stories/stories.service.js';
+import type { CreateReplyDto, ListRepliesQuery, UpdateReplyDto } from './reply.dto.js';
+import { AnyReplyView, REPLY_COLUMNS, ReplyRow, toReplyView } from './reply.views.js';
+
+export interface CreatedReply {
+  reply: AnyReplyView;
+  created: boolean;
+}
+
+const MY_REACTIONS = `(SELECT array_agg(kind) FROM reply_reactions mr WHERE mr.reply_id = r.id AND mr.user_id = $1) AS my_reactions,
+  EXISTS (SELECT 1 FROM blocks b WHERE b.blocker_id = $1 AND b.blocked_id = r.author_id) AS blocked`;
+
+@Injectable()
+export class RepliesService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly stories: StoriesService,
+    private readonly secrets: SecretsService,
+    private readonly events: EventEmitter2,
+  ) {}
+
+  private emit<K extends keyof DomainEvents>(name: K, payload: DomainEvents[K]): void {
+    this.events.emit(name, payload);
+  }
+
+  /** Replies of a thread after a reply id, oldest first; `after` never skips one, as ids become visible in order. */
+  async list(viewer: Viewer, threadId: string, q: ListRepliesQuery): Promise<Page<AnyReplyView>> {
+    await this.stories.loadReadable(viewer, threadId);
+    return this.page(viewer, threadId, q.after ?? '0', q.limit ?? 50);
+  }
+
+  async page(viewer: Viewer, threadId: string, after: string, limit: number): Promise<Page<AnyReplyView>> {
+    const staff = isStaff(viewer);
+    const rows: ReplyRow[] = await this.dataSource.query(
+      `SELECT ${REPLY_COLUMNS}, ${MY_REACTIONS}
+         FROM replies r JOIN users u ON u.id = r.author_id JOIN threads t ON t.id = r.thread_id
+        WHERE r.thread_id = $2 AND r.id > $3::bigint
+          AND (r.status = 'published' OR r.author_id = $1 OR $4::boolean)
+        ORDER BY r.id
+        LIMIT $5`,
+      [viewer.id, threadId, after, staff, limit + 1],
+    );
+    const page = rows.slice(0, limit);
+    return {
+      items: page.map((r) => toReplyView(r, viewer, this.secrets.appSecret)),
+      nextCursor: rows.length > limit ? page[page.length - 1].id : null,
+    };
+  }
+
+  /** Replies of a thread edited, removed or approved since a time (for a reader catching up after a reconnect). */
+  async changedSince(viewer: Viewer, threadId: string, since: Date, upToId: string, limit = 200): Promise<AnyReplyView[]> {
+    const staff = isStaff(viewer);
+    const rows: ReplyRow[] = await this.dataSource.query(
+      `SELECT ${REPLY_COLUMNS}, ${MY_REACTIONS}
+         FROM replies r JOIN users u ON u.id = r.author_id JOIN threads t ON t.id = r.thread_id
+        WHERE r.thread_id = $2 AND r.updated_at > $3 AND r.id <= $4::bigint AND r.updated_at > r.created_at
+          AND (r.status = 'published' OR r.author_id = $1 OR $5::boolean)
+        ORDER BY r.id
+        LIMIT $6`,
+      [viewer.id, threadId, since, upToId, staff, limit],
+    );
+    return rows.map((r) => toReplyView(r, viewer, this.secrets.appSecret));
+  }
+
+  async create(viewer: Viewer, threadId: string, dto: CreateReplyDto): Promise<CreatedReply> {
+    assertCanWrite(viewer);
+    const html = renderMarkdown(dto.body);
+    const result = await this.dataSource.transaction(async (em) => {
+      // the thread row lock orders reply ids: one allocated later becomes visible later, so `after` never skips
+      const t = await this.stories.loadReadable(viewer, threadId, em, true);
+      if (t.deleted_at || t.hidden) throw notFound('That story');
+      if (t.locked) throw new DomainError('THREAD_LOCKED', 'This story is locked: new replies are closed.');
+      if (t.paused && t.author_id !== viewer.id) throw new DomainError('REPLIES_PAUSED', 'The author has paused replies on this story for now.');
+      if (!t.anonymous && t.author_id !== viewer.id) {
+        // a member the author blocked cannot answer them; on anonymous stories the reply is only hidden from the author
+        const blocked: unknown[] = await em.query('SELECT 1 FROM blocks WHERE blocker_id = $1 AND blocked_id = $2', [t.author_id, viewer.id]);
+        if (blocked.length) throw forbidden('You cannot reply to this story.');
+      }
+      if (t.slow_mode_seconds > 0 && !isStaff(viewer)) await this.checkSlowMode(em, viewer, t.id, t.slow_mode_seconds);
+      // the author of an anonymous story always answers under their pseudonym, or they would unmask themselves
+      const anonymous = (t.anonymous && t.author_id === viewer.id) || (dto.anonymous ?? false);
+      const inserted: { id: string }[] = await em.query(
+        `INSERT INTO replies (thread_id, author_id, anonymous, body_md, body_html, client_key)
+         VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (thread_id, author_id, client_key) WHERE client_key IS NOT NULL DO NOTHING
+         RETURNING id::text AS id`,
+        [t.id, viewer.id, anonymous, dto.body, html, dto.clientKey ?? null],
+      );
+      if (!inserted.length) {
+        const existing: { id: string }[] = await em.query(
+          `SELECT id::text AS id FROM replies WHERE thread_id = $1 AND author_id = $2 AND client_key = $3`,
+          [t.id, viewer.id, dto.clientKey],
+        );
+        return { id: existing[0].id, created: false };
+      }
+      await em.query(`UPDATE threads SET reply_count = reply_count + 1, last_activity_at = now(), updated_at = now() WHERE id = $1`, [t.id]);
+      return { id: inserted[0].id, created: true };
+    });
+    if (result.created) this.emit('reply.created', { threadId, replyId: result.id });
+    return { reply: await this.getView(viewer, result.id), created: result.created };
+  }
+
+  private async checkSlowMode(em: EntityManager, viewer: Viewer, threadId: string, seconds: number): Promise<void> {
+    const rows: { wait: number }[] = await em.query(
+      `SELECT ceil($3 - extract(epoch FROM now() - max(created_at)))::int AS wait
+         FROM replies WHERE thread_id = $1 AND author_id = $2 HAVING max(created_at) > now() - make_interval(secs => $3)`,
+      [threadId, viewer.id, seconds],
+    );
+    if (rows.length && rows[0].wait > 0) {
+      throw new DomainError('RATE_LIMITED', `This story is in slow mode: you can reply again in ${rows[0].wait} s.`, { retryAfter: rows[0].wait });
+    }
+  }
+
+  async loadRow(viewer: Viewer, id: string, em: EntityManager | DataSource = this.dataSource): Promise<ReplyRow> {
+    if (typeof id !== 'string' || !REPLY_ID_RE.test(id)) throw notFound('That reply');
+    const rows: ReplyRow[] = await em.query(
+      `SELECT ${REPLY_COLUMNS}, ${MY_REACTIONS} FROM replies r JOIN users u ON u.id = r.author_id JOIN threads t ON t.id = r.thread_id WHERE r.id = $2::bigint`,
+      [viewer.id, id],
+    );
+    return rows[0] ?? Promise.reject(notFound('That reply'));
+  }
+
+  /** A reply as this viewer may see it, after the thread's read rule. */
+  async getView(viewer: Viewer, id: string): Promise<AnyReplyView> {
+    const row = await this.loadRow(viewer, id);
+    await this.stories.loadReadable(viewer, row.thread_id);
+    if (row.status !== 'published' && row.author_id !== viewer.id && !isStaff(viewer)) throw notFound('That reply');
+    return toReplyView(row, viewer, this.secrets.appSecret);
+  }
+
+  /** Loads a reply for a change by its author: 404 when gone or unreadable, 403 for someone else's. */
+  private async loadOwn(viewer: Viewer, id: string, em: EntityManager): Promise<ReplyRow> {
+    const row = await this.loadRow(viewer, id, em);
+    const t = await this.stories.loadReadable(viewer, row.thread_id, em, true);
+    if (row.deleted_at || (row.hidden && !isStaff(viewer))) throw notFound('That reply');
+    if (row.status !== 'published' && row.author_id !== viewer.id && !isStaff(viewer)) throw notFound('That reply');
+    if (row.author_id !== viewer.id) throw forbidden('Only the author can change this reply.');
+    if (t.locked) throw new DomainError('THREAD_LOCKED', 'This story is locked: replies can no longer be changed.');
+    return row;
+  }
+
+  async update(viewer: Viewer, id: string, dto: UpdateReplyDto): Promise<AnyReplyView> {
+    assertCanWrite(viewer);
+    const row = await this.dataSource.transaction(async (em) => {
+      const r = await this.loadOwn(viewer, id, em);
+      await em.query(`INSERT INTO revisions (target_type, target_id, editor_id, data) VALUES ('reply', $1, $2, $3)`, [r.id, viewer.id, JSON.stringify({ body: r.body_md })]);
+      await em.query(`UPDATE replies SET body_md = $2, body_html = $3, edited_at = now(), updated_at = now() WHERE id = $1::bigint`, [r.id, dto.body, renderMarkdown(dto.body)]);
+      return r;
+    });
+    this.emit('reply.updated', { threadId: row.thread_id, replyId: row.id });
+    return this.getView(viewer, id);
+  }
+
+  async remove(viewer: Viewer, id: string): Promise<void> {
+    assertCanWrite(viewer);
+    const row = await this.dataSource.transaction(async (em) => {
+      const r = await this.loadOwn(viewer, id, em);
+      await em.query(`UPDATE replies SET deleted_at = now(), updated_at = now() WHERE id = $1::bigint`, [r.id]);
+      if (r.status === 'published' && !r.hidden) await em.query(`UPDATE threads SET reply_count = reply_count - 1 WHERE id = $1`, [r.thread_id]);
+      return r;
+    });
+    this.emit('reply.removed', { threadId: row.thread_id, replyId: row.id });
+  }
+}

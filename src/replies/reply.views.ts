@@ -1,0 +1,66 @@
+import type { Viewer } from '../auth/viewer.js';
+import { isStaff } from '../auth/viewer.js';
+import type { DeletedReplyView, ReactionCounts, ReactionKind, ReplyView } from '../contract/views.js';
+import { authorOf, reactionCounts, REACTION_KINDS } from '../stories/thread.views.js';
+
+export const REPLY_COLUMNS = `
+  r.id::text AS id, r.thread_id, r.author_id, u.username AS author_username, r.anonymous, r.body_md, r.body_html,
+  r.status, r.hidden, r.created_at, r.edited_at, r.updated_at, r.deleted_at,
+  t.author_id AS thread_author_id, t.anonymous AS thread_anonymous,
+  (SELECT json_object_agg(x.kind, x.n) FROM (SELECT kind, count(*)::int AS n FROM reply_reactions rr WHERE rr.reply_id = r.id GROUP BY kind) x) AS reactions`;
+
+export interface ReplyRow {
+  id: string;
+  thread_id: string;
+  author_id: string;
+  author_username: string;
+  anonymous: boolean;
+  body_md: string;
+  body_html: string;
+  status: 'published' | 'pending' | 'rejected';
+  hidden: boolean;
+  created_at: Date;
+  edited_at: Date | null;
+  updated_at: Date;
+  deleted_at: Date | null;
+  thread_author_id: string;
+  thread_anonymous: boolean;
+  reactions: Record<string, number> | null;
+  my_reactions?: string[] | null;
+  blocked?: boolean;
+}
+
+export type AnyReplyView = ReplyView | DeletedReplyView | (Omit<DeletedReplyView, 'deleted'> & { deleted: false; blocked: true });
+
+/**
+ * What one viewer may see of a reply. Members get a placeholder for deleted or hidden replies and for
+ * replies by someone they blocked; moderators see the whole reply with its flags.
+ */
+export function toReplyView(r: ReplyRow, viewer: Viewer | null, secret: string, audience: 'member' | 'staff' = viewer && isStaff(viewer) ? 'staff' : 'member'): AnyReplyView {
+  if (audience === 'member' && (r.deleted_at || r.hidden)) return { id: r.id, threadId: r.thread_id, deleted: true };
+  if (audience === 'member' && r.blocked) return { id: r.id, threadId: r.thread_id, deleted: false, blocked: true };
+  const mine = viewer?.id === r.author_id;
+  const my = (r.my_reactions ?? []) as ReactionKind[];
+  const view: ReplyView & { mine?: boolean; hidden?: boolean; removed?: boolean } = {
+    id: r.id,
+    threadId: r.thread_id,
+    author: authorOf(secret, r.thread_id, r.author_id, r.author_username, r.anonymous, r.thread_anonymous && r.author_id === r.thread_author_id),
+    anonymous: r.anonymous,
+    bodyHtml: r.body_html,
+    status: r.status === 'published' ? 'published' : 'pending',
+    reactions: reactionCounts(r.reactions) as ReactionCounts,
+    myReactions: REACTION_KINDS.filter((k) => my.includes(k)),
+    createdAt: r.created_at.toISOString(),
+    editedAt: r.edited_at ? r.edited_at.toISOString() : null,
+    deleted: false,
+  };
+  if (mine) {
+    view.mine = true;
+    view.body = r.body_md;
+  }
+  if (audience === 'staff') {
+    view.hidden = r.hidden;
+    if (r.deleted_at) view.removed = true;
+  }
+  return view;
+}

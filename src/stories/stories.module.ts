@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { UsersModule } from '../users/users.module.js';
+import { CategoriesService } from './categories.service.js';
+import { ProfilesController } from './profiles.controller.js';
+import { CategoriesController, StoriesController } from './stories.controller.js';
+import { StoriesService } from './stories.service.js';
+
+@Module({
+  imports: [UsersModule],
+  controllers: [StoriesController, CategoriesController, ProfilesController],
+  providers: [StoriesService, CategoriesService],
+  exports: [StoriesService, CategoriesService],
+})
+export class StoriesModule {}

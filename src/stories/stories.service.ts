@@ -1,0 +1,275 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import { DataSource, EntityManager } from 'typeorm';
+import type { Viewer } from '../auth/viewer.js';
+import { isStaff } from '../auth/viewer.js';
+import { assertCanWrite, canReadThread, UUID_RE } from '../access/policy.js';
+import { decodeCursor, encodeCursor } from '../common/cursor.js';
+import { DomainError, forbidden, notFound } from '../common/errors.js';
+import type { DomainEvents } from '../common/events.js';
+import { excerptFromMarkdown, renderMarkdown } from '../common/markdown.js';
+import { APP_CONFIG } from '../config/config.js';
+import type { AppConfig } from '../config/config.js';
+import type { Page, ReactionKind, ThreadListItemView, ThreadView } from '../contract/views.js';
+import { SecretsService } from '../database/secrets.service.js';
+import { CategoriesService } from './categories.service.js';
+import type { CreateThreadDto, ListThreadsQuery, UpdateThreadDto } from './thread.dto.js';
+import { MARK_END, MARK_START, reactionCounts, REACTION_KINDS, THREAD_COLUMNS, ThreadListRow, ThreadRow, toThreadListItem, toThreadView } from './thread.views.js';
+
+type ListCursor = { p: boolean; t: string; id: string } | { r: number; id: string };
+const isListCursor = (v: unknown): v is ListCursor => {
+  const c = v as Record<string, unknown>;
+  if (!c || typeof c !== 'object' || typeof c.id !== 'string' || !UUID_RE.test(c.id)) return false;
+  if ('r' in c) return typeof c.r === 'number' && Number.isFinite(c.r);
+  return typeof c.p === 'boolean' && typeof c.t === 'string' && !Number.isNaN(Date.parse(c.t));
+};
+type ProfileCursor = { t: string; id: string };
+const isProfileCursor = (v: unknown): v is ProfileCursor => {
+  const c = v as Record<string, unknown>;
+  return !!c && typeof c === 'object' && typeof c.id === 'string' && UUID_RE.test(c.id) && typeof c.t === 'string' && !Number.isNaN(Date.parse(c.t));
+};
+
+// the reaction counts of each list row come from a correlated subquery: one query per page, whatever its size
+const LIST_COLUMNS = `
+  t.id, t.author_id, u.username AS author_username, t.anonymous, t.category, t.title, t.excerpt, t.content_warning,
+  t.pinned, t.locked, t.reply_count, t.created_at, t.last_activity_at, t.last_activity_at::text AS activity_key,
+  (SELECT json_object_agg(x.kind, x.n) FROM (SELECT kind, count(*)::int AS n FROM thread_reactions tr WHERE tr.thread_id = t.id GROUP BY kind) x) AS reactions`;
+
+const VISIBLE = `t.deleted_at IS NULL AND t.hidden = false AND t.status = 'published'
+  AND NOT EXISTS (SELECT 1 FROM blocks b WHERE b.blocker_id = $1 AND b.blocked_id = t.author_id)`;
+
+@Injectable()
+export class StoriesService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly secrets: SecretsService,
+    private readonly categories: CategoriesService,
+    private readonly events: EventEmitter2,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  private emit<K extends keyof DomainEvents>(name: K, payload: DomainEvents[K]): void {
+    this.events.emit(name, payload);
+  }
+
+  async create(viewer: Viewer, dto: CreateThreadDto): Promise<ThreadView> {
+    assertCanWrite(viewer);
+    const category = this.categories.require(dto.category);
+    const handled = dto.handled ?? '';
+    const learned = dto.learned ?? '';
+    const rows: { id: string }[] = await this.dataSource.query(
+      `INSERT INTO threads (author_id, anonymous, category, title, happened_md, happened_html, handled_md, handled_html,
+                            learned_md, learned_html, excerpt, content_warning)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
+      [
+        viewer.id,
+        dto.anonymous ?? false,
+        category,
+        dto.title.trim(),
+        dto.happened,
+        renderMarkdown(dto.happened),
+        handled,
+        renderMarkdown(handled),
+        learned,
+        renderMarkdown(learned),
+        excerptFromMarkdown(dto.happened, 220),
+        dto.contentWarning?.trim() || null,
+      ],
+    );
+    this.emit('thread.created', { threadId: rows[0].id });
+    return this.get(viewer, rows[0].id);
+  }
+
+  /** Loads a thread and applies the read rule; 404 for anything this viewer may not see. */
+  async loadReadable(viewer: Viewer, id: string, em: EntityManager | DataSource = this.dataSource, lock = false): Promise<ThreadRow> {
+    if (typeof id !== 'string' || !UUID_RE.test(id)) throw notFound('That story');
+    const rows: ThreadRow[] = await em.query(
+      `SELECT ${THREAD_COLUMNS},
+              EXISTS (SELECT 1 FROM blocks b WHERE b.blocker_id = $2 AND b.blocked_id = t.author_id) AS blocked_by_viewer
+         FROM threads t JOIN users u ON u.id = t.author_id
+        WHERE t.id = $1 ${lock ? 'FOR UPDATE OF t' : ''}`,
+      [id, viewer.id],
+    );
+    const row = rows[0];
+    if (!row || !canReadThread(viewer, row)) throw notFound('That story');
+    return row;
+  }
+
+  async get(viewer: Viewer, id: string): Promise<ThreadView> {
+    const row = await this.loadReadable(viewer, id);
+    return this.view(viewer, row);
+  }
+
+  /** The member view of a thread, with its reactions. */
+  async view(viewer: Viewer, row: ThreadRow, opts: { sections?: boolean } = {}): Promise<ThreadView> {
+    const rs: { kind: ReactionKind; n: number; mine: boolean }[] = await this.dataSource.query(
+      `SELECT kind, count(*)::int AS n, bool_or(user_id = $2) AS mine FROM thread_reactions WHERE thread_id = $1 GROUP BY kind`,
+      [row.id, viewer.id],
+    );
+    const counts = reactionCounts(Object.fromEntries(rs.map((r) => [r.kind, r.n])));
+    const mine = REACTION_KINDS.filter((k) => rs.some((r) => r.kind === k && r.mine));
+    return toThreadView(row, viewer, this.secrets.appSecret, counts, mine, opts);
+  }
+
+  async list(viewer: Viewer, q: ListThreadsQuery): Promise<Page<ThreadListItemView>> {
+    const limit = q.limit ?? 20;
+    const secret = this.secrets.appSecret;
+    const category = q.category ? this.categories.require(q.category) : null;
+    const cursor = decodeCursor(secret, q.cursor, isListCursor);
+    const params: unknown[] = [viewer.id];
+    const where: string[] = [VISIBLE];
+    if (category) {
+      params.push(category);
+      where.push(`t.category = $${params.length}`);
+    }
+    const text = q.q?.trim();
+    if (text) {
+      if (cursor && !('r' in cursor)) throw new DomainError('INVALID_CURSOR', 'That cursor belongs to another list. Start again from the first page.');
+      params.push(text);
+      const tsq = `websearch_to_tsquery('english', $${params.length})`;
+      if (cursor && 'r' in cursor) {
+        params.push(cursor.r, cursor.id);
+        where.push(`(ts_rank(t.search, ${tsq}) < $${params.length - 1}::real OR (ts_rank(t.search, ${tsq}) = $${params.length - 1}::real AND t.id > $${params.length}))`);
+      }
+      params.push(limit + 1);
+      // rank and page first, then build highlighted excerpts for just that page
+      const rows: (ThreadListRow & { rank: number })[] = await this.dataSource.query(
+        `SELECT p.*, ts_headline('english', p.title || '. ' || p.body, ${tsq},
+                'StartSel=${MARK_START}, StopSel=${MARK_END}, MaxWords=35, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "') AS headline
+           FROM (SELECT ${LIST_COLUMNS}, t.happened_md || ' ' || t.handled_md || ' ' || t.learned_md AS body, ts_rank(t.search, ${tsq}) AS rank
+                   FROM threads t JOIN users u ON u.id = t.author_id
+                  WHERE t.search @@ ${tsq} AND ${where.join(' AND ')}
+                  ORDER BY rank DESC, t.id ASC
+                  LIMIT $${params.length}) p
+          ORDER BY p.rank DESC, p.id ASC`,
+        params,
+      );
+      const page = rows.slice(0, limit);
+      const last = page[page.length - 1];
+      return {
+        items: page.map((r) => toThreadListItem(r, secret)),
+        nextCursor: rows.length > limit && last ? encodeCursor(secret, { r: last.rank, id: last.id }) : null,
+      };
+    }
+    if (cursor) {
+      if ('r' in cursor) throw new DomainError('INVALID_CURSOR', 'That cursor belongs to another list. Start again from the first page.');
+      params.push(cursor.p, cursor.t, cursor.id);
+      where.push(`(t.pinned, t.last_activity_at, t.id) < ($${params.length - 2}::boolean, $${params.length - 1}::timestamptz, $${params.length}::uuid)`);
+    }
+    params.push(limit + 1);
+    const rows: (ThreadListRow & { activity_key: string })[] = await this.dataSource.query(
+      `SELECT ${LIST_COLUMNS}
+         FROM threads t JOIN users u ON u.id = t.author_id
+        WHERE ${where.join(' AND ')}
+        ORDER BY t.pinned DESC, t.last_activity_at DESC, t.id DESC
+        LIMIT $${params.length}`,
+      params,
+    );
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return {
+      items: page.map((r) => toThreadListItem(r, secret)),
+      nextCursor: rows.length > limit && last ? encodeCursor(secret, { p: last.pinned, t: last.activity_key, id: last.id }) : null,
+    };
+  }
+
+  /** A member's named (never anonymous) stories, newest first, for their profile. */
+  async listByAuthor(viewer: Viewer, authorId: string, cursorText: string | undefined, limit = 20): Promise<Page<ThreadListItemView>> {
+    const secret = this.secrets.appSecret;
+    const cursor = decodeCursor(secret, cursorText, isProfileCursor);
+    const params: unknown[] = [viewer.id, authorId];
+    const where = [VISIBLE, 't.author_id = $2', 't.anonymous = false'];
+    if (cursor) {
+      params.push(cursor.t, cursor.id);
+      where.push(`(t.created_at, t.id) < ($3::timestamptz, $4::uuid)`);
+    }
+    params.push(limit + 1);
+    const rows: (ThreadListRow & { created_key: string })[] = await this.dataSource.query(
+      `SELECT ${LIST_COLUMNS}, t.created_at::text AS created_key
+         FROM threads t JOIN users u ON u.id = t.author_id
+        WHERE ${where.join(' AND ')}
+        ORDER BY t.created_at DESC, t.id DESC
+        LIMIT $${params.length}`,
+      params,
+    );
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return {
+      items: page.map((r) => toThreadListItem(r, secret)),
+      nextCursor: rows.length > limit && last ? encodeCursor(secret, { t: last.created_key, id: last.id }) : null,
+    };
+  }
+
+  async update(viewer: Viewer, id: string, dto: UpdateThreadDto): Promise<ThreadView> {
+    assertCanWrite(viewer);
+    const category = dto.category !== undefined ? this.categories.require(dto.category) : undefined;
+    let sections = false;
+    await this.dataSource.transaction(async (em) => {
+      const t = await this.loadReadable(viewer, id, em, true);
+      if (t.author_id !== viewer.id) throw forbidden('Only the author can edit this story.');
+      if (t.deleted_at) throw notFound('That story');
+      // the revision keeps what the story said before this edit
+      await em.query(`INSERT INTO revisions (target_type, target_id, editor_id, data) VALUES ('thread', $1, $2, $3)`, [
+        t.id,
+        viewer.id,
+        JSON.stringify({ title: t.title, category: t.category, happened: t.happened_md, handled: t.handled_md, learned: t.learned_md, contentWarning: t.content_warning }),
+      ]);
+      const next = {
+        title: dto.title?.trim() ?? t.title,
+        category: category ?? t.category,
+        happened: dto.happened ?? t.happened_md,
+        handled: dto.handled ?? t.handled_md,
+        learned: dto.learned ?? t.learned_md,
+        contentWarning: dto.contentWarning === undefined ? t.content_warning : dto.contentWarning?.trim() || null,
+      };
+      sections = next.happened !== t.happened_md || next.handled !== t.handled_md || next.learned !== t.learned_md;
+      await em.query(
+        `UPDATE threads SET title = $2, category = $3, happened_md = $4, happened_html = $5, handled_md = $6, handled_html = $7,
+                learned_md = $8, learned_html = $9, excerpt = $10, content_warning = $11, edited_at = now(), updated_at = now()
+          WHERE id = $1`,
+        [
+          t.id,
+          next.title,
+          next.category,
+          next.happened,
+          next.happened === t.happened_md ? t.happened_html : renderMarkdown(next.happened),
+          next.handled,
+          next.handled === t.handled_md ? t.handled_html : renderMarkdown(next.handled),
+          next.learned,
+          next.learned === t.learned_md ? t.learned_html : renderMarkdown(next.learned),
+          excerptFromMarkdown(next.happened, 220),
+          next.contentWarning,
+        ],
+      );
+    });
+    this.emit('thread.updated', { threadId: id, sections });
+    return this.get(viewer, id);
+  }
+
+  async remove(viewer: Viewer, id: string): Promise<void> {
+    assertCanWrite(viewer);
+    await this.dataSource.transaction(async (em) => {
+      const t = await this.loadReadable(viewer, id, em, true);
+      if (t.author_id !== viewer.id) throw forbidden('Only the author can delete this story.');
+      if (t.deleted_at) throw notFound('That story');
+      await em.query(`UPDATE threads SET deleted_at = now(), updated_at = now() WHERE id = $1`, [t.id]);
+    });
+    this.emit('thread.updated', { threadId: id, sections: false });
+  }
+
+  /** The author may pause new replies on their story (and resume them). */
+  async setPaused(viewer: Viewer, id: string, paused: boolean): Promise<ThreadView> {
+    assertCanWrite(viewer);
+    await this.dataSource.transaction(async (em) => {
+      const t = await this.loadReadable(viewer, id, em, true);
+      if (t.author_id !== viewer.id && !isStaff(viewer)) throw forbidden('Only the author can pause replies on this story.');
+      await em.query(`UPDATE threads SET paused = $2, updated_at = now() WHERE id = $1`, [t.id, paused]);
+    });
+    this.emit('thread.updated', { threadId: id, sections: false });
+    return this.get(viewer, id);
+  }
+
+  get reviewFirstPosts(): number {
+    return this.config.reviewFirstPosts;
+  }
+}
