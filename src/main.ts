@@ -12,6 +12,11 @@ async function main(): Promise<void> {
   await app.listen(config.port, config.host);
   const where = config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `the embedded database in ${config.dataDir}`;
   console.log(`Setback is listening on http://localhost:${config.port} using ${where} (ready in ${Date.now() - started} ms)`);
+  if (db.fresh && db.embedded && config.seedNewEmbedded) {
+    // a newcomer's first start shows a living forum; never on a real PostgreSQL (DATABASE_URL)
+    const { seedDemo } = await import('./cli/seed.js');
+    await seedDemo(db.dataSource).catch((e: unknown) => console.error('The demo content could not be added:', e));
+  }
   const shutdown = async (signal: string): Promise<void> => {
     console.log(`${signal} received: finishing requests in flight, then stopping.`);
     const force = setTimeout(() => process.exit(1), 10_000);
