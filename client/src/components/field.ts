@@ -1,0 +1,235 @@
+// Labelled form fields with a hint and an error slot wired through aria-describedby / aria-invalid,
+// and FormErrors, which puts an API error's errors[] beside the right fields and the rest in a
+// role=alert region.
+import { ApiError, describeError } from '../api.js';
+import { h, uid, type Child } from '../dom.js';
+
+type Control = HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement;
+
+export interface FieldHandle<C extends Control = Control> {
+  name: string;
+  control: C;
+  element: HTMLElement;
+  setError(message: string | null): void;
+}
+
+function wire<C extends Control>(name: string, control: C, element: HTMLElement, hintId: string | null, errorSlot: HTMLElement): FieldHandle<C> {
+  const errorId = uid(`${name}-error`);
+  errorSlot.id = errorId;
+  const describe = (withError: boolean) => {
+    const ids = [withError ? errorId : null, hintId].filter(Boolean).join(' ');
+    if (ids) control.setAttribute('aria-describedby', ids);
+    else control.removeAttribute('aria-describedby');
+  };
+  describe(false);
+  return {
+    name,
+    control,
+    element,
+    setError(message) {
+      errorSlot.replaceChildren();
+      if (message) {
+        errorSlot.append(h('span', { class: 'sr-only' }, 'Error: '), message);
+        errorSlot.hidden = false;
+        control.setAttribute('aria-invalid', 'true');
+        element.classList.add('has-error');
+      } else {
+        errorSlot.hidden = true;
+        control.removeAttribute('aria-invalid');
+        element.classList.remove('has-error');
+      }
+      describe(Boolean(message));
+    },
+  };
+}
+
+function labelText(label: string, optional?: boolean): Child[] {
+  return [label, optional ? h('span', { class: 'optional' }, ' (optional)') : null];
+}
+
+export interface TextFieldOptions {
+  name: string;
+  label: string;
+  hint?: Child;
+  type?: string;
+  autocomplete?: string;
+  required?: boolean;
+  optional?: boolean;
+  multiline?: boolean;
+  rows?: number;
+  maxlength?: number;
+  placeholder?: string;
+  value?: string;
+  spellcheck?: boolean;
+  autocapitalize?: string;
+}
+
+export function textField(o: TextFieldOptions & { multiline: true }): FieldHandle<HTMLTextAreaElement>;
+export function textField(o: TextFieldOptions): FieldHandle<HTMLInputElement>;
+export function textField(o: TextFieldOptions): FieldHandle<HTMLInputElement | HTMLTextAreaElement> {
+  const id = uid(o.name);
+  const hintId = o.hint ? uid(`${o.name}-hint`) : null;
+  const common = {
+    id,
+    name: o.name,
+    autocomplete: o.autocomplete,
+    required: o.required,
+    'aria-required': o.required ? 'true' : undefined,
+    maxlength: o.maxlength,
+    placeholder: o.placeholder,
+    spellcheck: o.spellcheck === undefined ? undefined : String(o.spellcheck),
+    autocapitalize: o.autocapitalize,
+  };
+  const control = o.multiline
+    ? h('textarea', { ...common, rows: o.rows ?? 6 })
+    : h('input', { ...common, type: o.type ?? 'text' });
+  if (o.value) control.value = o.value;
+  const errorSlot = h('p', { class: 'field-error', hidden: true });
+  const element = h(
+    'div',
+    { class: 'field' },
+    h('label', { for: id }, ...labelText(o.label, o.optional)),
+    hintId ? h('p', { class: 'hint', id: hintId }, o.hint ?? null) : null,
+    control,
+    errorSlot,
+  );
+  return wire(o.name, control, element, hintId, errorSlot);
+}
+
+export interface SelectFieldOptions {
+  name: string;
+  label: string;
+  hint?: Child;
+  required?: boolean;
+  options: { value: string; label: string }[];
+}
+
+export function selectField(o: SelectFieldOptions): FieldHandle<HTMLSelectElement> & { setOptions(options: { value: string; label: string }[]): void } {
+  const id = uid(o.name);
+  const hintId = o.hint ? uid(`${o.name}-hint`) : null;
+  const control = h('select', { id, name: o.name, required: o.required, 'aria-required': o.required ? 'true' : undefined });
+  const setOptions = (options: { value: string; label: string }[]) => {
+    const current = control.value;
+    control.replaceChildren(...options.map((opt) => h('option', { value: opt.value }, opt.label)));
+    if (options.some((opt) => opt.value === current)) control.value = current;
+  };
+  setOptions(o.options);
+  const errorSlot = h('p', { class: 'field-error', hidden: true });
+  const element = h(
+    'div',
+    { class: 'field' },
+    h('label', { for: id }, o.label),
+    hintId ? h('p', { class: 'hint', id: hintId }, o.hint ?? null) : null,
+    control,
+    errorSlot,
+  );
+  return { ...wire(o.name, control, element, hintId, errorSlot), setOptions };
+}
+
+export interface CheckboxFieldOptions {
+  name: string;
+  label: Child;
+  hint?: Child;
+  required?: boolean;
+  checked?: boolean;
+}
+
+export function checkboxField(o: CheckboxFieldOptions): FieldHandle<HTMLInputElement> {
+  const id = uid(o.name);
+  const hintId = o.hint ? uid(`${o.name}-hint`) : null;
+  const control = h('input', {
+    id,
+    name: o.name,
+    type: 'checkbox',
+    required: o.required,
+    'aria-required': o.required ? 'true' : undefined,
+  });
+  control.checked = Boolean(o.checked);
+  const errorSlot = h('p', { class: 'field-error', hidden: true });
+  const element = h(
+    'div',
+    { class: 'field field-checkbox' },
+    h('div', { class: 'checkbox-row' }, control, h('label', { for: id }, o.label)),
+    hintId ? h('p', { class: 'hint', id: hintId }, o.hint ?? null) : null,
+    errorSlot,
+  );
+  return wire(o.name, control, element, hintId, errorSlot);
+}
+
+/** The role=alert region for a form's general message. Present (empty) from the start so it is announced. */
+export function alertRegion(): HTMLElement {
+  return h('div', { class: 'form-alert', role: 'alert' });
+}
+
+export class FormErrors {
+  readonly #fields: Map<string, FieldHandle>;
+  readonly #region: HTMLElement;
+
+  constructor(region: HTMLElement, fields: FieldHandle[]) {
+    this.#region = region;
+    this.#fields = new Map(fields.map((f) => [f.name, f]));
+  }
+
+  clear(): void {
+    for (const f of this.#fields.values()) f.setError(null);
+    this.#setGeneral(null);
+  }
+
+  /** Client-side checks: field name → message. Returns true when there were none. */
+  check(problems: Record<string, string | null | undefined>): boolean {
+    this.clear();
+    const entries = Object.entries(problems).filter((e): e is [string, string] => Boolean(e[1]));
+    for (const [name, message] of entries) this.#fields.get(name)?.setError(message);
+    if (entries.length) {
+      this.#setGeneral(entries.length === 1 ? 'Please check the field marked below.' : 'Please check the fields marked below.');
+      this.#focusFirstInvalid();
+      return false;
+    }
+    return true;
+  }
+
+  /** Shows an API error: field errors beside their fields, everything else in the alert region. */
+  show(error: unknown): void {
+    this.clear();
+    const unmatched: string[] = [];
+    let matched = 0;
+    if (error instanceof ApiError) {
+      for (const [field, message] of error.fieldErrors()) {
+        const handle = this.#fields.get(field) ?? this.#fields.get(field.split('.')[0] ?? '');
+        if (handle) {
+          handle.setError(message);
+          matched += 1;
+        } else {
+          unmatched.push(message);
+        }
+      }
+    }
+    const general =
+      matched && !unmatched.length
+        ? matched === 1
+          ? 'Please check the field marked below.'
+          : 'Please check the fields marked below.'
+        : [describeError(error), ...unmatched].join(' ');
+    this.#setGeneral(general);
+    if (matched) this.#focusFirstInvalid();
+  }
+
+  setGeneral(message: string | null): void {
+    this.#setGeneral(message);
+  }
+
+  #setGeneral(message: string | null): void {
+    this.#region.replaceChildren();
+    if (message) this.#region.append(h('p', null, message));
+    this.#region.classList.toggle('is-visible', Boolean(message));
+  }
+
+  #focusFirstInvalid(): void {
+    for (const f of this.#fields.values()) {
+      if (f.control.getAttribute('aria-invalid') === 'true') {
+        f.control.focus();
+        return;
+      }
+    }
+  }
+}

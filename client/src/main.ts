@@ -1,0 +1,103 @@
+// Entry point: builds the shell, asks who the reader is (GET /api/auth/me), then starts the router.
+import { errorState, loadingState } from './components/states.js';
+import { markCurrentLink, renderHeader } from './components/header.js';
+import { h } from './dom.js';
+import { setNavigator } from './navigation.js';
+import { Router, type Access, type Route } from './router.js';
+import { composeScreen } from './screens/compose.js';
+import { moderationScreen, notificationsScreen, profileScreen } from './screens/coming-soon.js';
+import { notFoundScreen } from './screens/not-found.js';
+import { signinScreen } from './screens/signin.js';
+import { signupScreen } from './screens/signup.js';
+import { storiesScreen } from './screens/stories.js';
+import { storyScreen } from './screens/story.js';
+import { welcomeScreen } from './screens/welcome.js';
+import { reveals } from './stores/reveal.js';
+import { session } from './stores/session.js';
+
+function byId(id: string): HTMLElement {
+  const el = document.getElementById(id);
+  if (!el) throw new Error(`#${id} is missing from index.html`);
+  return el;
+}
+
+const header = byId('site-header');
+const outlet = byId('main');
+const footer = byId('site-footer');
+
+let router: Router;
+
+const auth = { afterSignIn: () => router.recheck() };
+
+const routes: Route[] = [
+  { path: '/', access: 'member', title: 'Stories', mount: storiesScreen },
+  { path: '/welcome', access: 'visitor', title: 'Welcome', mount: welcomeScreen },
+  { path: '/signin', access: 'visitor', title: 'Sign in', mount: (ctx) => signinScreen(ctx, auth) },
+  { path: '/signup', access: 'visitor', title: 'Join', mount: (ctx) => signupScreen(ctx, auth) },
+  { path: '/stories/new', access: 'member', title: 'Write a story', mount: composeScreen },
+  { path: '/stories/:id', access: 'member', title: 'Story', mount: storyScreen },
+  { path: '/u/:username', access: 'member', title: 'Member', mount: profileScreen },
+  { path: '/notifications', access: 'member', title: 'Notifications', mount: notificationsScreen },
+  { path: '/mod', access: 'member', title: 'Moderation', mount: moderationScreen },
+];
+
+function redirectFor(access: Access): string | null {
+  if (access === 'member' && session.status !== 'signed-in') return '/welcome';
+  if (access === 'visitor' && session.status === 'signed-in') {
+    const to = router.returnTo ?? '/';
+    router.returnTo = null;
+    return to;
+  }
+  return null;
+}
+
+function drawHeader(): void {
+  renderHeader(header, {
+    onSignedOut: () => {
+      // A deliberate sign-out: the next sign-in starts at the stories, not where this one ended.
+      router.returnTo = null;
+      if (location.pathname !== '/welcome') router.navigate('/welcome');
+    },
+  });
+  markCurrentLink(header, location.pathname);
+}
+
+function drawFooter(): void {
+  footer.replaceChildren(
+    h(
+      'div',
+      { class: 'footer-inner' },
+      h('p', null, 'Setback — stories of failure, told kindly.'),
+      h('p', { class: 'muted' }, 'If you are in danger right now, please call your local emergency number.'),
+    ),
+  );
+}
+
+async function boot(): Promise<void> {
+  outlet.setAttribute('aria-busy', 'true');
+  outlet.replaceChildren(h('h1', { class: 'sr-only' }, 'Setback'), loadingState('Opening Setback…'));
+  try {
+    await session.load();
+  } catch (error) {
+    outlet.removeAttribute('aria-busy');
+    outlet.replaceChildren(h('h1', null, 'Setback'), errorState(error, () => void boot(), "We couldn't open Setback."));
+    return;
+  }
+  outlet.removeAttribute('aria-busy');
+
+  router = new Router({ outlet, routes, notFound: { path: '*', access: 'any', title: 'Page not found', mount: notFoundScreen }, redirectFor, siteName: 'Setback' });
+  setNavigator((to, options) => router.navigate(to, options));
+  reveals.useReader(session.user?.id);
+  drawHeader();
+  drawFooter();
+
+  session.addEventListener('change', () => {
+    reveals.useReader(session.user?.id);
+    drawHeader();
+    router.recheck();
+  });
+  router.addEventListener('change', () => markCurrentLink(header, location.pathname));
+  router.start();
+}
+
+void boot();

@@ -1,0 +1,337 @@
+// /stories/new: write a story in three parts, autosaved as the draft "new-story", checked for words
+// of crisis before publishing (POST /api/safety/check), then POST /api/threads.
+import type { ThreadView } from '../../../src/contract/views.js';
+import { api, ApiError } from '../api.js';
+import { announce } from '../components/announcer.js';
+import { confirmCrisis, type SafetyResource } from '../components/crisis.js';
+import { alertRegion, checkboxField, FormErrors, selectField, textField } from '../components/field.js';
+import { errorState, loadingState } from '../components/states.js';
+import { h, isAbort } from '../dom.js';
+import { navigate } from '../navigation.js';
+import type { RouteContext } from '../router.js';
+import { categories } from '../stores/categories.js';
+import { DraftStore, type DraftStatus, type StoredDraft } from '../stores/draft.js';
+import { leaveNotice } from '../stores/notices.js';
+import { reveals } from '../stores/reveal.js';
+import { relativeTime } from '../time.js';
+
+export const NEW_STORY_DRAFT = 'new-story';
+
+export interface StoryDraft {
+  title: string;
+  category: string;
+  happened: string;
+  handled: string;
+  learned: string;
+  contentWarning: string;
+  anonymous: boolean;
+}
+
+interface SafetyResult {
+  crisis: boolean;
+  resources: SafetyResource[];
+}
+
+const STATUS_TEXT: Record<DraftStatus, string> = {
+  idle: 'Your draft saves automatically.',
+  saving: 'Saving…',
+  saved: 'Saved',
+  error: 'Not saved — will retry',
+};
+
+/** POST /api/safety/check; null when the check is unavailable (404) or fails — publishing goes on. */
+async function safetyCheck(text: string, signal: AbortSignal): Promise<SafetyResult | null> {
+  try {
+    const result = await api.post<SafetyResult>('/safety/check', { text }, { signal });
+    return result && typeof result.crisis === 'boolean' ? result : null;
+  } catch (error) {
+    if (isAbort(error)) throw error;
+    return null;
+  }
+}
+
+function asDraft(data: unknown): Partial<StoryDraft> {
+  if (!data || typeof data !== 'object') return {};
+  const d = data as Record<string, unknown>;
+  const str = (k: string) => (typeof d[k] === 'string' ? (d[k] as string) : undefined);
+  return {
+    title: str('title'),
+    category: str('category'),
+    happened: str('happened'),
+    handled: str('handled'),
+    learned: str('learned'),
+    contentWarning: str('contentWarning'),
+    anonymous: typeof d.anonymous === 'boolean' ? d.anonymous : undefined,
+  };
+}
+
+export function composeScreen({ outlet, signal }: RouteContext): () => void {
+  const draft = new DraftStore<StoryDraft>(NEW_STORY_DRAFT);
+  let published = false;
+  const body = h('div', { class: 'compose-body', 'aria-busy': 'true' }, loadingState('Opening your draft…'));
+  outlet.append(
+    h(
+      'section',
+      { class: 'screen compose' },
+      h('h1', null, 'Write a story'),
+      h(
+        'p',
+        { class: 'lead' },
+        'Take your time. Share as much or as little as feels right — a few honest lines can help someone more than you know.',
+      ),
+      body,
+    ),
+  );
+
+  const start = async () => {
+    body.setAttribute('aria-busy', 'true');
+    body.replaceChildren(loadingState('Opening your draft…'));
+    const [cats, stored] = await Promise.allSettled([categories.load(), draft.load(signal)]);
+    if (signal.aborted) return;
+    body.removeAttribute('aria-busy');
+    if (cats.status === 'rejected') {
+      body.replaceChildren(errorState(cats.reason, () => void start(), "We couldn't load the categories."));
+      return;
+    }
+    const restored = stored.status === 'fulfilled' ? stored.value : null;
+    const draftFailed = stored.status === 'rejected' && !isAbort(stored.reason);
+    body.replaceChildren(buildForm(restored, draftFailed));
+  };
+
+  function buildForm(restored: StoredDraft<StoryDraft> | null, draftFailed: boolean): HTMLElement {
+    const title = textField({ name: 'title', label: 'Title', hint: 'A few words that sum it up.', required: true, maxlength: 150 });
+    const category = selectField({
+      name: 'category',
+      label: 'Category',
+      required: true,
+      options: [{ value: '', label: 'Choose a category' }, ...categories.items.map((c) => ({ value: c.slug, label: c.name }))],
+    });
+    const categoryHint = h('p', { class: 'hint' });
+    category.element.insertBefore(categoryHint, category.element.querySelector('.field-error'));
+    const happened = textField({
+      name: 'happened',
+      label: 'What happened?',
+      hint: 'Tell it in your own words — what went wrong, and what it meant to you.',
+      multiline: true,
+      rows: 8,
+      required: true,
+    });
+    const handled = textField({
+      name: 'handled',
+      label: 'How did you handle it?',
+      hint: 'What you did, felt or tried — in the moment or afterwards. Messy counts.',
+      multiline: true,
+      rows: 6,
+      optional: true,
+    });
+    const learned = textField({
+      name: 'learned',
+      label: 'What did you learn?',
+      hint: 'Anything you would tell someone facing the same thing. “Not sure yet” is an answer too.',
+      multiline: true,
+      rows: 6,
+      optional: true,
+    });
+    const contentWarning = textField({
+      name: 'contentWarning',
+      label: 'Content warning',
+      hint: 'If your story touches something heavy, name it in a few words (for example “grief” or “self-harm”) so readers can choose when to read it.',
+      optional: true,
+      maxlength: 100,
+    });
+    const anonymous = checkboxField({
+      name: 'anonymous',
+      label: 'Post anonymously',
+      hint: 'Other members will see a pseudonym. Moderators can still see who you are, to keep everyone safe.',
+    });
+    const fields = [title, category, happened, handled, learned, contentWarning, anonymous];
+    const region = alertRegion();
+    const errors = new FormErrors(region, fields);
+    const saveStatus = h('p', { class: 'save-status' });
+    const publish = h('button', { type: 'submit', class: 'button button-primary' }, 'Publish story');
+
+    const collect = (): StoryDraft => ({
+      title: title.control.value,
+      category: category.control.value,
+      happened: happened.control.value,
+      handled: handled.control.value,
+      learned: learned.control.value,
+      contentWarning: contentWarning.control.value,
+      anonymous: anonymous.control.checked,
+    });
+    const fill = (d: Partial<StoryDraft>) => {
+      title.control.value = d.title ?? '';
+      if (d.category && categories.find(d.category)) category.control.value = d.category;
+      else category.control.value = '';
+      happened.control.value = d.happened ?? '';
+      handled.control.value = d.handled ?? '';
+      learned.control.value = d.learned ?? '';
+      contentWarning.control.value = d.contentWarning ?? '';
+      anonymous.control.checked = Boolean(d.anonymous);
+      showCategoryHint();
+    };
+    const showCategoryHint = () => {
+      categoryHint.textContent = categories.find(category.control.value)?.description ?? '';
+    };
+
+    const notices: HTMLElement[] = [];
+    if (restored) {
+      fill(asDraft(restored.data));
+      const startOver = h('button', { type: 'button', class: 'button button-small button-quiet' }, 'Start over');
+      const notice = h(
+        'div',
+        { class: 'notice' },
+        h('p', null, `We kept your unfinished story (saved ${relativeTime(restored.updatedAt)}).`),
+        startOver,
+      );
+      startOver.addEventListener('click', async () => {
+        if (!window.confirm('Clear this draft and start over? This cannot be undone.')) return;
+        fill({});
+        notice.remove();
+        try {
+          await draft.discard();
+        } catch {
+          // The next autosave replaces it anyway.
+        }
+        draft.resume();
+        title.control.focus();
+      });
+      notices.push(notice);
+    } else if (draftFailed) {
+      notices.push(h('div', { class: 'notice' }, h('p', null, "We couldn't check for an earlier draft just now. What you type here will still be saved.")));
+    }
+
+    const renderStatus = () => {
+      saveStatus.textContent = STATUS_TEXT[draft.status];
+      saveStatus.dataset.status = draft.status;
+    };
+    let announcedFailure = false;
+    draft.addEventListener(
+      'change',
+      () => {
+        renderStatus();
+        if (draft.status === 'error' && !announcedFailure) {
+          announcedFailure = true;
+          announce('Your draft was not saved. We will keep trying.');
+        } else if (draft.status === 'saved') {
+          announcedFailure = false;
+        }
+      },
+      { signal },
+    );
+    renderStatus();
+    if (restored) saveStatus.textContent = 'Saved';
+
+    const form = h(
+      'form',
+      { class: 'form compose-form', novalidate: true, 'aria-label': 'Your story' },
+      ...notices,
+      region,
+      title.element,
+      category.element,
+      h(
+        'fieldset',
+        { class: 'parts' },
+        h('legend', null, 'Your story, in three parts'),
+        h('p', { class: 'hint' }, 'You can use Markdown: **bold**, *italic*, lists and links.'),
+        happened.element,
+        handled.element,
+        learned.element,
+      ),
+      contentWarning.element,
+      anonymous.element,
+      h('div', { class: 'actions compose-actions' }, publish, saveStatus),
+    );
+
+    form.addEventListener('input', () => draft.update(collect()), { signal });
+    form.addEventListener('change', () => draft.update(collect()), { signal });
+    category.control.addEventListener('change', showCategoryHint, { signal });
+
+    let busy = false;
+    form.addEventListener(
+      'submit',
+      async (event) => {
+        event.preventDefault();
+        if (busy) return;
+        const data = collect();
+        const ok = errors.check({
+          // The server is the authority; these mirror its limits to save a round trip.
+          title: !data.title.trim() ? 'Give your story a title.' : data.title.trim().length < 5 ? 'A title needs at least 5 characters.' : null,
+          category: data.category ? null : 'Choose a category.',
+          happened: !data.happened.trim()
+            ? 'Tell us what happened — even a few lines.'
+            : data.happened.trim().length < 20
+              ? 'Tell us a little more — at least 20 characters.'
+              : null,
+        });
+        if (!ok) return;
+        busy = true;
+        publish.setAttribute('aria-disabled', 'true');
+        publish.textContent = 'Checking…';
+        try {
+          const text = [data.title, data.happened, data.handled, data.learned, data.contentWarning].filter(Boolean).join('\n\n');
+          const safety = await safetyCheck(text, signal);
+          let sawResources = false;
+          if (safety?.crisis) {
+            sawResources = true;
+            void draft.flush();
+            const answer = await confirmCrisis(safety.resources ?? []);
+            if (answer !== 'publish' || signal.aborted) return;
+          }
+          publish.textContent = 'Publishing…';
+          const thread = await api.post<ThreadView & { safety?: SafetyResult }>(
+            '/threads',
+            {
+              title: data.title.trim(),
+              category: data.category,
+              happened: data.happened,
+              // Optional parts are left out when empty (undefined is dropped from the JSON).
+              handled: data.handled.trim() ? data.handled : undefined,
+              learned: data.learned.trim() ? data.learned : undefined,
+              contentWarning: data.contentWarning.trim() || undefined,
+              anonymous: data.anonymous,
+            },
+            { signal },
+          );
+          published = true;
+          draft.stop();
+          void draft.discard().catch(() => undefined);
+          // The author chose the warning: their own story opens uncovered for them.
+          if (data.contentWarning.trim()) reveals.set(thread.id, true);
+          leaveNotice(thread.id, {
+            pending: thread.status === 'pending',
+            safety: !sawResources && thread.safety?.crisis ? thread.safety : undefined,
+          });
+          navigate(`/stories/${encodeURIComponent(thread.id)}`);
+        } catch (error) {
+          if (isAbort(error)) return;
+          // Everything typed stays; the draft keeps saving.
+          errors.show(error);
+          if (!(error instanceof ApiError) || !error.errors.length) region.scrollIntoView({ block: 'nearest' });
+        } finally {
+          busy = false;
+          publish.removeAttribute('aria-disabled');
+          publish.textContent = 'Publish story';
+        }
+      },
+      { signal },
+    );
+    return form;
+  }
+
+  window.addEventListener(
+    'pagehide',
+    () => {
+      if (!published) void draft.flush({ keepalive: true }).catch(() => undefined);
+    },
+    { signal },
+  );
+
+  void start();
+
+  return () => {
+    // Leaving the screen: save what is unsaved, then stop.
+    if (!published) void draft.flush().catch(() => undefined);
+    draft.stop();
+  };
+}

@@ -1,0 +1,176 @@
+// /signup: the community guidelines (GET /api/guidelines) and
+// POST /api/auth/register {username, password, acceptGuidelines, confirmAge} → 201 User (+ recoveryCodes once).
+import type { RegisteredView } from '../../../src/contract/views.js';
+import { api } from '../api.js';
+import { alertRegion, checkboxField, FormErrors, textField } from '../components/field.js';
+import { errorState, loadingState } from '../components/states.js';
+import { h, isAbort, textParagraphs } from '../dom.js';
+import type { RouteContext } from '../router.js';
+import { session } from '../stores/session.js';
+import type { AuthScreenDeps } from './signin.js';
+
+interface Guidelines {
+  title: string;
+  text: string;
+}
+
+function guidelinesSection(signal: AbortSignal): HTMLElement {
+  const heading = h('h2', { id: 'guidelines-title' }, 'Community guidelines');
+  const body = h('div', { class: 'guidelines-body', 'aria-live': 'polite' });
+  const section = h('section', { class: 'guidelines', 'aria-labelledby': 'guidelines-title' }, heading, body);
+  const load = async () => {
+    body.replaceChildren(loadingState('Loading the guidelines…'));
+    section.setAttribute('aria-busy', 'true');
+    try {
+      const g = await api.get<Guidelines>('/guidelines', { signal });
+      if (g?.title) heading.textContent = g.title;
+      body.replaceChildren(...textParagraphs(g?.text ?? ''));
+    } catch (error) {
+      if (isAbort(error)) return;
+      body.replaceChildren(errorState(error, load, "The guidelines didn't load."));
+    } finally {
+      section.removeAttribute('aria-busy');
+    }
+  };
+  void load();
+  return section;
+}
+
+function recoveryCodesPanel(codes: string[], onDone: () => void): HTMLElement {
+  const text = codes.join('\n');
+  const copyStatus = h('span', { class: 'muted', role: 'status' });
+  const copy = h('button', { type: 'button', class: 'button' }, 'Copy codes');
+  copy.addEventListener('click', async () => {
+    try {
+      await navigator.clipboard.writeText(text);
+      copyStatus.textContent = 'Copied.';
+    } catch {
+      copyStatus.textContent = 'Copying did not work here; please write them down or download them.';
+    }
+  });
+  const download = h('button', { type: 'button', class: 'button' }, 'Download as a text file');
+  download.addEventListener('click', () => {
+    const url = URL.createObjectURL(new Blob([`Setback recovery codes\n\n${text}\n`], { type: 'text/plain' }));
+    const a = h('a', { href: url, download: 'setback-recovery-codes.txt' });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+  });
+  const done = h('button', { type: 'button', class: 'button button-primary' }, "I've saved them — continue");
+  done.addEventListener('click', onDone);
+  return h(
+    'section',
+    { class: 'panel recovery', 'aria-labelledby': 'recovery-title' },
+    h('h2', { id: 'recovery-title', tabindex: '-1' }, 'Save your recovery codes'),
+    h(
+      'p',
+      null,
+      'There is no email here, so these codes are the only way back into your account if you forget your password. ',
+      'Each code works once. Keep them somewhere safe: they will not be shown again.',
+    ),
+    h('ol', { class: 'codes' }, codes.map((c) => h('li', null, h('code', null, c)))),
+    h('div', { class: 'actions' }, copy, download, copyStatus),
+    h('div', { class: 'actions' }, done),
+  );
+}
+
+export function signupScreen({ outlet, signal }: RouteContext, deps: AuthScreenDeps): void {
+  const username = textField({
+    name: 'username',
+    label: 'Username',
+    hint: '3–32 letters, digits or _. Others see it on what you post under your name; you can also post anonymously.',
+    autocomplete: 'username',
+    required: true,
+    autocapitalize: 'none',
+    spellcheck: false,
+  });
+  const password = textField({
+    name: 'password',
+    label: 'Password',
+    hint: 'At least 8 characters. A long passphrase you do not use anywhere else is best.',
+    type: 'password',
+    autocomplete: 'new-password',
+    required: true,
+  });
+  const acceptGuidelines = checkboxField({ name: 'acceptGuidelines', label: 'I accept the community guidelines', required: true });
+  const confirmAge = checkboxField({ name: 'confirmAge', label: 'I am 16 or older', required: true });
+  const region = alertRegion();
+  const errors = new FormErrors(region, [username, password, acceptGuidelines, confirmAge]);
+  const submit = h('button', { type: 'submit', class: 'button button-primary' }, 'Join Setback');
+  const form = h(
+    'form',
+    { class: 'form', novalidate: true, 'aria-labelledby': 'signup-title' },
+    region,
+    username.element,
+    password.element,
+    acceptGuidelines.element,
+    confirmAge.element,
+    h('div', { class: 'actions' }, submit),
+  );
+  const container = h(
+    'section',
+    { class: 'screen narrow' },
+    h('h1', { id: 'signup-title' }, 'Join Setback'),
+    h('p', { class: 'lead' }, 'Please read the guidelines first: they are how we keep this a kind place.'),
+    guidelinesSection(signal),
+    h('h2', null, 'Your account'),
+    form,
+    h('p', { class: 'muted' }, 'There is no email here, by design.'),
+    h('p', null, 'Already a member? ', h('a', { href: '/signin' }, 'Sign in'), '.'),
+  );
+
+  let busy = false;
+  form.addEventListener(
+    'submit',
+    async (event) => {
+      event.preventDefault();
+      if (busy) return;
+      const ok = errors.check({
+        username: username.control.value.trim() ? null : 'Choose a username.',
+        password: password.control.value ? null : 'Choose a password.',
+        acceptGuidelines: acceptGuidelines.control.checked ? null : 'Please read and accept the community guidelines to join.',
+        confirmAge: confirmAge.control.checked ? null : 'Setback is for people aged 16 or older.',
+      });
+      if (!ok) return;
+      busy = true;
+      submit.setAttribute('aria-disabled', 'true');
+      submit.textContent = 'Joining…';
+      try {
+        const user = await api.post<RegisteredView>(
+          '/auth/register',
+          {
+            username: username.control.value.trim(),
+            password: password.control.value,
+            acceptGuidelines: acceptGuidelines.control.checked,
+            confirmAge: confirmAge.control.checked,
+          },
+          { signal },
+        );
+        const { recoveryCodes, ...view } = user;
+        if (recoveryCodes?.length) {
+          // Show the one-time codes before entering the app (the session cookie is already set).
+          const panel = recoveryCodesPanel(recoveryCodes, () => {
+            session.setUser(view);
+            deps.afterSignIn();
+          });
+          container.replaceChildren(h('h1', null, 'Welcome to Setback'), panel);
+          panel.querySelector<HTMLElement>('h2')?.focus();
+        } else {
+          session.setUser(view);
+          deps.afterSignIn();
+        }
+      } catch (error) {
+        if (signal.aborted) return;
+        errors.show(error);
+      } finally {
+        busy = false;
+        submit.removeAttribute('aria-disabled');
+        submit.textContent = 'Join Setback';
+      }
+    },
+    { signal },
+  );
+
+  outlet.append(container);
+}

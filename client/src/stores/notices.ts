@@ -1,0 +1,21 @@
+// One-shot notices handed from one screen to the next (e.g. compose → story: "waiting for review",
+// or the safety resources the server attached to a newly published story).
+import type { SafetyResource } from '../components/crisis.js';
+
+export interface ArrivalNotice {
+  pending?: boolean;
+  safety?: { crisis: boolean; resources: SafetyResource[] };
+}
+
+const notices = new Map<string, ArrivalNotice>();
+
+export function leaveNotice(threadId: string, notice: ArrivalNotice): void {
+  notices.set(threadId, notice);
+}
+
+/** Returns and forgets the notice for a thread. */
+export function takeNotice(threadId: string): ArrivalNotice | null {
+  const notice = notices.get(threadId) ?? null;
+  notices.delete(threadId);
+  return notice;
+}

@@ -1,0 +1,41 @@
+// Vite configuration for the Setback browser client.
+// Build (from the repository root): npx vite build --config client/vite.config.ts
+// Dev server: npx vite --config client/vite.config.ts (proxies /api and /socket.io to the Nest app on :3000)
+import { fileURLToPath } from 'node:url';
+import { defineConfig, type ProxyOptions } from 'vite';
+
+const root = fileURLToPath(new URL('.', import.meta.url));
+const apiTarget = 'http://localhost:3000';
+
+// The server refuses writes whose Origin is not its own (CROSS_SITE); in development the page is served
+// from Vite's origin, so the proxy presents the API's own origin instead.
+const sameOrigin: ProxyOptions['configure'] = (proxy) => {
+  proxy.on('proxyReq', (proxyReq) => {
+    if (proxyReq.getHeader('origin')) proxyReq.setHeader('origin', apiTarget);
+  });
+  proxy.on('proxyReqWs', (proxyReq) => {
+    if (proxyReq.getHeader('origin')) proxyReq.setHeader('origin', apiTarget);
+  });
+};
+
+const proxy: Record<string, ProxyOptions> = {
+  '/api': { target: apiTarget, changeOrigin: true, configure: sameOrigin },
+  '/socket.io': { target: apiTarget, changeOrigin: true, ws: true, configure: sameOrigin },
+};
+
+export default defineConfig({
+  root,
+  base: '/',
+  publicDir: 'public',
+  appType: 'spa',
+  build: {
+    outDir: fileURLToPath(new URL('./dist', import.meta.url)),
+    emptyOutDir: true,
+    target: 'es2022',
+    // Nothing may be inlined as a data: URI or inline script/style: the server enforces a strict CSP.
+    assetsInlineLimit: 0,
+    sourcemap: false,
+  },
+  server: { proxy },
+  preview: { proxy },
+});
