@@ -2,16 +2,44 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import cookieParser from 'cookie-parser';
+import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import { noIndex } from './common/http.middleware.js';
 import { createValidationPipe } from './common/validation.js';
+import { RedisLink, SetbackIoAdapter } from './realtime/redis-io.adapter.js';
 import type { AppConfig } from './config/config.js';
 import type { OpenDatabase } from './database/data-source.js';
 
+/** Strict headers everywhere; the OpenAPI page alone needs inline styles for its UI. */
+function securityHeaders(config: AppConfig) {
+  const wsOrigin = config.publicOrigin ? config.publicOrigin.replace(/^http/, 'ws') : null;
+  const directives = {
+    defaultSrc: ["'self'"],
+    scriptSrc: ["'self'"],
+    styleSrc: ["'self'"],
+    imgSrc: ["'self'", 'data:'],
+    fontSrc: ["'self'"],
+    connectSrc: ["'self'", ...(wsOrigin ? [wsOrigin] : [])],
+    objectSrc: ["'none'"],
+    baseUri: ["'none'"],
+    frameAncestors: ["'none'"],
+    formAction: ["'self'"],
+  };
+  const common = {
+    hsts: config.secureCookies ? { maxAge: 15_552_000, includeSubDomains: true } : false,
+    referrerPolicy: { policy: 'no-referrer' as const },
+    crossOriginEmbedderPolicy: false,
+  };
+  const strict = helmet({ ...common, contentSecurityPolicy: { useDefaults: false, directives } });
+  const docs = helmet({ ...common, contentSecurityPolicy: { useDefaults: false, directives: { ...directives, styleSrc: ["'self'", "'unsafe-inline'"] } } });
+  return (req: { path: string }, res: unknown, next: () => void) => (req.path.startsWith('/api/docs') ? docs : strict)(req as never, res as never, next);
+}
+
 /** Builds the configured Nest app (not listening); main.ts, the tests and the benchmark all start it this way. */
 export async function createApp(config: AppConfig, db: OpenDatabase): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, db), {
+  const redis = new RedisLink();
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, db, redis), {
     bodyParser: false, // parsed per route family in BodyParserMiddleware, with its own limits
     bufferLogs: true,
     abortOnError: false,
@@ -21,9 +49,11 @@ export async function createApp(config: AppConfig, db: OpenDatabase): Promise<Ne
   app.set('trust proxy', config.trustProxy);
   app.set('etag', false);
   app.use(noIndex);
+  app.use(securityHeaders(config));
   app.use(cookieParser());
   app.setGlobalPrefix('api');
   app.useGlobalPipes(createValidationPipe());
+  app.useWebSocketAdapter(new SetbackIoAdapter(app, config, redis));
 
   const doc = SwaggerModule.createDocument(
     app,
