@@ -15,19 +15,22 @@ import type { OpenDatabase } from './database/data-source.js';
 import { DatabaseModule } from './database/database.module.js';
 import { DraftsModule } from './drafts/drafts.module.js';
 import { HealthModule } from './health/health.module.js';
+import { NotificationsModule } from './notifications/notifications.module.js';
 import { ReactionsModule } from './reactions/reactions.module.js';
 import { RepliesModule } from './replies/replies.module.js';
 import { StoriesModule } from './stories/stories.module.js';
 import { UsersModule } from './users/users.module.js';
+import { RealtimeModule } from './realtime/realtime.module.js';
+import { RedisLink } from './realtime/redis-io.adapter.js';
 
 @Module({})
 export class AppModule implements NestModule {
-  static forRoot(config: AppConfig, db: OpenDatabase): DynamicModule {
+  static forRoot(config: AppConfig, db: OpenDatabase, redis: RedisLink): DynamicModule {
     const serveClient = existsSync(`${config.clientDir}/index.html`);
     return {
       module: AppModule,
       imports: [
-        ConfigModule.forRoot(config),
+        ConfigModule.forRoot(config, redis),
         LoggerModule.forRoot({
           pinoHttp: {
             level: config.logLevel,
@@ -55,6 +58,8 @@ export class AppModule implements NestModule {
         StoriesModule,
         RepliesModule,
         ReactionsModule,
+        NotificationsModule,
+        RealtimeModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
     };

@@ -4,6 +4,9 @@ import { ConfigError, loadConfig } from './config/config.js';
 import { openDatabase } from './database/data-source.js';
 import { EmbeddedDatabaseBusyError } from './database/embedded-lock.js';
 
+// a lost Redis or database connection must be logged, never take the whole forum down
+process.on('unhandledRejection', (reason) => console.error('Unhandled rejection (the server keeps running):', reason));
+
 async function main(): Promise<void> {
   const config = loadConfig();
   const started = Date.now();

@@ -123,7 +123,8 @@ export class AuthService {
 
   async me(viewer: Viewer): Promise<UserView & { unreadNotifications: number }> {
     const user = await this.users.findOneByOrFail({ id: viewer.id });
-    return { ...toUserView(user), unreadNotifications: 0 };
+    const unread: { n: number }[] = await this.dataSource.query('SELECT count(*)::int AS n FROM notifications WHERE user_id = $1 AND read_at IS NULL', [viewer.id]);
+    return { ...toUserView(user), unreadNotifications: unread[0].n };
   }
 
   cookieOptions(expiresAt: Date): { httpOnly: true; sameSite: 'lax'; secure: boolean; path: string; expires: Date } {

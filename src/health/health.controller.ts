@@ -3,6 +3,7 @@ import { ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { DataSource } from 'typeorm';
 import { Public } from '../common/decorators.js';
+import { RedisLink } from '../realtime/redis-io.adapter.js';
 
 const withTimeout = <T>(p: Promise<T>, ms: number): Promise<T> =>
   Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error('timeout')), ms).unref())]);
@@ -11,7 +12,10 @@ const withTimeout = <T>(p: Promise<T>, ms: number): Promise<T> =>
 @Public()
 @Controller('health')
 export class HealthController {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly redis: RedisLink,
+  ) {}
 
   @Get()
   live() {
@@ -26,6 +30,7 @@ export class HealthController {
       res.status(503);
       return { status: 'unavailable', database: 'unreachable' };
     }
-    return { status: 'ok', database: 'ok' };
+    if (this.redis.configured && !this.redis.ready) return { status: 'degraded', database: 'ok', redis: 'unreachable' };
+    return { status: 'ok', database: 'ok', ...(this.redis.configured ? { redis: 'ok' } : {}) };
   }
 }

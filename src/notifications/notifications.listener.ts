@@ -1,0 +1,110 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { OnEvent } from '@nestjs/event-emitter';
+import { DataSource } from 'typeorm';
+import type { DomainEvents } from '../common/events.js';
+import { SecretsService } from '../database/secrets.service.js';
+import { authorOf } from '../stories/thread.views.js';
+import { usernameKey } from '../users/users.service.js';
+import { NotificationsService } from './notifications.service.js';
+
+const MENTION_RE = /(?<![\w@])@([A-Za-z0-9_]{3,32})\b/g;
+export const MAX_MENTIONS = 10;
+const TITLE_MAX = 80;
+
+/** The distinct usernames (as lookup keys) @mentioned in a markdown body, first ones first, at most `max`. */
+export function findMentions(markdown: string, max = MAX_MENTIONS): string[] {
+  const keys = new Set<string>();
+  for (const m of markdown.matchAll(MENTION_RE)) {
+    keys.add(usernameKey(m[1]));
+    if (keys.size >= max) break;
+  }
+  return [...keys];
+}
+
+const shortTitle = (title: string): string => {
+  const chars = [...title.trim()];
+  return chars.length > TITLE_MAX ? `${chars.slice(0, TITLE_MAX - 1).join('')}…` : chars.join('');
+};
+
+interface ReplyContext {
+  reply_id: string;
+  thread_id: string;
+  replier_id: string;
+  replier_username: string;
+  anonymous: boolean;
+  body_md: string;
+  status: string;
+  hidden: boolean;
+  deleted_at: Date | null;
+  thread_author_id: string;
+  title: string;
+  thread_status: string;
+  thread_hidden: boolean;
+  thread_deleted_at: Date | null;
+  author_blocked_replier: boolean;
+}
+
+/** Turns new replies into notifications: one for the story's author, one per member @mentioned. */
+@Injectable()
+export class NotificationsListener {
+  private readonly logger = new Logger('Notifications');
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly secrets: SecretsService,
+    private readonly notifications: NotificationsService,
+  ) {}
+
+  @OnEvent('reply.created', { async: true })
+  async onReplyCreated(e: DomainEvents['reply.created']): Promise<void> {
+    try {
+      await this.replyCreated(e);
+    } catch (err) {
+      // a notification that could not be made must never take the reply (or the process) down with it
+      this.logger.error(`notifications for reply ${e?.replyId} could not be created: ${err instanceof Error ? err.stack : String(err)}`);
+    }
+  }
+
+  private async replyCreated({ threadId, replyId }: DomainEvents['reply.created']): Promise<void> {
+    const rows: ReplyContext[] = await this.dataSource.query(
+      `SELECT r.id::text AS reply_id, r.thread_id, r.author_id AS replier_id, u.username AS replier_username, r.anonymous, r.body_md,
+              r.status, r.hidden, r.deleted_at,
+              t.author_id AS thread_author_id, t.title, t.status AS thread_status, t.hidden AS thread_hidden, t.deleted_at AS thread_deleted_at,
+              EXISTS (SELECT 1 FROM blocks b WHERE b.blocker_id = t.author_id AND b.blocked_id = r.author_id) AS author_blocked_replier
+         FROM replies r JOIN threads t ON t.id = r.thread_id JOIN users u ON u.id = r.author_id
+        WHERE r.id = $1::bigint AND r.thread_id = $2`,
+      [replyId, threadId],
+    );
+    const r = rows[0];
+    // only a reply everyone can see tells anyone anything; a held one is notified if and when it is published
+    if (!r || r.status !== 'published' || r.hidden || r.deleted_at) return;
+    if (r.thread_status !== 'published' || r.thread_hidden || r.thread_deleted_at) return;
+
+    const who = authorOf(this.secrets.appSecret, r.thread_id, r.replier_id, r.replier_username, r.anonymous);
+    const name = 'username' in who ? who.username : who.pseudonym;
+    // an anonymous replier's account is not even stored with the notification
+    const actorId = r.anonymous ? null : r.replier_id;
+    const title = shortTitle(r.title);
+    const ref = { threadId: r.thread_id, replyId: r.reply_id, actorId };
+
+    const notifyAuthor = r.thread_author_id !== r.replier_id && !r.author_blocked_replier;
+    if (notifyAuthor) {
+      await this.notifications.notify(r.thread_author_id, { kind: 'reply', text: `${name} replied to your story "${title}"`, ...ref });
+    }
+
+    const keys = findMentions(r.body_md);
+    if (!keys.length) return;
+    // mentioned members who exist, are not the replier, and could read the story and this reply
+    const mentioned: { id: string }[] = await this.dataSource.query(
+      `SELECT u.id FROM users u
+        WHERE u.username_key = ANY($1::text[]) AND u.id <> $2 AND u.banned_at IS NULL
+          AND NOT EXISTS (SELECT 1 FROM blocks b WHERE b.blocker_id = u.id AND b.blocked_id IN ($2, $3))
+        ORDER BY array_position($1::text[], u.username_key)`,
+      [keys, r.replier_id, r.thread_author_id],
+    );
+    for (const m of mentioned) {
+      if (notifyAuthor && m.id === r.thread_author_id) continue; // already told by the reply notification
+      await this.notifications.notify(m.id, { kind: 'mention', text: `${name} mentioned you in "${title}"`, ...ref });
+    }
+  }
+}

@@ -1,0 +1,114 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { OnEvent } from '@nestjs/event-emitter';
+import { DataSource } from 'typeorm';
+import type { Viewer } from '../auth/viewer.js';
+import type { DomainEvents } from '../common/events.js';
+import { ServerEvents } from '../contract/views.js';
+import { SecretsService } from '../database/secrets.service.js';
+import { NotificationsService } from '../notifications/notifications.service.js';
+import { toReplyView } from '../replies/reply.views.js';
+import { RepliesService } from '../replies/replies.service.js';
+import { StoriesService } from '../stories/stories.service.js';
+import { THREAD_COLUMNS, ThreadRow } from '../stories/thread.views.js';
+import { memberRoom, RealtimeService, sessionRoom, staffRoom, userRoom } from './realtime.service.js';
+
+// broadcast views are built for nobody in particular: no "mine", no own reactions, nothing personal
+const NOBODY: Viewer = { id: '00000000-0000-0000-0000-000000000000', username: '', role: 'member', sessionId: '', createdAt: new Date(0), suspendedUntil: null };
+const STAFF: Viewer = { ...NOBODY, role: 'moderator' };
+
+/**
+ * Turns committed domain events into socket emits. Each payload is serialized once per audience (members,
+ * moderators) and sent to a room, never built once per socket.
+ */
+@Injectable()
+export class RealtimeListener {
+  private readonly logger = new Logger('Realtime');
+
+  constructor(
+    private readonly realtime: RealtimeService,
+    private readonly replies: RepliesService,
+    private readonly stories: StoriesService,
+    private readonly secrets: SecretsService,
+    private readonly dataSource: DataSource,
+    private readonly notifications: NotificationsService,
+  ) {}
+
+  private safely(what: string, run: () => Promise<void>): Promise<void> {
+    return run().catch((e: unknown) => this.logger.error(`${what} could not be delivered: ${e instanceof Error ? e.stack : String(e)}`));
+  }
+
+  @OnEvent('reply.created', { async: true })
+  onReplyCreated(e: DomainEvents['reply.created']): Promise<void> {
+    return this.safely('reply.created', () => this.pushReply(e.threadId, e.replyId, ServerEvents.replyCreated));
+  }
+
+  @OnEvent('reply.updated', { async: true })
+  onReplyUpdated(e: DomainEvents['reply.updated']): Promise<void> {
+    return this.safely('reply.updated', () => this.pushReply(e.threadId, e.replyId, ServerEvents.replyUpdated));
+  }
+
+  @OnEvent('reply.removed', { async: true })
+  onReplyRemoved(e: DomainEvents['reply.removed']): Promise<void> {
+    return this.safely('reply.removed', () => this.pushReply(e.threadId, e.replyId, ServerEvents.replyRemoved));
+  }
+
+  private async pushReply(threadId: string, replyId: string, event: string): Promise<void> {
+    const io = this.realtime.io;
+    if (!io) return;
+    const row = await this.replies.loadRow(NOBODY, replyId);
+    const staffView = toReplyView(row, STAFF, this.secrets.appSecret, 'staff');
+    const gone = row.deleted_at !== null || row.hidden;
+    // moderators see every change in full, including what members no longer see
+    io.to(staffRoom(threadId)).emit(event === ServerEvents.replyRemoved ? ServerEvents.replyUpdated : event, staffView);
+    if (row.status !== 'published') {
+      // a reply awaiting review reaches only its author (and the moderators above)
+      io.to(userRoom(row.author_id)).except(staffRoom(threadId)).emit(event, toReplyView(row, STAFF, this.secrets.appSecret, 'member'));
+      return;
+    }
+    // members who blocked the author get nothing of theirs
+    const blockers: { blocker_id: string }[] = await this.dataSource.query('SELECT blocker_id FROM blocks WHERE blocked_id = $1', [row.author_id]);
+    const target = io.to(memberRoom(threadId)).except(blockers.map((b) => userRoom(b.blocker_id)));
+    if (gone || event === ServerEvents.replyRemoved) target.emit(ServerEvents.replyRemoved, { id: row.id, threadId });
+    else target.emit(event, toReplyView(row, NOBODY, this.secrets.appSecret, 'member'));
+  }
+
+  @OnEvent('thread.updated', { async: true })
+  onThreadUpdated(e: DomainEvents['thread.updated']): Promise<void> {
+    return this.safely('thread.updated', async () => {
+      const io = this.realtime.io;
+      if (!io) return;
+      const rows: ThreadRow[] = await this.dataSource.query(`SELECT ${THREAD_COLUMNS} FROM threads t JOIN users u ON u.id = t.author_id WHERE t.id = $1`, [e.threadId]);
+      const row = rows[0];
+      if (!row) return;
+      io.to(staffRoom(row.id)).emit(ServerEvents.threadUpdated, await this.stories.view(STAFF, row, { sections: e.sections }));
+      const room = memberRoom(row.id);
+      if (row.deleted_at || row.hidden || row.status !== 'published') {
+        // readers in the room learn it is gone, then hear nothing more from it
+        io.to(room).emit(ServerEvents.threadUpdated, { id: row.id, hidden: row.hidden, deleted: row.deleted_at !== null });
+        io.in(room).socketsLeave(room);
+        return;
+      }
+      io.to(room).emit(ServerEvents.threadUpdated, await this.stories.view(NOBODY, row, { sections: e.sections }));
+    });
+  }
+
+  @OnEvent('notification.created', { async: true })
+  onNotification(e: DomainEvents['notification.created']): Promise<void> {
+    return this.safely('notification', async () => {
+      const view = await this.notifications.getView(e.userId, e.notificationId);
+      if (view) this.realtime.io?.to(userRoom(e.userId)).emit(ServerEvents.notification, view);
+    });
+  }
+
+  @OnEvent('sessions.ended', { async: true })
+  onSessionsEnded(e: DomainEvents['sessions.ended']): Promise<void> {
+    return this.safely('session.ended', async () => {
+      const io = this.realtime.io;
+      if (!io) return;
+      const rooms = e.sessionIds === 'all' ? [userRoom(e.userId)] : e.sessionIds.map(sessionRoom);
+      io.to(rooms).emit(ServerEvents.sessionEnded, { reason: e.reason });
+      // on every instance (through the adapter), after the goodbye has been sent
+      io.in(rooms).disconnectSockets(true);
+    });
+  }
+}

@@ -1,0 +1,306 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { parse as parseCookie } from 'cookie';
+import type { Server, Socket } from 'socket.io';
+import { AuthService, SESSION_COOKIE } from '../auth/auth.service.js';
+import type { Viewer } from '../auth/viewer.js';
+import { isStaff } from '../auth/viewer.js';
+import { UUID_RE } from '../access/policy.js';
+import { DomainError } from '../common/errors.js';
+import { toErrorBody } from '../common/exception.filter.js';
+import { APP_CONFIG } from '../config/config.js';
+import type { AppConfig } from '../config/config.js';
+import { ServerEvents } from '../contract/views.js';
+import { RepliesService } from '../replies/replies.service.js';
+import { StoriesService } from '../stories/stories.service.js';
+import { RedisLink } from './redis-io.adapter.js';
+
+export interface SocketState {
+  token: string;
+  viewer: Viewer;
+  threads: Set<string>;
+  events: number[];
+  lastTyping: Map<string, number>;
+}
+
+export type Ack = { ok: true; [k: string]: unknown } | { ok: false; error: { code: string; message: string } };
+
+export const memberRoom = (threadId: string): string => `thread:${threadId}`;
+export const staffRoom = (threadId: string): string => `thread:${threadId}:mod`;
+export const userRoom = (userId: string): string => `user:${userId}`;
+export const sessionRoom = (sessionId: string): string => `session:${sessionId}`;
+
+const KNOWN_EVENTS = new Set(['thread.join', 'thread.leave', 'typing']);
+const WINDOW_MS = 10_000;
+const TYPING_EVERY_MS = 2_000;
+const TYPING_TTL_MS = 5_000;
+const MISSED_MAX = 200;
+
+const state = (socket: Socket): SocketState => socket.data as SocketState;
+
+function fail(code: DomainError['code'] | string, message: string): Ack {
+  return { ok: false, error: { code, message } };
+}
+
+/** Socket-side rules: who may connect, join and type, and how fast. Domain rules stay in the domain services. */
+@Injectable()
+export class RealtimeService {
+  private readonly logger = new Logger('Realtime');
+  private server: Server | null = null;
+  private readonly typing = new Map<string, Map<string, number>>();
+  private readonly presenceTimers = new Map<string, NodeJS.Timeout>();
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly auth: AuthService,
+    private readonly stories: StoriesService,
+    private readonly replies: RepliesService,
+    private readonly redis: RedisLink,
+  ) {}
+
+  get io(): Server | null {
+    return this.server;
+  }
+
+  private get eventAllowance(): number {
+    return Math.max(1, Math.floor(20 * this.config.rateLimitScale));
+  }
+
+  private get socketAllowance(): number {
+    return Math.max(1, Math.floor(10 * this.config.rateLimitScale));
+  }
+
+  attach(server: Server): void {
+    this.server = server;
+    // Nest guards do not run at the handshake: the session cookie is checked here, before the connection exists
+    server.use((socket, next) => {
+      this.authenticate(socket).then(
+        () => next(),
+        (e: unknown) => {
+          const body = toErrorBody(e, this.logger);
+          next(Object.assign(new Error(body.message), { data: { code: body.code, message: body.message } }));
+        },
+      );
+    });
+  }
+
+  private async authenticate(socket: Socket): Promise<void> {
+    const cookies = parseCookie(socket.handshake.headers.cookie ?? '');
+    const token = cookies[SESSION_COOKIE];
+    const viewer = await this.auth.resolve(token);
+    if (!viewer || !token) throw new DomainError('UNAUTHENTICATED', 'Please sign in to connect.');
+    const open = await this.countSockets(userRoom(viewer.id));
+    if (open >= this.socketAllowance) throw new DomainError('RATE_LIMITED', 'Too many open connections for this account. Close another tab and try again.');
+    const s: SocketState = { token, viewer, threads: new Set(), events: [], lastTyping: new Map() };
+    Object.assign(socket.data, s);
+  }
+
+  private async countSockets(room: string): Promise<number> {
+    if (!this.server) return 0;
+    try {
+      return (await this.server.in(room).fetchSockets()).length;
+    } catch {
+      return (await this.server.local.in(room).fetchSockets()).length; // Redis lost: count this instance
+    }
+  }
+
+  onConnection(socket: Socket): void {
+    const s = state(socket);
+    if (!s.viewer) {
+      socket.disconnect(true);
+      return;
+    }
+    void socket.join([userRoom(s.viewer.id), sessionRoom(s.viewer.sessionId)]);
+    socket.use((packet, next) => {
+      const [event] = packet;
+      const ack = typeof packet[packet.length - 1] === 'function' ? (packet[packet.length - 1] as (a: Ack) => void) : null;
+      const now = Date.now();
+      s.events = s.events.filter((t) => now - t < WINDOW_MS);
+      s.events.push(now);
+      if (s.events.length > this.eventAllowance * 3) {
+        this.logger.warn(`Disconnecting a socket of ${s.viewer.id} for flooding`);
+        socket.disconnect(true);
+        return;
+      }
+      if (s.events.length > this.eventAllowance) {
+        ack?.(fail('RATE_LIMITED', 'Too many events: slow down for a few seconds.'));
+        return;
+      }
+      if (typeof event !== 'string' || !KNOWN_EVENTS.has(event)) {
+        ack?.(fail('UNKNOWN_EVENT', 'That event is not part of the protocol.'));
+        return;
+      }
+      next();
+    });
+  }
+
+  onDisconnect(socket: Socket): void {
+    const s = state(socket);
+    for (const threadId of s.threads ?? []) this.schedulePresence(threadId);
+  }
+
+  /** Re-reads the session on every event: a role change, suspension, ban or logout applies at once. */
+  private async freshViewer(socket: Socket): Promise<Viewer> {
+    const s = state(socket);
+    const viewer = await this.auth.resolve(s.token);
+    if (!viewer) {
+      socket.emit(ServerEvents.sessionEnded, { reason: 'signed-out' });
+      socket.disconnect(true);
+      throw new DomainError('UNAUTHENTICATED', 'Your session has ended. Please sign in again.');
+    }
+    s.viewer = viewer;
+    return viewer;
+  }
+
+  async guard(run: () => Promise<Ack>): Promise<Ack> {
+    try {
+      return await run();
+    } catch (e) {
+      const body = toErrorBody(e, this.logger);
+      return fail(body.code, body.message);
+    }
+  }
+
+  join(socket: Socket, body: unknown): Promise<Ack> {
+    return this.guard(async () => {
+      const p = body as { threadId?: unknown; after?: unknown; since?: unknown } | null;
+      if (!p || typeof p !== 'object' || Array.isArray(p)) return fail('VALIDATION_FAILED', 'thread.join needs {threadId, after?, since?}.');
+      if (typeof p.threadId !== 'string' || !UUID_RE.test(p.threadId)) return fail('VALIDATION_FAILED', 'threadId must be a story id.');
+      let after: string | null = null;
+      if (p.after !== undefined && p.after !== null) {
+        const a = typeof p.after === 'number' && Number.isSafeInteger(p.after) && p.after >= 0 ? String(p.after) : p.after;
+        if (typeof a !== 'string' || !/^(0|[1-9]\d{0,17})$/.test(a)) return fail('VALIDATION_FAILED', 'after must be a reply id.');
+        after = a;
+      }
+      let since: Date | null = null;
+      if (p.since !== undefined && p.since !== null) {
+        const d = typeof p.since === 'number' || (typeof p.since === 'string' && p.since.length <= 40) ? new Date(p.since) : null;
+        if (!d || Number.isNaN(d.getTime())) return fail('VALIDATION_FAILED', 'since must be a time (ISO 8601 or milliseconds).');
+        since = d;
+      }
+      const viewer = await this.freshViewer(socket);
+      const thread = await this.stories.loadReadable(viewer, p.threadId);
+      const s = state(socket);
+      // join before reading what was missed: a reply committed in between arrives twice at worst (ids dedupe), never zero times
+      await socket.join(isStaff(viewer) ? staffRoom(thread.id) : memberRoom(thread.id));
+      s.threads.add(thread.id);
+      let missed: unknown[] = [];
+      let more = false;
+      if (after !== null) {
+        const page = await this.replies.page(viewer, thread.id, after, MISSED_MAX);
+        missed = page.items;
+        more = page.nextCursor !== null;
+      }
+      const changed = since && after !== null ? await this.replies.changedSince(viewer, thread.id, since, after) : [];
+      this.schedulePresence(thread.id);
+      return { ok: true, threadId: thread.id, missed, more, changed, viewers: await this.viewers(thread.id) };
+    });
+  }
+
+  leave(socket: Socket, body: unknown): Promise<Ack> {
+    return this.guard(async () => {
+      const p = body as { threadId?: unknown } | null;
+      if (!p || typeof p !== 'object' || typeof p.threadId !== 'string' || !UUID_RE.test(p.threadId)) return fail('VALIDATION_FAILED', 'threadId must be a story id.');
+      await socket.leave(memberRoom(p.threadId));
+      await socket.leave(staffRoom(p.threadId));
+      state(socket).threads.delete(p.threadId);
+      this.schedulePresence(p.threadId);
+      return { ok: true };
+    });
+  }
+
+  typingEvent(socket: Socket, body: unknown): Promise<Ack> {
+    return this.guard(async () => {
+      const p = body as { threadId?: unknown } | null;
+      if (!p || typeof p !== 'object' || typeof p.threadId !== 'string' || !UUID_RE.test(p.threadId)) return fail('VALIDATION_FAILED', 'threadId must be a story id.');
+      const s = state(socket);
+      if (!s.threads.has(p.threadId)) return fail('NOT_FOUND', 'Join the story before typing in it.');
+      const viewer = await this.freshViewer(socket);
+      const now = Date.now();
+      // at most one typing signal per member per 2 s; extra ones are accepted and dropped
+      if (now - (s.lastTyping.get(p.threadId) ?? 0) < TYPING_EVERY_MS) return { ok: true };
+      s.lastTyping.set(p.threadId, now);
+      const count = await this.markTyping(p.threadId, viewer.id, now);
+      socket.to([memberRoom(p.threadId), staffRoom(p.threadId)]).emit(ServerEvents.typing, { threadId: p.threadId, count });
+      setTimeout(() => void this.expireTyping(p.threadId as string), TYPING_TTL_MS + 100).unref();
+      return { ok: true };
+    });
+  }
+
+  /** Who is typing where, shared through Redis when there is one, so every instance counts the same people. */
+  private async markTyping(threadId: string, userId: string, now: number): Promise<number> {
+    const key = `${this.config.redisPrefix}typing:${threadId}`;
+    if (this.redis.ready && this.redis.pub) {
+      try {
+        const c = this.redis.pub;
+        await c.zAdd(key, { score: now + TYPING_TTL_MS, value: userId });
+        await c.zRemRangeByScore(key, 0, now);
+        await c.pExpire(key, TYPING_TTL_MS * 2);
+        return await c.zCard(key);
+      } catch {
+        /* fall through to this instance's own count */
+      }
+    }
+    const m = this.typing.get(threadId) ?? new Map<string, number>();
+    m.set(userId, now + TYPING_TTL_MS);
+    this.typing.set(threadId, m);
+    return this.localTypingCount(threadId, now);
+  }
+
+  private localTypingCount(threadId: string, now: number): number {
+    const m = this.typing.get(threadId);
+    if (!m) return 0;
+    for (const [u, until] of m) if (until <= now) m.delete(u);
+    if (!m.size) this.typing.delete(threadId);
+    return m.size;
+  }
+
+  private async expireTyping(threadId: string): Promise<void> {
+    if (!this.server) return;
+    const now = Date.now();
+    let count = this.localTypingCount(threadId, now);
+    if (this.redis.ready && this.redis.pub) {
+      try {
+        const key = `${this.config.redisPrefix}typing:${threadId}`;
+        await this.redis.pub.zRemRangeByScore(key, 0, now);
+        count = await this.redis.pub.zCard(key);
+      } catch {
+        /* keep the local count */
+      }
+    }
+    this.server.to([memberRoom(threadId), staffRoom(threadId)]).emit(ServerEvents.typing, { threadId, count });
+  }
+
+  /** Distinct members reading a story, on every instance. */
+  async viewers(threadId: string): Promise<number> {
+    if (!this.server) return 0;
+    let sockets: { data: unknown }[];
+    try {
+      sockets = await this.server.in([memberRoom(threadId), staffRoom(threadId)]).fetchSockets();
+    } catch {
+      sockets = await this.server.local.in([memberRoom(threadId), staffRoom(threadId)]).fetchSockets();
+    }
+    return new Set(sockets.map((s) => (s.data as SocketState).viewer?.id)).size;
+  }
+
+  /** Presence changes are debounced, so a burst of joins sends one update. */
+  schedulePresence(threadId: string): void {
+    if (this.presenceTimers.has(threadId)) return;
+    const timer = setTimeout(() => {
+      this.presenceTimers.delete(threadId);
+      void this.viewers(threadId)
+        .then((viewers) => this.server?.to([memberRoom(threadId), staffRoom(threadId)]).emit(ServerEvents.presence, { threadId, viewers }))
+        .catch((e: unknown) => this.logger.warn(`presence update failed: ${String(e)}`));
+    }, 300);
+    timer.unref();
+    this.presenceTimers.set(threadId, timer);
+  }
+
+  onModuleDestroy(): void {
+    for (const t of this.presenceTimers.values()) clearTimeout(t);
+    this.presenceTimers.clear();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.redis.close();
+  }
+}

@@ -1,0 +1,33 @@
+import { createConnection } from 'node:net';
+
+/** Whether a TCP service answers on a URL's host and port (used to skip loudly, or fail under CI=true). */
+export function reachable(url: string, timeoutMs = 1000): Promise<boolean> {
+  const u = new URL(url);
+  return new Promise((resolve) => {
+    const socket = createConnection({ host: u.hostname, port: Number(u.port) || 6379 });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+export const REDIS_URL = process.env.REDIS_TEST_URL ?? 'redis://127.0.0.1:6379';
+
+/**
+ * Decides whether a suite that needs outside services runs. Missing services skip it with a loud message,
+ * except under CI=true, where they must be there.
+ */
+export async function requireServices(suite: string, needs: { redis?: boolean; postgres?: boolean }): Promise<boolean> {
+  const missing: string[] = [];
+  if (needs.postgres && !process.env.SETBACK_TEST_DATABASE_URL) missing.push('PostgreSQL (set TEST_DATABASE_URL)');
+  if (needs.redis && !(await reachable(REDIS_URL))) missing.push(`Redis at ${REDIS_URL} (set REDIS_TEST_URL)`);
+  if (!missing.length) return true;
+  const message = `${suite}: needs ${missing.join(' and ')}`;
+  if (process.env.CI === 'true') throw new Error(`${message}, and CI=true requires it.`);
+  console.warn(`\n!!! SKIPPED — ${message}. These tests did not run. !!!\n`);
+  return false;
+}
