@@ -15,12 +15,15 @@ import type { OpenDatabase } from './database/data-source.js';
 import { DatabaseModule } from './database/database.module.js';
 import { DraftsModule } from './drafts/drafts.module.js';
 import { HealthModule } from './health/health.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
 import { ReactionsModule } from './reactions/reactions.module.js';
 import { RepliesModule } from './replies/replies.module.js';
 import { StoriesModule } from './stories/stories.module.js';
 import { UsersModule } from './users/users.module.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
+import { ModerationModule } from './moderation/moderation.module.js';
+import { SafetyModule } from './safety/safety.module.js';
 import { RedisLink } from './realtime/redis-io.adapter.js';
 
 @Module({})
@@ -54,12 +57,15 @@ export class AppModule implements NestModule {
         UsersModule,
         AuthModule,
         HealthModule,
+        MetricsModule,
         DraftsModule,
         StoriesModule,
         RepliesModule,
         ReactionsModule,
         NotificationsModule,
         RealtimeModule,
+        SafetyModule,
+        ModerationModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
     };

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Post, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { CurrentViewer, Public } from '../common/decorators.js';
+import { AllowSuspended, CurrentViewer, Public } from '../common/decorators.js';
 import { IsString, Length } from 'class-validator';
 import { AuthService, SESSION_COOKIE, SignedIn } from './auth.service.js';
 import { LoginDto, RegisterDto } from './auth.dto.js';
@@ -36,6 +36,7 @@ export class AuthController {
   }
 
   @Post('logout')
+  @AllowSuspended()
   @HttpCode(204)
   async logout(@CurrentViewer() viewer: Viewer, @Res({ passthrough: true }) res: Response): Promise<void> {
     await this.auth.logout(viewer);
@@ -43,6 +44,7 @@ export class AuthController {
   }
 
   @Post('logout-all')
+  @AllowSuspended()
   @HttpCode(204)
   async logoutAll(@CurrentViewer() viewer: Viewer, @Res({ passthrough: true }) res: Response): Promise<void> {
     await this.auth.logoutAll(viewer);
@@ -50,6 +52,7 @@ export class AuthController {
   }
 
   @Post('password')
+  @AllowSuspended()
   @HttpCode(204)
   changePassword(@CurrentViewer() viewer: Viewer, @Body() dto: ChangePasswordDto): Promise<void> {
     return this.auth.changePassword(viewer, dto.current, dto.next);

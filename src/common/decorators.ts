@@ -7,7 +7,9 @@ export const IS_PUBLIC = 'setback:public';
 /** The route answers visitors without a session (register, login, guidelines, health). */
 export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(IS_PUBLIC, true);
 
-export const BODY_LIMIT = 'setback:body-limit';
+export const ALLOW_SUSPENDED = 'setback:allow-suspended';
+/** A write a suspended member may still make (signing out, changing their password). */
+export const AllowSuspended = (): MethodDecorator & ClassDecorator => SetMetadata(ALLOW_SUSPENDED, true);
 
 /** The signed-in member making this request (the auth guard has already refused visitors). */
 export const CurrentViewer = createParamDecorator((_: unknown, ctx: ExecutionContext): Viewer => {

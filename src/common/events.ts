@@ -7,6 +7,8 @@ export interface DomainEvents {
   'reply.removed': { threadId: string; replyId: string };
   'sessions.ended': { userId: string; sessionIds: string[] | 'all'; reason: string };
   'notification.created': { userId: string; notificationId: string };
+  /** A post matched a `flag` or `crisis` watched word: an automatic report follows. */
+  'content.flagged': { targetType: 'thread' | 'reply'; targetId: string; threadId: string; reason: 'crisis' | 'other'; note: string };
 }
 
 export type DomainEventName = keyof DomainEvents;

@@ -21,7 +21,24 @@ export interface AppConfig {
   /** Runs the demo seed on a brand-new embedded database (npm start). */
   seedNewEmbedded: boolean;
   clientDir: string;
+  crisisResources: CrisisResource[];
 }
+
+export interface CrisisResource {
+  name: string;
+  description: string;
+  url?: string;
+  phone?: string;
+}
+
+/** A sensible international default; CRISIS_RESOURCES (a JSON array) replaces it with local services. */
+export const DEFAULT_CRISIS_RESOURCES: CrisisResource[] = [
+  { name: 'Emergency services', description: 'If you or someone else is in immediate danger, call your local emergency number now (112 in Europe, 911 in North America, 999 in the UK, 000 in Australia).' },
+  { name: 'Find A Helpline', url: 'https://findahelpline.com', description: 'Free, confidential crisis lines in over 130 countries, by phone, text or chat.' },
+  { name: 'Befrienders Worldwide', url: 'https://www.befrienders.org', description: 'Emotional support centres around the world for anyone in distress.' },
+  { name: '988 Suicide & Crisis Lifeline (US)', phone: '988', url: 'https://988lifeline.org', description: 'Call or text 988, any time.' },
+  { name: 'Samaritans (UK & Ireland)', phone: '116 123', url: 'https://www.samaritans.org', description: 'Free to call, day or night.' },
+];
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -110,7 +127,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     metricsToken: str('METRICS_TOKEN'),
     seedNewEmbedded: bool('SEED_NEW_EMBEDDED', true),
     clientDir: resolve(str('CLIENT_DIR') ?? './client/dist'),
+    crisisResources: DEFAULT_CRISIS_RESOURCES,
   };
+  const resources = str('CRISIS_RESOURCES');
+  if (resources !== null) {
+    try {
+      const list = JSON.parse(resources) as unknown;
+      if (!Array.isArray(list) || !list.length || !list.every((r) => r && typeof r.name === 'string' && typeof r.description === 'string')) throw new Error();
+      config.crisisResources = list as CrisisResource[];
+    } catch {
+      problems.push('CRISIS_RESOURCES must be a JSON array of {name, description, url?, phone?}');
+    }
+  }
   if (problems.length) throw new ConfigError(problems);
   return config;
 }

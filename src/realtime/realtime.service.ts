@@ -48,6 +48,8 @@ export class RealtimeService {
   private server: Server | null = null;
   private readonly typing = new Map<string, Map<string, number>>();
   private readonly presenceTimers = new Map<string, NodeJS.Timeout>();
+  private readonly typingTimers = new Set<NodeJS.Timeout>();
+  private closing = false;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -57,8 +59,9 @@ export class RealtimeService {
     private readonly redis: RedisLink,
   ) {}
 
+  /** The socket.io server, or null once shutting down (nothing may be emitted through a closed Redis). */
   get io(): Server | null {
-    return this.server;
+    return this.closing ? null : this.server;
   }
 
   private get eventAllowance(): number {
@@ -221,7 +224,12 @@ export class RealtimeService {
       s.lastTyping.set(p.threadId, now);
       const count = await this.markTyping(p.threadId, viewer.id, now);
       socket.to([memberRoom(p.threadId), staffRoom(p.threadId)]).emit(ServerEvents.typing, { threadId: p.threadId, count });
-      setTimeout(() => void this.expireTyping(p.threadId as string), TYPING_TTL_MS + 100).unref();
+      const timer = setTimeout(() => {
+        this.typingTimers.delete(timer);
+        void this.expireTyping(p.threadId as string);
+      }, TYPING_TTL_MS + 100);
+      timer.unref();
+      this.typingTimers.add(timer);
       return { ok: true };
     });
   }
@@ -255,7 +263,7 @@ export class RealtimeService {
   }
 
   private async expireTyping(threadId: string): Promise<void> {
-    if (!this.server) return;
+    if (!this.io) return;
     const now = Date.now();
     let count = this.localTypingCount(threadId, now);
     if (this.redis.ready && this.redis.pub) {
@@ -267,12 +275,12 @@ export class RealtimeService {
         /* keep the local count */
       }
     }
-    this.server.to([memberRoom(threadId), staffRoom(threadId)]).emit(ServerEvents.typing, { threadId, count });
+    this.io?.to([memberRoom(threadId), staffRoom(threadId)]).emit(ServerEvents.typing, { threadId, count });
   }
 
   /** Distinct members reading a story, on every instance. */
   async viewers(threadId: string): Promise<number> {
-    if (!this.server) return 0;
+    if (!this.server || this.closing) return 0;
     let sockets: { data: unknown }[];
     try {
       sockets = await this.server.in([memberRoom(threadId), staffRoom(threadId)]).fetchSockets();
@@ -288,7 +296,7 @@ export class RealtimeService {
     const timer = setTimeout(() => {
       this.presenceTimers.delete(threadId);
       void this.viewers(threadId)
-        .then((viewers) => this.server?.to([memberRoom(threadId), staffRoom(threadId)]).emit(ServerEvents.presence, { threadId, viewers }))
+        .then((viewers) => this.io?.to([memberRoom(threadId), staffRoom(threadId)]).emit(ServerEvents.presence, { threadId, viewers }))
         .catch((e: unknown) => this.logger.warn(`presence update failed: ${String(e)}`));
     }, 300);
     timer.unref();
@@ -296,8 +304,11 @@ export class RealtimeService {
   }
 
   onModuleDestroy(): void {
+    this.closing = true;
     for (const t of this.presenceTimers.values()) clearTimeout(t);
+    for (const t of this.typingTimers) clearTimeout(t);
     this.presenceTimers.clear();
+    this.typingTimers.clear();
   }
 
   async onApplicationShutdown(): Promise<void> {

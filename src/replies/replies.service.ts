@@ -9,13 +9,22 @@ import type { DomainEvents } from '../common/events.js';
 import { renderMarkdown } from '../common/markdown.js';
 import type { Page } from '../contract/views.js';
 import { SecretsService } from '../database/secrets.service.js';
+import { SafetyService, SafetyNote, Verdict } from '../safety/safety.service.js';
 import { StoriesService } from '../stories/stories.service.js';
 import type { CreateReplyDto, ListRepliesQuery, UpdateReplyDto } from './reply.dto.js';
 import { AnyReplyView, REPLY_COLUMNS, ReplyRow, toReplyView } from './reply.views.js';
 
 export interface CreatedReply {
-  reply: AnyReplyView;
+  reply: AnyReplyView & { safety?: SafetyNote };
   created: boolean;
+}
+
+/** reply_count counts what members see: published, not hidden, not deleted. */
+export async function recountReplies(em: EntityManager | DataSource, threadId: string): Promise<void> {
+  await em.query(
+    `UPDATE threads SET reply_count = (SELECT count(*) FROM replies WHERE thread_id = $1 AND status = 'published' AND NOT hidden AND deleted_at IS NULL) WHERE id = $1`,
+    [threadId],
+  );
 }
 
 const MY_REACTIONS = `(SELECT array_agg(kind) FROM reply_reactions mr WHERE mr.reply_id = r.id AND mr.user_id = $1) AS my_reactions,
@@ -28,6 +37,7 @@ export class RepliesService {
     private readonly stories: StoriesService,
     private readonly secrets: SecretsService,
     private readonly events: EventEmitter2,
+    private readonly safety: SafetyService,
   ) {}
 
   private emit<K extends keyof DomainEvents>(name: K, payload: DomainEvents[K]): void {
@@ -76,6 +86,7 @@ export class RepliesService {
   async create(viewer: Viewer, threadId: string, dto: CreateReplyDto): Promise<CreatedReply> {
     assertCanWrite(viewer);
     const html = renderMarkdown(dto.body);
+    const verdict = await this.safety.verdict([dto.body], await this.safety.needsReview(viewer));
     const result = await this.dataSource.transaction(async (em) => {
       // the thread row lock orders reply ids: one allocated later becomes visible later, so `after` never skips
       const t = await this.stories.loadReadable(viewer, threadId, em, true);
@@ -91,11 +102,11 @@ export class RepliesService {
       // the author of an anonymous story always answers under their pseudonym, or they would unmask themselves
       const anonymous = (t.anonymous && t.author_id === viewer.id) || (dto.anonymous ?? false);
       const inserted: { id: string }[] = await em.query(
-        `INSERT INTO replies (thread_id, author_id, anonymous, body_md, body_html, client_key)
-         VALUES ($1, $2, $3, $4, $5, $6)
+        `INSERT INTO replies (thread_id, author_id, anonymous, body_md, body_html, client_key, status)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)
          ON CONFLICT (thread_id, author_id, client_key) WHERE client_key IS NOT NULL DO NOTHING
          RETURNING id::text AS id`,
-        [t.id, viewer.id, anonymous, dto.body, html, dto.clientKey ?? null],
+        [t.id, viewer.id, anonymous, dto.body, html, dto.clientKey ?? null, verdict.status],
       );
       if (!inserted.length) {
         const existing: { id: string }[] = await em.query(
@@ -104,11 +115,17 @@ export class RepliesService {
         );
         return { id: existing[0].id, created: false };
       }
-      await em.query(`UPDATE threads SET reply_count = reply_count + 1, last_activity_at = now(), updated_at = now() WHERE id = $1`, [t.id]);
+      if (verdict.status === 'published') {
+        await em.query(`UPDATE threads SET reply_count = reply_count + 1, last_activity_at = now(), updated_at = now() WHERE id = $1`, [t.id]);
+      }
       return { id: inserted[0].id, created: true };
     });
-    if (result.created) this.emit('reply.created', { threadId, replyId: result.id });
-    return { reply: await this.getView(viewer, result.id), created: result.created };
+    if (result.created) {
+      this.emit('reply.created', { threadId, replyId: result.id });
+      this.stories.emitFlags(verdict, 'reply', result.id, threadId);
+    }
+    const reply = await this.getView(viewer, result.id);
+    return { reply: result.created && verdict.safety ? { ...reply, safety: verdict.safety } : reply, created: result.created };
   }
 
   private async checkSlowMode(em: EntityManager, viewer: Viewer, threadId: string, seconds: number): Promise<void> {
@@ -150,16 +167,24 @@ export class RepliesService {
     return row;
   }
 
-  async update(viewer: Viewer, id: string, dto: UpdateReplyDto): Promise<AnyReplyView> {
+  async update(viewer: Viewer, id: string, dto: UpdateReplyDto): Promise<AnyReplyView & { safety?: SafetyNote }> {
     assertCanWrite(viewer);
+    // an edit is screened like a new reply: it cannot smuggle in what posting would have refused or held
+    const verdict: Verdict = await this.safety.verdict([dto.body], false);
     const row = await this.dataSource.transaction(async (em) => {
       const r = await this.loadOwn(viewer, id, em);
       await em.query(`INSERT INTO revisions (target_type, target_id, editor_id, data) VALUES ('reply', $1, $2, $3)`, [r.id, viewer.id, JSON.stringify({ body: r.body_md })]);
       await em.query(`UPDATE replies SET body_md = $2, body_html = $3, edited_at = now(), updated_at = now() WHERE id = $1::bigint`, [r.id, dto.body, renderMarkdown(dto.body)]);
+      if (verdict.status === 'pending') {
+        await em.query(`UPDATE replies SET status = 'pending' WHERE id = $1::bigint`, [r.id]);
+        await recountReplies(em, r.thread_id);
+      }
       return r;
     });
-    this.emit('reply.updated', { threadId: row.thread_id, replyId: row.id });
-    return this.getView(viewer, id);
+    this.emit(verdict.status === 'pending' ? 'reply.removed' : 'reply.updated', { threadId: row.thread_id, replyId: row.id });
+    this.stories.emitFlags(verdict, 'reply', row.id, row.thread_id);
+    const view = await this.getView(viewer, id);
+    return verdict.safety ? { ...view, safety: verdict.safety } : view;
   }
 
   async remove(viewer: Viewer, id: string): Promise<void> {
@@ -167,7 +192,7 @@ export class RepliesService {
     const row = await this.dataSource.transaction(async (em) => {
       const r = await this.loadOwn(viewer, id, em);
       await em.query(`UPDATE replies SET deleted_at = now(), updated_at = now() WHERE id = $1::bigint`, [r.id]);
-      if (r.status === 'published' && !r.hidden) await em.query(`UPDATE threads SET reply_count = reply_count - 1 WHERE id = $1`, [r.thread_id]);
+      await recountReplies(em, r.thread_id);
       return r;
     });
     this.emit('reply.removed', { threadId: row.thread_id, replyId: row.id });

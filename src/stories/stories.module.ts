@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { SafetyModule } from '../safety/safety.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { CategoriesService } from './categories.service.js';
 import { ProfilesController } from './profiles.controller.js';
@@ -6,7 +7,7 @@ import { CategoriesController, StoriesController } from './stories.controller.js
 import { StoriesService } from './stories.service.js';
 
 @Module({
-  imports: [UsersModule],
+  imports: [UsersModule, SafetyModule],
   controllers: [StoriesController, CategoriesController, ProfilesController],
   providers: [StoriesService, CategoriesService],
   exports: [StoriesService, CategoriesService],

@@ -12,6 +12,7 @@ import { APP_CONFIG } from '../config/config.js';
 import type { AppConfig } from '../config/config.js';
 import type { Page, ReactionKind, ThreadListItemView, ThreadView } from '../contract/views.js';
 import { SecretsService } from '../database/secrets.service.js';
+import { SafetyService, Verdict } from '../safety/safety.service.js';
 import { CategoriesService } from './categories.service.js';
 import type { CreateThreadDto, ListThreadsQuery, UpdateThreadDto } from './thread.dto.js';
 import { MARK_END, MARK_START, reactionCounts, REACTION_KINDS, THREAD_COLUMNS, ThreadListRow, ThreadRow, toThreadListItem, toThreadView } from './thread.views.js';
@@ -46,7 +47,14 @@ export class StoriesService {
     private readonly categories: CategoriesService,
     private readonly events: EventEmitter2,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly safety: SafetyService,
   ) {}
+
+  /** After commit: a post that matched a flag or crisis word gets an automatic report. */
+  emitFlags(verdict: Verdict, targetType: 'thread' | 'reply', targetId: string, threadId: string): void {
+    if (verdict.crisis) this.emit('content.flagged', { targetType, targetId, threadId, reason: 'crisis', note: 'The post matched a crisis phrase.' });
+    if (verdict.flag) this.emit('content.flagged', { targetType, targetId, threadId, reason: 'other', note: 'The post matched a watched word.' });
+  }
 
   private emit<K extends keyof DomainEvents>(name: K, payload: DomainEvents[K]): void {
     this.events.emit(name, payload);
@@ -57,10 +65,11 @@ export class StoriesService {
     const category = this.categories.require(dto.category);
     const handled = dto.handled ?? '';
     const learned = dto.learned ?? '';
+    const verdict = await this.safety.verdict([dto.title, dto.happened, handled, learned, dto.contentWarning], await this.safety.needsReview(viewer));
     const rows: { id: string }[] = await this.dataSource.query(
       `INSERT INTO threads (author_id, anonymous, category, title, happened_md, happened_html, handled_md, handled_html,
-                            learned_md, learned_html, excerpt, content_warning)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
+                            learned_md, learned_html, excerpt, content_warning, status)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
       [
         viewer.id,
         dto.anonymous ?? false,
@@ -74,10 +83,13 @@ export class StoriesService {
         renderMarkdown(learned),
         excerptFromMarkdown(dto.happened, 220),
         dto.contentWarning?.trim() || null,
+        verdict.status,
       ],
     );
     this.emit('thread.created', { threadId: rows[0].id });
-    return this.get(viewer, rows[0].id);
+    this.emitFlags(verdict, 'thread', rows[0].id, rows[0].id);
+    const view = await this.get(viewer, rows[0].id);
+    return verdict.safety ? { ...view, safety: verdict.safety } as ThreadView : view;
   }
 
   /** Loads a thread and applies the read rule; 404 for anything this viewer may not see. */
@@ -204,6 +216,7 @@ export class StoriesService {
     assertCanWrite(viewer);
     const category = dto.category !== undefined ? this.categories.require(dto.category) : undefined;
     let sections = false;
+    let verdict: Verdict | null = null;
     await this.dataSource.transaction(async (em) => {
       const t = await this.loadReadable(viewer, id, em, true);
       if (t.author_id !== viewer.id) throw forbidden('Only the author can edit this story.');
@@ -223,6 +236,9 @@ export class StoriesService {
         contentWarning: dto.contentWarning === undefined ? t.content_warning : dto.contentWarning?.trim() || null,
       };
       sections = next.happened !== t.happened_md || next.handled !== t.handled_md || next.learned !== t.learned_md;
+      // an edit is screened like a new post, so it cannot smuggle in what posting would have refused or held
+      verdict = await this.safety.verdict([next.title, next.happened, next.handled, next.learned, next.contentWarning], false);
+      if (verdict.status === 'pending') await em.query(`UPDATE threads SET status = 'pending' WHERE id = $1`, [t.id]);
       await em.query(
         `UPDATE threads SET title = $2, category = $3, happened_md = $4, happened_html = $5, handled_md = $6, handled_html = $7,
                 learned_md = $8, learned_html = $9, excerpt = $10, content_warning = $11, edited_at = now(), updated_at = now()
@@ -243,7 +259,10 @@ export class StoriesService {
       );
     });
     this.emit('thread.updated', { threadId: id, sections });
-    return this.get(viewer, id);
+    if (verdict) this.emitFlags(verdict, 'thread', id, id);
+    const view = await this.get(viewer, id);
+    const v = verdict as Verdict | null;
+    return v?.safety ? ({ ...view, safety: v.safety } as ThreadView) : view;
   }
 
   async remove(viewer: Viewer, id: string): Promise<void> {

@@ -1,0 +1,149 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength, Min } from 'class-validator';
+import { LimitParam, NoNul } from '../common/validators.js';
+
+export class ReasonDto {
+  @ApiPropertyOptional({ maxLength: 500 })
+  @IsOptional()
+  @IsString({ message: 'reason must be text' })
+  @NoNul('reason')
+  @MaxLength(500, { message: 'reason must be at most 500 characters long' })
+  reason?: string;
+}
+
+export class RequiredReasonDto {
+  @ApiProperty({ maxLength: 500 })
+  @IsString({ message: 'reason must be text' })
+  @NoNul('reason')
+  @Length(3, 500, { message: 'reason must be 3–500 characters long' })
+  reason: string;
+}
+
+export class CreateReportDto {
+  @ApiProperty({ enum: ['thread', 'reply', 'user'] })
+  @IsIn(['thread', 'reply', 'user'], { message: 'targetType must be one of thread, reply, user' })
+  targetType: 'thread' | 'reply' | 'user';
+
+  @ApiProperty()
+  @IsString({ message: 'targetId must be text' })
+  @MaxLength(64, { message: 'targetId is not an id' })
+  targetId: string;
+
+  @ApiProperty({ enum: ['harmful', 'harassment', 'spam', 'crisis', 'other'] })
+  @IsIn(['harmful', 'harassment', 'spam', 'crisis', 'other'], { message: 'reason must be one of harmful, harassment, spam, crisis, other' })
+  reason: 'harmful' | 'harassment' | 'spam' | 'crisis' | 'other';
+
+  @ApiPropertyOptional({ maxLength: 1000 })
+  @IsOptional()
+  @IsString({ message: 'note must be text' })
+  @NoNul('note')
+  @MaxLength(1000, { message: 'note must be at most 1,000 characters long' })
+  note?: string;
+}
+
+export class ResolveReportDto {
+  @ApiProperty({ enum: ['dismiss', 'hide', 'remove'] })
+  @IsIn(['dismiss', 'hide', 'remove'], { message: 'action must be one of dismiss, hide, remove' })
+  action: 'dismiss' | 'hide' | 'remove';
+
+  @ApiPropertyOptional({ maxLength: 500 })
+  @IsOptional()
+  @IsString({ message: 'note must be text' })
+  @NoNul('note')
+  @MaxLength(500, { message: 'note must be at most 500 characters long' })
+  note?: string;
+}
+
+export class ReportsQuery {
+  @IsOptional()
+  @IsIn(['open', 'resolved', 'all'], { message: 'status must be one of open, resolved, all' })
+  status?: 'open' | 'resolved' | 'all';
+
+  @IsOptional()
+  @IsString({ message: 'cursor must be text' })
+  cursor?: string;
+
+  @LimitParam()
+  limit?: number;
+}
+
+export class LogQuery {
+  @IsOptional()
+  @IsString({ message: 'actor must be a user id' })
+  @Matches(/^[0-9a-f-]{36}$/i, { message: 'actor must be a user id' })
+  actor?: string;
+
+  @IsOptional()
+  @IsString({ message: 'target must be an id' })
+  @MaxLength(64, { message: 'target must be an id' })
+  target?: string;
+
+  @IsOptional()
+  @IsString({ message: 'cursor must be text' })
+  cursor?: string;
+
+  @LimitParam()
+  limit?: number;
+}
+
+export class ThreadSettingsDto {
+  @ApiPropertyOptional({ minimum: 0, maximum: 86400 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'slowModeSeconds must be a whole number of seconds from 0 to 86,400' })
+  @Min(0, { message: 'slowModeSeconds must be a whole number of seconds from 0 to 86,400' })
+  @Max(86_400, { message: 'slowModeSeconds must be a whole number of seconds from 0 to 86,400' })
+  slowModeSeconds?: number;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString({ message: 'category must be text' })
+  @MaxLength(64, { message: 'category is not a known category' })
+  category?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString({ message: 'reason must be text' })
+  @NoNul('reason')
+  @MaxLength(500, { message: 'reason must be at most 500 characters long' })
+  reason?: string;
+}
+
+export class SuspendDto extends RequiredReasonDto {
+  @ApiProperty({ minimum: 1, maximum: 365 })
+  @IsInt({ message: 'days must be a whole number from 1 to 365' })
+  @Min(1, { message: 'days must be a whole number from 1 to 365' })
+  @Max(365, { message: 'days must be a whole number from 1 to 365' })
+  days: number;
+}
+
+export class RoleDto {
+  @ApiProperty({ enum: ['member', 'moderator', 'admin'] })
+  @IsIn(['member', 'moderator', 'admin'], { message: 'role must be one of member, moderator, admin' })
+  role: 'member' | 'moderator' | 'admin';
+}
+
+export class RevealDto extends RequiredReasonDto {
+  @ApiProperty({ enum: ['thread', 'reply'] })
+  @IsIn(['thread', 'reply'], { message: 'targetType must be thread or reply' })
+  targetType: 'thread' | 'reply';
+
+  @ApiProperty()
+  @IsString({ message: 'targetId must be text' })
+  @MaxLength(64, { message: 'targetId is not an id' })
+  targetId: string;
+}
+
+export class WatchedWordDto {
+  @ApiProperty({ maxLength: 100 })
+  @IsString({ message: 'pattern must be text' })
+  @NoNul('pattern')
+  @Length(1, 100, { message: 'pattern must be 1–100 characters long' })
+  @Matches(/[\p{L}\p{N}]/u, { message: 'pattern must contain a letter or digit' })
+  pattern: string;
+
+  @ApiProperty({ enum: ['block', 'hold', 'flag', 'crisis'] })
+  @IsIn(['block', 'hold', 'flag', 'crisis'], { message: 'action must be one of block, hold, flag, crisis' })
+  action: 'block' | 'hold' | 'flag' | 'crisis';
+}

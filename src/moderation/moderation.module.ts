@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module.js';
+import { NotificationsModule } from '../notifications/notifications.module.js';
+import { RepliesModule } from '../replies/replies.module.js';
+import { SafetyModule } from '../safety/safety.module.js';
+import { StoriesModule } from '../stories/stories.module.js';
+import { ModerationController, ReportsController } from './moderation.controller.js';
+import { ModerationService } from './moderation.service.js';
+import { ReportsService } from './reports.service.js';
+
+@Module({
+  imports: [AuthModule, StoriesModule, RepliesModule, NotificationsModule, SafetyModule],
+  controllers: [ModerationController, ReportsController],
+  providers: [ModerationService, ReportsService],
+})
+export class ModerationModule {}

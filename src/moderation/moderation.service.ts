@@ -1,0 +1,371 @@
+import { Injectable } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import { DataSource, EntityManager } from 'typeorm';
+import { AuthService } from '../auth/auth.service.js';
+import type { Viewer } from '../auth/viewer.js';
+import { REPLY_ID_RE, UUID_RE } from '../access/policy.js';
+import { decodeCursor, encodeCursor } from '../common/cursor.js';
+import { DomainError, forbidden, invalid, notFound } from '../common/errors.js';
+import type { DomainEvents } from '../common/events.js';
+import type { Role } from '../contract/views.js';
+import { SecretsService } from '../database/secrets.service.js';
+import { NotificationsService } from '../notifications/notifications.service.js';
+import { recountReplies } from '../replies/replies.service.js';
+import { WatchedWordsService } from '../safety/watched-words.service.js';
+import { CategoriesService } from '../stories/categories.service.js';
+import { authorOf } from '../stories/thread.views.js';
+import type { LogQuery, ThreadSettingsDto, WatchedWordDto } from './moderation.dto.js';
+
+export type ThreadAction = 'lock' | 'unlock' | 'pin' | 'unpin' | 'hide' | 'unhide' | 'restore';
+export type ReplyAction = 'hide' | 'unhide' | 'restore';
+
+const THREAD_CHANGES: Record<ThreadAction, { set: string; notify?: string }> = {
+  lock: { set: 'locked = true', notify: 'A moderator locked your story' },
+  unlock: { set: 'locked = false', notify: 'A moderator reopened your story for replies' },
+  pin: { set: 'pinned = true' },
+  unpin: { set: 'pinned = false' },
+  hide: { set: 'hidden = true', notify: 'A moderator hid your story' },
+  unhide: { set: 'hidden = false', notify: 'A moderator made your story visible again' },
+  restore: { set: 'deleted_at = NULL, hidden = false', notify: 'A moderator restored your story' },
+};
+const REPLY_CHANGES: Record<ReplyAction, { set: string; notify?: string }> = {
+  hide: { set: 'hidden = true', notify: 'A moderator hid your reply' },
+  unhide: { set: 'hidden = false', notify: 'A moderator made your reply visible again' },
+  restore: { set: 'deleted_at = NULL, hidden = false', notify: 'A moderator restored your reply' },
+};
+const SUSPENSION_STEPS = [1, 3, 7, 30];
+
+const short = (s: string, n = 80): string => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
+const withReason = (text: string, reason?: string | null): string => (reason ? `${text}. Reason: ${reason}` : `${text}.`);
+
+interface LogCursor {
+  id: string;
+}
+const isLogCursor = (v: unknown): v is LogCursor => !!v && typeof (v as LogCursor).id === 'string' && /^\d{1,18}$/.test((v as LogCursor).id);
+
+/** Moderator actions on stories, replies and members. Every one is logged with its reason and explained to the member it touches. */
+@Injectable()
+export class ModerationService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly events: EventEmitter2,
+    private readonly notifications: NotificationsService,
+    private readonly auth: AuthService,
+    private readonly secrets: SecretsService,
+    private readonly categories: CategoriesService,
+    private readonly words: WatchedWordsService,
+  ) {}
+
+  private emit<K extends keyof DomainEvents>(name: K, payload: DomainEvents[K]): void {
+    this.events.emit(name, payload);
+  }
+
+  async log(em: EntityManager | DataSource, actorId: string | null, action: string, targetType: string, targetId: string, reason?: string | null, data?: unknown): Promise<void> {
+    await em.query('INSERT INTO moderation_log (actor_id, action, target_type, target_id, reason, data) VALUES ($1, $2, $3, $4, $5, $6)', [
+      actorId,
+      action,
+      targetType,
+      targetId,
+      reason ?? null,
+      data === undefined ? null : JSON.stringify(data),
+    ]);
+  }
+
+  private async lockThread(em: EntityManager, id: string): Promise<{ id: string; author_id: string; title: string }> {
+    if (!UUID_RE.test(id)) throw notFound('That story');
+    const rows: { id: string; author_id: string; title: string }[] = await em.query('SELECT id, author_id, title FROM threads WHERE id = $1 FOR UPDATE', [id]);
+    if (!rows[0]) throw notFound('That story');
+    return rows[0];
+  }
+
+  private async lockReply(em: EntityManager, id: string): Promise<{ id: string; thread_id: string; author_id: string; status: string; title: string }> {
+    if (!REPLY_ID_RE.test(id)) throw notFound('That reply');
+    const rows: { id: string; thread_id: string; author_id: string; status: string; title: string }[] = await em.query(
+      `SELECT r.id::text AS id, r.thread_id, r.author_id, r.status, t.title FROM replies r JOIN threads t ON t.id = r.thread_id WHERE r.id = $1::bigint FOR UPDATE OF r`,
+      [id],
+    );
+    if (!rows[0]) throw notFound('That reply');
+    return rows[0];
+  }
+
+  async threadAction(viewer: Viewer, id: string, action: ThreadAction, reason?: string): Promise<{ ok: true }> {
+    const change = THREAD_CHANGES[action];
+    const t = await this.dataSource.transaction(async (em) => {
+      const row = await this.lockThread(em, id);
+      await em.query(`UPDATE threads SET ${change.set}, updated_at = now() WHERE id = $1`, [row.id]);
+      await this.log(em, viewer.id, `thread.${action}`, 'thread', row.id, reason);
+      return row;
+    });
+    this.emit('thread.updated', { threadId: t.id, sections: action === 'restore' || action === 'unhide' });
+    if (change.notify && t.author_id !== viewer.id) {
+      await this.notifications.notify(t.author_id, { kind: 'moderation', text: withReason(`${change.notify} "${short(t.title)}"`, reason), threadId: t.id });
+    }
+    return { ok: true };
+  }
+
+  async threadSettings(viewer: Viewer, id: string, dto: ThreadSettingsDto): Promise<{ ok: true }> {
+    if (dto.slowModeSeconds === undefined && dto.category === undefined) throw invalid('slowModeSeconds', 'Give slowModeSeconds or category');
+    const category = dto.category !== undefined ? this.categories.require(dto.category) : undefined;
+    const t = await this.dataSource.transaction(async (em) => {
+      const row = await this.lockThread(em, id);
+      if (dto.slowModeSeconds !== undefined) await em.query('UPDATE threads SET slow_mode_seconds = $2, updated_at = now() WHERE id = $1', [row.id, dto.slowModeSeconds]);
+      if (category !== undefined) await em.query('UPDATE threads SET category = $2, updated_at = now() WHERE id = $1', [row.id, category]);
+      await this.log(em, viewer.id, 'thread.settings', 'thread', row.id, dto.reason, { slowModeSeconds: dto.slowModeSeconds, category });
+      return row;
+    });
+    this.emit('thread.updated', { threadId: t.id, sections: false });
+    if (category !== undefined && t.author_id !== viewer.id) {
+      await this.notifications.notify(t.author_id, { kind: 'moderation', text: withReason(`A moderator moved your story "${short(t.title)}" to another category`, dto.reason), threadId: t.id });
+    }
+    return { ok: true };
+  }
+
+  async replyAction(viewer: Viewer, id: string, action: ReplyAction, reason?: string): Promise<{ ok: true }> {
+    const change = REPLY_CHANGES[action];
+    const r = await this.dataSource.transaction(async (em) => {
+      const row = await this.lockReply(em, id);
+      await em.query(`UPDATE replies SET ${change.set}, updated_at = now() WHERE id = $1::bigint`, [row.id]);
+      await recountReplies(em, row.thread_id);
+      await this.log(em, viewer.id, `reply.${action}`, 'reply', row.id, reason);
+      return row;
+    });
+    this.emit(action === 'hide' ? 'reply.removed' : 'reply.updated', { threadId: r.thread_id, replyId: r.id });
+    if (change.notify && r.author_id !== viewer.id) {
+      await this.notifications.notify(r.author_id, { kind: 'moderation', text: withReason(`${change.notify} in "${short(r.title)}"`, reason), threadId: r.thread_id, replyId: r.id });
+    }
+    return { ok: true };
+  }
+
+  /** Posts waiting for review, oldest first, shown in full to moderators. */
+  async queue(): Promise<{ items: unknown[]; nextCursor: null }> {
+    const rows: { type: 'thread' | 'reply'; id: string; thread_id: string; title: string; body_html: string; author_id: string; username: string; anonymous: boolean; created_at: Date }[] =
+      await this.dataSource.query(
+        `SELECT * FROM (
+           SELECT 'thread' AS type, t.id::text AS id, t.id AS thread_id, t.title, t.happened_html AS body_html, t.author_id, u.username, t.anonymous, t.created_at
+             FROM threads t JOIN users u ON u.id = t.author_id WHERE t.status = 'pending' AND t.deleted_at IS NULL
+           UNION ALL
+           SELECT 'reply', r.id::text, r.thread_id, t.title, r.body_html, r.author_id, u.username, r.anonymous, r.created_at
+             FROM replies r JOIN users u ON u.id = r.author_id JOIN threads t ON t.id = r.thread_id WHERE r.status = 'pending' AND r.deleted_at IS NULL
+         ) q ORDER BY created_at, id LIMIT 200`,
+      );
+    return {
+      items: rows.map((r) => ({
+        id: r.id,
+        type: r.type,
+        threadId: r.thread_id,
+        title: r.title,
+        bodyHtml: r.body_html,
+        // moderators review the post as members will see it; revealing an anonymous author is a separate, logged act
+        author: authorOf(this.secrets.appSecret, r.thread_id, r.author_id, r.username, r.anonymous),
+        anonymous: r.anonymous,
+        createdAt: r.created_at.toISOString(),
+      })),
+      nextCursor: null,
+    };
+  }
+
+  async review(viewer: Viewer, id: string, approve: boolean, reason?: string): Promise<{ ok: true; status: string }> {
+    const isThread = UUID_RE.test(id);
+    if (!isThread && !REPLY_ID_RE.test(id)) throw notFound('That post');
+    const status = approve ? 'published' : 'rejected';
+    const target = await this.dataSource.transaction(async (em) => {
+      const rows: { id: string; thread_id: string; author_id: string; title: string; status: string }[] = isThread
+        ? await em.query(`SELECT id::text AS id, id AS thread_id, author_id, title, status FROM threads WHERE id = $1 FOR UPDATE`, [id])
+        : await em.query(
+            `SELECT r.id::text AS id, r.thread_id, r.author_id, t.title, r.status FROM replies r JOIN threads t ON t.id = r.thread_id WHERE r.id = $1::bigint FOR UPDATE OF r`,
+            [id],
+          );
+      const row = rows[0];
+      if (!row) throw notFound('That post');
+      if (row.status !== 'pending') throw new DomainError('CONFLICT', 'That post is not waiting for review.');
+      if (isThread) await em.query(`UPDATE threads SET status = $2, updated_at = now(), last_activity_at = now() WHERE id = $1`, [row.id, status]);
+      else {
+        await em.query(`UPDATE replies SET status = $2, updated_at = now() WHERE id = $1::bigint`, [row.id, status]);
+        await recountReplies(em, row.thread_id);
+        if (approve) await em.query(`UPDATE threads SET last_activity_at = now() WHERE id = $1`, [row.thread_id]);
+      }
+      await this.log(em, viewer.id, `${isThread ? 'thread' : 'reply'}.${approve ? 'approve' : 'reject'}`, isThread ? 'thread' : 'reply', row.id, reason);
+      return row;
+    });
+    if (isThread) this.emit('thread.updated', { threadId: target.thread_id, sections: true });
+    // an approved reply is announced like a new one: it reaches readers live and notifies as usual
+    else this.emit(approve ? 'reply.created' : 'reply.removed', { threadId: target.thread_id, replyId: target.id });
+    const what = isThread ? `Your story "${short(target.title)}"` : `Your reply in "${short(target.title)}"`;
+    await this.notifications.notify(target.author_id, {
+      kind: 'moderation',
+      text: approve ? `${what} was approved and is now visible to everyone.` : withReason(`${what} was not approved`, reason),
+      threadId: target.thread_id,
+      ...(isThread ? {} : { replyId: target.id }),
+    });
+    return { ok: true, status };
+  }
+
+  private async loadTargetUser(em: EntityManager | DataSource, viewer: Viewer, id: string): Promise<{ id: string; username: string; role: Role; suspended_until: Date | null; banned_at: Date | null; created_at: Date }> {
+    if (!UUID_RE.test(id)) throw notFound('That member');
+    const rows: { id: string; username: string; role: Role; suspended_until: Date | null; banned_at: Date | null; created_at: Date }[] = await em.query(
+      'SELECT id, username, role, suspended_until, banned_at, created_at FROM users WHERE id = $1',
+      [id],
+    );
+    if (!rows[0]) throw notFound('That member');
+    return rows[0];
+  }
+
+  /** Moderators act on members; only admins act on staff; nobody on themselves. */
+  private assertMayActOn(viewer: Viewer, target: { id: string; role: Role }): void {
+    if (target.id === viewer.id) throw forbidden('You cannot do this to your own account.');
+    if (target.role !== 'member' && viewer.role !== 'admin') throw forbidden('Only an admin can act on another moderator or an admin.');
+  }
+
+  private async suggestion(userId: string): Promise<number> {
+    const [{ n }]: { n: number }[] = await this.dataSource.query(
+      `SELECT count(*)::int AS n FROM moderation_log WHERE action = 'user.suspend' AND target_type = 'user' AND target_id = $1`,
+      [userId],
+    );
+    return SUSPENSION_STEPS[Math.min(n, SUSPENSION_STEPS.length - 1)];
+  }
+
+  async member(viewer: Viewer, id: string) {
+    const u = await this.loadTargetUser(this.dataSource, viewer, id);
+    const history: { action: string; reason: string | null; created_at: Date }[] = await this.dataSource.query(
+      `SELECT action, reason, created_at FROM moderation_log WHERE target_type = 'user' AND target_id = $1 ORDER BY id DESC LIMIT 50`,
+      [u.id],
+    );
+    return {
+      id: u.id,
+      username: u.username,
+      role: u.role,
+      createdAt: u.created_at.toISOString(),
+      suspendedUntil: u.suspended_until && u.suspended_until > new Date() ? u.suspended_until.toISOString() : null,
+      banned: u.banned_at !== null,
+      history: history.map((h) => ({ action: h.action, reason: h.reason, createdAt: h.created_at.toISOString() })),
+      suggestedSuspensionDays: await this.suggestion(u.id),
+    };
+  }
+
+  async suspend(viewer: Viewer, id: string, days: number, reason: string) {
+    const until = await this.dataSource.transaction(async (em) => {
+      const u = await this.loadTargetUser(em, viewer, id);
+      this.assertMayActOn(viewer, u);
+      const rows: { suspended_until: Date }[] = await em.query(
+        `UPDATE users SET suspended_until = now() + make_interval(days => $2) WHERE id = $1 RETURNING suspended_until`,
+        [u.id, days],
+      );
+      await this.log(em, viewer.id, 'user.suspend', 'user', u.id, reason, { days });
+      return rows[0].suspended_until;
+    });
+    await this.notifications.notify(id, { kind: 'moderation', text: withReason(`Your account is suspended until ${until.toISOString().slice(0, 16).replace('T', ' ')} UTC. You can still read`, reason) });
+    return { ok: true, suspendedUntil: until.toISOString(), nextSuggestedDays: await this.suggestion(id) };
+  }
+
+  async ban(viewer: Viewer, id: string, reason: string) {
+    await this.dataSource.transaction(async (em) => {
+      const u = await this.loadTargetUser(em, viewer, id);
+      this.assertMayActOn(viewer, u);
+      await em.query('UPDATE users SET banned_at = now() WHERE id = $1', [u.id]);
+      await this.log(em, viewer.id, 'user.ban', 'user', u.id, reason);
+    });
+    // every session ends, and every socket on every instance is told and closed
+    await this.auth.revokeAll(id, 'banned');
+    return { ok: true };
+  }
+
+  async unban(viewer: Viewer, id: string, reason?: string) {
+    await this.dataSource.transaction(async (em) => {
+      const u = await this.loadTargetUser(em, viewer, id);
+      this.assertMayActOn(viewer, u);
+      await em.query('UPDATE users SET banned_at = NULL, suspended_until = NULL WHERE id = $1', [u.id]);
+      await this.log(em, viewer.id, 'user.unban', 'user', u.id, reason);
+    });
+    return { ok: true };
+  }
+
+  async setRole(viewer: Viewer, id: string, role: Role) {
+    await this.dataSource.transaction(async (em) => {
+      const u = await this.loadTargetUser(em, viewer, id);
+      if (u.id === viewer.id) throw forbidden('You cannot change your own role.');
+      await em.query('UPDATE users SET role = $2 WHERE id = $1', [u.id, role]);
+      await this.log(em, viewer.id, 'user.role', 'user', u.id, null, { from: u.role, to: role });
+    });
+    return { ok: true, role };
+  }
+
+  /** The account behind an anonymous post: only through this explicit, logged act. */
+  async reveal(viewer: Viewer, targetType: 'thread' | 'reply', targetId: string, reason: string) {
+    const valid = targetType === 'thread' ? UUID_RE.test(targetId) : REPLY_ID_RE.test(targetId);
+    if (!valid) throw notFound('That post');
+    const rows: { id: string; username: string }[] =
+      targetType === 'thread'
+        ? await this.dataSource.query('SELECT u.id, u.username FROM threads t JOIN users u ON u.id = t.author_id WHERE t.id = $1', [targetId])
+        : await this.dataSource.query('SELECT u.id, u.username FROM replies r JOIN users u ON u.id = r.author_id WHERE r.id = $1::bigint', [targetId]);
+    if (!rows[0]) throw notFound('That post');
+    await this.log(this.dataSource, viewer.id, 'author.reveal', targetType, targetId, reason);
+    return { targetType, targetId, user: { id: rows[0].id, username: rows[0].username } };
+  }
+
+  async logList(q: LogQuery) {
+    const limit = q.limit ?? 50;
+    const cursor = decodeCursor(this.secrets.appSecret, q.cursor, isLogCursor);
+    const params: unknown[] = [];
+    const where: string[] = [];
+    if (q.actor) {
+      params.push(q.actor);
+      where.push(`l.actor_id = $${params.length}`);
+    }
+    if (q.target) {
+      params.push(q.target);
+      where.push(`l.target_id = $${params.length}`);
+    }
+    if (cursor) {
+      params.push(cursor.id);
+      where.push(`l.id < $${params.length}::bigint`);
+    }
+    params.push(limit + 1);
+    const rows: { id: string; actor_id: string | null; username: string | null; action: string; target_type: string; target_id: string; reason: string | null; data: unknown; created_at: Date }[] =
+      await this.dataSource.query(
+        `SELECT l.id::text AS id, l.actor_id, u.username, l.action, l.target_type, l.target_id, l.reason, l.data, l.created_at
+           FROM moderation_log l LEFT JOIN users u ON u.id = l.actor_id
+          ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+          ORDER BY l.id DESC LIMIT $${params.length}`,
+        params,
+      );
+    const page = rows.slice(0, limit);
+    return {
+      items: page.map((r) => ({
+        id: r.id,
+        actor: r.actor_id ? { id: r.actor_id, username: r.username } : null,
+        automatic: r.actor_id === null,
+        action: r.action,
+        targetType: r.target_type,
+        targetId: r.target_id,
+        reason: r.reason,
+        data: r.data,
+        createdAt: r.created_at.toISOString(),
+      })),
+      nextCursor: rows.length > limit ? encodeCursor(this.secrets.appSecret, { id: page[page.length - 1].id }) : null,
+    };
+  }
+
+  listWords() {
+    return this.words.list().then((items) => ({ items, nextCursor: null }));
+  }
+
+  async addWord(viewer: Viewer, dto: WatchedWordDto) {
+    const pattern = dto.pattern.normalize('NFKC').trim().toLowerCase();
+    const rows: { id: string }[] = await this.dataSource.query(
+      'INSERT INTO watched_words (pattern, action, created_by) VALUES ($1, $2, $3) ON CONFLICT (pattern) DO NOTHING RETURNING id',
+      [pattern, dto.action, viewer.id],
+    );
+    if (!rows[0]) throw new DomainError('CONFLICT', 'That word or phrase is already on the list.');
+    await this.log(this.dataSource, viewer.id, 'watched_word.add', 'watched_word', rows[0].id, null, { pattern, action: dto.action });
+    this.words.invalidate();
+    return (await this.words.list()).find((w) => w.id === rows[0].id);
+  }
+
+  async removeWord(viewer: Viewer, id: string) {
+    if (!UUID_RE.test(id)) throw notFound('That watched word');
+    const [rows]: [{ pattern: string }[], number] = await this.dataSource.query('DELETE FROM watched_words WHERE id = $1 RETURNING pattern', [id]);
+    if (!rows.length) throw notFound('That watched word');
+    await this.log(this.dataSource, viewer.id, 'watched_word.remove', 'watched_word', id, null, { pattern: rows[0].pattern });
+    this.words.invalidate();
+  }
+}

@@ -1,0 +1,66 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { Viewer } from '../auth/viewer.js';
+import { isStaff } from '../auth/viewer.js';
+import { APP_CONFIG } from '../config/config.js';
+import type { AppConfig, CrisisResource } from '../config/config.js';
+import { DomainError } from '../common/errors.js';
+import { Screening, WatchedWordsService } from './watched-words.service.js';
+
+export interface SafetyNote {
+  crisis: true;
+  resources: CrisisResource[];
+}
+
+/** What a post's words mean for publishing it: refused, held for review, flagged, or published with support. */
+export interface Verdict {
+  status: 'published' | 'pending';
+  flag: boolean;
+  crisis: boolean;
+  safety?: SafetyNote;
+}
+
+@Injectable()
+export class SafetyService {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly words: WatchedWordsService,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  /** REVIEW_FIRST_POSTS: a new member's first N posts wait for a moderator. */
+  async needsReview(viewer: Viewer): Promise<boolean> {
+    const n = this.config.reviewFirstPosts;
+    if (n <= 0 || isStaff(viewer)) return false;
+    const [{ published }]: { published: number }[] = await this.dataSource.query(
+      `SELECT (SELECT count(*) FROM threads WHERE author_id = $1 AND status = 'published')
+            + (SELECT count(*) FROM replies WHERE author_id = $1 AND status = 'published') AS published`,
+      [viewer.id],
+    );
+    return Number(published) < n;
+  }
+
+  get resources(): CrisisResource[] {
+    return this.config.crisisResources;
+  }
+
+  async check(text: string): Promise<{ crisis: boolean; resources: CrisisResource[] }> {
+    const s = await this.words.screen(text);
+    return { crisis: s.crisis, resources: s.crisis ? this.resources : [] };
+  }
+
+  /** Screens a new or edited post; `needsReview` is the review-first-posts rule decided by the caller. */
+  async verdict(texts: (string | null | undefined)[], needsReview: boolean): Promise<Verdict> {
+    const s: Screening = await this.words.screen(...texts);
+    if (s.block) {
+      // kind, and naming no word, so the list cannot be probed
+      throw new DomainError('VALIDATION_FAILED', 'Some of the wording in your post is not allowed here. Please rephrase it and try again — your text has been kept.');
+    }
+    return {
+      status: s.hold || needsReview ? 'pending' : 'published',
+      flag: s.flag,
+      crisis: s.crisis,
+      ...(s.crisis ? { safety: { crisis: true as const, resources: this.resources } } : {}),
+    };
+  }
+}

@@ -1,0 +1,49 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { findWatched } from '../common/text.js';
+
+export type WatchAction = 'block' | 'hold' | 'flag' | 'crisis';
+
+export interface WatchedWord {
+  id: string;
+  pattern: string;
+  action: WatchAction;
+  createdAt: string;
+}
+
+export interface Screening {
+  block: boolean;
+  hold: boolean;
+  flag: boolean;
+  crisis: boolean;
+}
+
+const TTL_MS = 5_000; // other instances pick up a change within seconds
+
+/** The watched-word list, matched after normalization (case, full-width letters, zero-width and bidi characters). */
+@Injectable()
+export class WatchedWordsService {
+  private cache: { words: WatchedWord[]; at: number } | null = null;
+
+  constructor(private readonly dataSource: DataSource) {}
+
+  async list(): Promise<WatchedWord[]> {
+    if (this.cache && Date.now() - this.cache.at < TTL_MS) return this.cache.words;
+    const rows: { id: string; pattern: string; action: WatchAction; created_at: Date }[] = await this.dataSource.query(
+      'SELECT id, pattern, action, created_at FROM watched_words ORDER BY pattern',
+    );
+    const words = rows.map((r) => ({ id: r.id, pattern: r.pattern, action: r.action, createdAt: r.created_at.toISOString() }));
+    this.cache = { words, at: Date.now() };
+    return words;
+  }
+
+  invalidate(): void {
+    this.cache = null;
+  }
+
+  async screen(...texts: (string | null | undefined)[]): Promise<Screening> {
+    const hits = findWatched(texts.filter(Boolean).join('\n'), await this.list());
+    const has = (a: WatchAction) => hits.some((h) => h.action === a);
+    return { block: has('block'), hold: has('hold'), flag: has('flag'), crisis: has('crisis') };
+  }
+}
