@@ -7,24 +7,46 @@ import type { PGlite, Results } from '@electric-sql/pglite';
  * That keeps one request's transaction from ever seeing or committing another's work (typeorm-pglite shares the
  * session between concurrent queries, which is why it is not used).
  */
-export function createPGliteDriver(db: PGlite): { Pool: unknown; defaults: Record<string, unknown> } {
-  let tail: Promise<void> = Promise.resolve();
-  let closed = false;
+const ACQUIRE_TIMEOUT_MS = 15_000;
 
-  const acquire = (): Promise<() => void> => {
-    let release!: () => void;
-    const held = new Promise<void>((r) => (release = r));
-    const ready = tail.then(() => {
-      let done = false;
-      return () => {
-        if (done) return;
-        done = true;
-        release();
-      };
-    });
-    tail = tail.then(() => held);
-    return ready;
+export function createPGliteDriver(db: PGlite): { Pool: unknown; defaults: Record<string, unknown> } {
+  let busy = false;
+  let closed = false;
+  const waiters: { grant: (release: () => void) => void; timer: NodeJS.Timeout }[] = [];
+
+  const makeRelease = (): (() => void) => {
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      const next = waiters.shift();
+      if (next) {
+        clearTimeout(next.timer);
+        next.grant(makeRelease());
+      } else busy = false;
+    };
   };
+
+  // a waiter that never gets the session (say, a query issued outside the transaction that holds it) fails
+  // after a while instead of hanging forever; its error then rolls the holder back and frees the session
+  const acquire = (): Promise<() => void> =>
+    new Promise((resolve, reject) => {
+      if (!busy) {
+        busy = true;
+        resolve(makeRelease());
+        return;
+      }
+      const waiter = {
+        grant: resolve,
+        timer: setTimeout(() => {
+          const i = waiters.indexOf(waiter);
+          if (i >= 0) waiters.splice(i, 1);
+          reject(new Error('timeout exceeded when trying to connect: the embedded database stayed busy for 15 s'));
+        }, ACQUIRE_TIMEOUT_MS),
+      };
+      waiter.timer.unref();
+      waiters.push(waiter);
+    });
 
   const toPgResult = (sql: string, r: Results | undefined): { rows: unknown[]; rowCount: number; command: string; fields: unknown[] } => {
     const command = /^\s*(\w+)/.exec(sql)?.[1]?.toUpperCase() ?? '';
@@ -64,12 +86,11 @@ export function createPGliteDriver(db: PGlite): { Pool: unknown; defaults: Recor
     }
 
     end(cb?: (err: Error | null) => void): void {
-      const release = acquire();
-      release
-        .then(async (r) => {
+      acquire()
+        .then(async (release) => {
           closed = true;
           if (!db.closed) await db.close();
-          r();
+          release();
         })
         .then(() => cb?.(null), (err: Error) => cb?.(err));
     }

@@ -246,7 +246,7 @@ export class ModerationService {
     const until = await this.dataSource.transaction(async (em) => {
       const u = await this.loadTargetUser(em, viewer, id);
       this.assertMayActOn(viewer, u);
-      const rows: { suspended_until: Date }[] = await em.query(
+      const [rows]: [{ suspended_until: Date }[], number] = await em.query(
         `UPDATE users SET suspended_until = now() + make_interval(days => $2) WHERE id = $1 RETURNING suspended_until`,
         [u.id, days],
       );

@@ -5,7 +5,7 @@ import { isStaff } from '../auth/viewer.js';
 import { APP_CONFIG } from '../config/config.js';
 import type { AppConfig, CrisisResource } from '../config/config.js';
 import { DomainError } from '../common/errors.js';
-import { Screening, WatchedWordsService } from './watched-words.service.js';
+import { Screening, screenWith, WatchedWordsService } from './watched-words.service.js';
 
 export interface SafetyNote {
   crisis: true;
@@ -51,7 +51,16 @@ export class SafetyService {
 
   /** Screens a new or edited post; `needsReview` is the review-first-posts rule decided by the caller. */
   async verdict(texts: (string | null | undefined)[], needsReview: boolean): Promise<Verdict> {
-    const s: Screening = await this.words.screen(...texts);
+    return (await this.judge())(texts, needsReview);
+  }
+
+  /** Fetches the word list now and returns a synchronous judge, for use inside a transaction. */
+  async judge(): Promise<(texts: (string | null | undefined)[], needsReview: boolean) => Verdict> {
+    const words = await this.words.list();
+    return (texts, needsReview) => this.decide(screenWith(words, texts), needsReview);
+  }
+
+  private decide(s: Screening, needsReview: boolean): Verdict {
     if (s.block) {
       // kind, and naming no word, so the list cannot be probed
       throw new DomainError('VALIDATION_FAILED', 'Some of the wording in your post is not allowed here. Please rephrase it and try again — your text has been kept.');

@@ -42,8 +42,13 @@ export class WatchedWordsService {
   }
 
   async screen(...texts: (string | null | undefined)[]): Promise<Screening> {
-    const hits = findWatched(texts.filter(Boolean).join('\n'), await this.list());
-    const has = (a: WatchAction) => hits.some((h) => h.action === a);
-    return { block: has('block'), hold: has('hold'), flag: has('flag'), crisis: has('crisis') };
+    return screenWith(await this.list(), texts);
   }
+}
+
+/** Synchronous screening against a list fetched earlier (inside a transaction no other query may run on the embedded database). */
+export function screenWith(words: WatchedWord[], texts: (string | null | undefined)[]): Screening {
+  const hits = findWatched(texts.filter(Boolean).join('\n'), words);
+  const has = (a: WatchAction) => hits.some((h) => h.action === a);
+  return { block: has('block'), hold: has('hold'), flag: has('flag'), crisis: has('crisis') };
 }

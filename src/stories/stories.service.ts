@@ -217,6 +217,7 @@ export class StoriesService {
     const category = dto.category !== undefined ? this.categories.require(dto.category) : undefined;
     let sections = false;
     let verdict: Verdict | null = null;
+    const judge = await this.safety.judge();
     await this.dataSource.transaction(async (em) => {
       const t = await this.loadReadable(viewer, id, em, true);
       if (t.author_id !== viewer.id) throw forbidden('Only the author can edit this story.');
@@ -237,7 +238,7 @@ export class StoriesService {
       };
       sections = next.happened !== t.happened_md || next.handled !== t.handled_md || next.learned !== t.learned_md;
       // an edit is screened like a new post, so it cannot smuggle in what posting would have refused or held
-      verdict = await this.safety.verdict([next.title, next.happened, next.handled, next.learned, next.contentWarning], false);
+      verdict = judge([next.title, next.happened, next.handled, next.learned, next.contentWarning], false);
       if (verdict.status === 'pending') await em.query(`UPDATE threads SET status = 'pending' WHERE id = $1`, [t.id]);
       await em.query(
         `UPDATE threads SET title = $2, category = $3, happened_md = $4, happened_html = $5, handled_md = $6, handled_html = $7,

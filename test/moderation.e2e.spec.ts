@@ -1,0 +1,357 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { randomUUID } from 'node:crypto';
+import { Member, registerMember, setRole, startApp, TestApp } from './support/app.js';
+import { createReply, createStory } from './support/factories.js';
+import { collect, connect, emitAck, sleep, waitFor } from './support/sockets.js';
+
+describe('moderation', () => {
+  let t: TestApp;
+  let member: Member;
+  let mod: Member;
+  let admin: Member;
+  beforeAll(async () => {
+    t = await startApp();
+    member = await registerMember(t);
+    mod = await registerMember(t);
+    admin = await registerMember(t);
+    await setRole(t, mod.id, 'moderator');
+    await setRole(t, admin.id, 'admin');
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  const log = async (target: string): Promise<{ action: string; reason: string | null; actor: { id: string } | null }[]> =>
+    (await t.http().get('/api/mod/log').query({ target }).set('Cookie', mod.cookie)).body.items;
+
+  describe('every /api/mod route', () => {
+    // [method, path template, body, admin only]
+    const routes: [string, string, Record<string, unknown>, boolean][] = [
+      ['get', '/api/mod/queue', {}, false],
+      ['post', '/api/mod/queue/:reply/approve', {}, false],
+      ['post', '/api/mod/queue/:reply/reject', { reason: 'not for here' }, false],
+      ['get', '/api/mod/reports', {}, false],
+      ['post', '/api/mod/reports/:uuid/resolve', { action: 'dismiss' }, false],
+      ['post', '/api/mod/threads/:uuid/lock', {}, false],
+      ['post', '/api/mod/threads/:uuid/unlock', {}, false],
+      ['post', '/api/mod/threads/:uuid/pin', {}, false],
+      ['post', '/api/mod/threads/:uuid/unpin', {}, false],
+      ['post', '/api/mod/threads/:uuid/hide', {}, false],
+      ['post', '/api/mod/threads/:uuid/unhide', {}, false],
+      ['post', '/api/mod/threads/:uuid/restore', {}, false],
+      ['patch', '/api/mod/threads/:uuid', { slowModeSeconds: 30 }, false],
+      ['post', '/api/mod/replies/:reply/hide', {}, false],
+      ['post', '/api/mod/replies/:reply/unhide', {}, false],
+      ['post', '/api/mod/replies/:reply/restore', {}, false],
+      ['get', '/api/mod/users/:uuid', {}, false],
+      ['post', '/api/mod/users/:uuid/suspend', { days: 1, reason: 'a reason' }, false],
+      ['post', '/api/mod/users/:uuid/ban', { reason: 'a reason' }, false],
+      ['post', '/api/mod/users/:uuid/unban', {}, false],
+      ['patch', '/api/mod/users/:uuid', { role: 'moderator' }, true],
+      ['post', '/api/mod/reveal', { targetType: 'thread', targetId: '00000000-0000-4000-8000-000000000000', reason: 'safety check' }, false],
+      ['get', '/api/mod/log', {}, false],
+      ['get', '/api/mod/watched-words', {}, false],
+      ['delete', '/api/mod/watched-words/:uuid', {}, false],
+    ];
+    const fill = (p: string) => p.replace(':uuid', randomUUID()).replace(':reply', '987654321');
+    const send = (method: string, path: string, cookie: string, body: Record<string, unknown>) => {
+      const req = (t.http() as unknown as Record<string, (p: string) => import('supertest').Test>)[method](path).set('Cookie', cookie);
+      return method === 'get' || method === 'delete' ? req : req.send(body);
+    };
+
+    it.each(routes)('%s %s: member 403, moderator allowed or 403 when admin-only, missing target 404', async (method, path, body, adminOnly) => {
+      const asMember = await send(method, fill(path), member.cookie, body);
+      expect(asMember.status).toBe(403);
+      expect(asMember.body.code).toBe('FORBIDDEN');
+      const asMod = await send(method, fill(path), mod.cookie, body);
+      const hasTarget = path.includes(':') || path.endsWith('/reveal');
+      if (adminOnly) {
+        expect(asMod.status).toBe(403);
+        expect((await send(method, fill(path), admin.cookie, body)).status).toBe(404);
+      } else if (hasTarget) expect(asMod.status).toBe(404);
+      else expect(asMod.status).toBe(200);
+      expect((await send(method, fill(path), '', body)).status).toBe(401);
+    });
+  });
+
+  it('locks a story: replies answer 409 and socket readers see thread.updated', async () => {
+    const s = await createStory(t, member);
+    const reader = await connect(t, member.cookie);
+    const updates = collect<{ id: string; locked: boolean }>(reader, 'thread.updated');
+    await emitAck(reader, 'thread.join', { threadId: s.id });
+    expect((await t.http().post(`/api/mod/threads/${s.id}/lock`).set('Cookie', mod.cookie).send({ reason: 'heated' })).status).toBe(200);
+    const res = await t.http().post(`/api/threads/${s.id}/replies`).set('Cookie', member.cookie).send({ body: 'one more' });
+    expect(res.status).toBe(409);
+    expect(res.body.code).toBe('THREAD_LOCKED');
+    await waitFor(() => updates.some((u) => u.locked), 3000, 'thread.updated');
+    expect(updates[0]).toMatchObject({ id: s.id, locked: true });
+    reader.close();
+    expect((await log(s.id))[0]).toMatchObject({ action: 'thread.lock', reason: 'heated', actor: { id: mod.id } });
+    const n = await t.http().get('/api/notifications').set('Cookie', member.cookie);
+    expect(n.body.items.some((x: { text: string }) => x.text.includes('locked') && x.text.includes('heated'))).toBe(true);
+  });
+
+  it('hides a story: members 404, moderators 200 with the badge, readers in the room get nothing new', async () => {
+    const s = await createStory(t, member);
+    const other = await registerMember(t);
+    const reader = await connect(t, other.cookie);
+    const created = collect(reader, 'reply.created');
+    const updated = collect<{ id: string; hidden?: boolean }>(reader, 'thread.updated');
+    await emitAck(reader, 'thread.join', { threadId: s.id });
+    await t.http().post(`/api/mod/threads/${s.id}/hide`).set('Cookie', mod.cookie).send({ reason: 'private details' });
+    await waitFor(() => updated.length > 0, 3000, 'thread.updated');
+    expect(updated[0]).toEqual({ id: s.id, hidden: true, deleted: false });
+    expect((await t.http().get(`/api/threads/${s.id}`).set('Cookie', other.cookie)).status).toBe(404);
+    const seen = await t.http().get(`/api/threads/${s.id}`).set('Cookie', mod.cookie);
+    expect(seen.status).toBe(200);
+    expect(seen.body.hidden).toBe(true);
+    // a moderator can still write into it; the evicted reader hears nothing
+    await t.db.dataSource.query(`INSERT INTO replies (thread_id, author_id, body_md, body_html) VALUES ($1, $2, 'x', '<p>x</p>')`, [s.id, mod.id]);
+    await t.http().post(`/api/mod/threads/${s.id}/lock`).set('Cookie', mod.cookie).send({});
+    await sleep(300);
+    expect(created).toHaveLength(0);
+    expect(updated).toHaveLength(1);
+    reader.close();
+  });
+
+  it('hides a story reported by three different members until reviewed', async () => {
+    const s = await createStory(t, member);
+    const reporters = await Promise.all([registerMember(t), registerMember(t), registerMember(t)]);
+    for (const [i, r] of reporters.entries()) {
+      const res = await t.http().post('/api/reports').set('Cookie', r.cookie).send({ targetType: 'thread', targetId: s.id, reason: 'harmful' });
+      expect(res.status).toBe(201);
+      expect((await t.http().get(`/api/threads/${s.id}`).set('Cookie', mod.cookie)).body.hidden).toBe(i === 2);
+      if (i === 0) {
+        // one open report per reporter and target
+        const again = await t.http().post('/api/reports').set('Cookie', r.cookie).send({ targetType: 'thread', targetId: s.id, reason: 'spam' });
+        expect(again.status).toBe(409);
+        expect(again.body.code).toBe('ALREADY_REPORTED');
+      }
+    }
+    expect((await t.http().get(`/api/threads/${s.id}`).set('Cookie', reporters[0].cookie)).status).toBe(404);
+    expect((await log(s.id)).map((l) => l.action)).toContain('thread.auto_hide');
+    const open = await t.http().get('/api/mod/reports?status=open&limit=50').set('Cookie', mod.cookie);
+    const mine = open.body.items.filter((r: { targetId: string }) => r.targetId === s.id);
+    expect(mine).toHaveLength(3);
+    const resolved = await t.http().post(`/api/mod/reports/${mine[0].id}/resolve`).set('Cookie', mod.cookie).send({ action: 'dismiss', note: 'fine on reflection' });
+    expect(resolved.status).toBe(200);
+    const after = await t.http().get('/api/mod/reports?status=open&limit=50').set('Cookie', mod.cookie);
+    expect(after.body.items.filter((r: { targetId: string }) => r.targetId === s.id)).toHaveLength(0);
+    await waitFor(() => true, 10);
+    const note = await t.http().get('/api/notifications').set('Cookie', reporters[1].cookie);
+    expect(note.body.items[0].text).toMatch(/reviewed/);
+    expect(note.body.items[0].text).not.toMatch(/dismiss/);
+  });
+
+  it('rejects bad reports', async () => {
+    const s = await createStory(t, member);
+    for (const body of [{}, { targetType: 'thread', targetId: s.id }, { targetType: 'post', targetId: s.id, reason: 'spam' }, { targetType: 'thread', targetId: s.id, reason: 'ugly' }, { targetType: 'thread', targetId: s.id, reason: 'spam', note: 'x'.repeat(1001) }]) {
+      expect((await t.http().post('/api/reports').set('Cookie', member.cookie).send(body)).status).toBe(400);
+    }
+    expect((await t.http().post('/api/reports').set('Cookie', member.cookie).send({ targetType: 'thread', targetId: randomUUID(), reason: 'spam' })).status).toBe(404);
+    expect((await t.http().post('/api/reports').set('Cookie', member.cookie).send({ targetType: 'reply', targetId: 'abc', reason: 'spam' })).status).toBe(404);
+  });
+
+  it('puts crisis reports on top of the queue and answers the author with resources', async () => {
+    const s = await createStory(t, member);
+    await t.http().post('/api/reports').set('Cookie', mod.cookie).send({ targetType: 'thread', targetId: s.id, reason: 'spam' });
+    const res = await t.http().post(`/api/threads/${s.id}/replies`).set('Cookie', member.cookie).send({ body: 'Some days I feel like I want to die.' });
+    expect(res.status).toBe(201);
+    expect(res.body.status).toBe('published');
+    expect(res.body.safety.crisis).toBe(true);
+    expect(res.body.safety.resources.length).toBeGreaterThan(0);
+    await waitFor(() => true, 10);
+    let first: { reason: string; targetId: string; automatic: boolean } | undefined;
+    for (let i = 0; i < 50 && !first; i++) {
+      const reports = await t.http().get('/api/mod/reports').set('Cookie', mod.cookie);
+      first = reports.body.items.find((r: { targetId: string }) => r.targetId === res.body.id);
+      if (first) expect(reports.body.items[0].reason).toBe('crisis');
+      else await sleep(50);
+    }
+    expect(first).toMatchObject({ reason: 'crisis', automatic: true });
+    const check = await t.http().post('/api/safety/check').set('Cookie', member.cookie).send({ text: 'I want to END my   life' });
+    expect(check.body.crisis).toBe(true);
+    expect((await t.http().post('/api/safety/check').set('Cookie', member.cookie).send({ text: 'a calm day' })).body).toEqual({ crisis: false, resources: [] });
+  });
+
+  it('applies each watched-word action, also against evasion by case, full-width letters and zero-width characters', async () => {
+    const s = await createStory(t, member);
+    const add = (pattern: string, action: string) => t.http().post('/api/mod/watched-words').set('Cookie', mod.cookie).send({ pattern, action });
+    expect((await add('buy pills', 'block')).status).toBe(201);
+    expect((await add('casino', 'hold')).status).toBe(201);
+    expect((await add('meetup', 'flag')).status).toBe(201);
+    expect((await add('casino', 'block')).status).toBe(409);
+    expect((await add('', 'block')).status).toBe(400);
+    expect((await add('x', 'ban')).status).toBe(400);
+
+    for (const body of ['You can BUY PILLS here', 'buy\u200b pills now', 'ｂｕｙ ｐｉｌｌｓ', 'buy \u202epills']) {
+      const res = await t.http().post(`/api/threads/${s.id}/replies`).set('Cookie', member.cookie).send({ body });
+      expect(res.status).toBe(400);
+      expect(res.body.message).not.toMatch(/pills/i);
+    }
+    expect((await t.http().post(`/api/threads/${s.id}/replies`).set('Cookie', member.cookie).send({ body: 'buying pillsbury dough' })).status).toBe(201);
+    const held = await t.http().post(`/api/threads/${s.id}/replies`).set('Cookie', member.cookie).send({ body: 'Visit my Ｃａｓｉｎｏ' });
+    expect(held.status).toBe(201);
+    expect(held.body.status).toBe('pending');
+    const other = await registerMember(t);
+    const list = await t.http().get(`/api/threads/${s.id}/replies`).set('Cookie', other.cookie);
+    expect(list.body.items.map((r: { id: string }) => r.id)).not.toContain(held.body.id);
+    const queue = await t.http().get('/api/mod/queue').set('Cookie', mod.cookie);
+    expect(queue.body.items.map((q: { id: string }) => q.id)).toContain(held.body.id);
+    const flagged = await t.http().post(`/api/threads/${s.id}/replies`).set('Cookie', member.cookie).send({ body: 'A MEETUP next week?' });
+    expect(flagged.body.status).toBe('published');
+    let report;
+    for (let i = 0; i < 50 && !report; i++) {
+      report = (await t.http().get('/api/mod/reports').set('Cookie', mod.cookie)).body.items.find((r: { targetId: string }) => r.targetId === flagged.body.id);
+      if (!report) await sleep(50);
+    }
+    expect(report).toMatchObject({ automatic: true, reason: 'other' });
+    const words = await t.http().get('/api/mod/watched-words').set('Cookie', mod.cookie);
+    const id = words.body.items.find((w: { pattern: string }) => w.pattern === 'casino').id;
+    expect((await t.http().delete(`/api/mod/watched-words/${id}`).set('Cookie', mod.cookie)).status).toBe(204);
+    expect((await t.http().delete(`/api/mod/watched-words/${id}`).set('Cookie', mod.cookie)).status).toBe(404);
+    const blockId = words.body.items.find((w: { pattern: string }) => w.pattern === 'buy pills').id;
+    await t.http().delete(`/api/mod/watched-words/${blockId}`).set('Cookie', mod.cookie);
+  });
+
+  it('suspends: writes 403 with the end date, reads fine; suggests longer steps; moderators cannot act on staff', async () => {
+    const m = await registerMember(t);
+    const s = await createStory(t, member);
+    const info = await t.http().get(`/api/mod/users/${m.id}`).set('Cookie', mod.cookie);
+    expect(info.body.suggestedSuspensionDays).toBe(1);
+    const res = await t.http().post(`/api/mod/users/${m.id}/suspend`).set('Cookie', mod.cookie).send({ days: 1, reason: 'cool off' });
+    expect(res.status).toBe(200);
+    expect(res.body.nextSuggestedDays).toBe(3);
+    const write = await t.http().post(`/api/threads/${s.id}/replies`).set('Cookie', m.cookie).send({ body: 'hello' });
+    expect(write.status).toBe(403);
+    expect(write.body.code).toBe('ACCOUNT_SUSPENDED');
+    expect(Date.parse(write.body.until)).toBeGreaterThan(Date.now() + 23 * 3600_000);
+    expect((await t.http().put(`/api/threads/${s.id}/reactions/relate`).set('Cookie', m.cookie)).status).toBe(403);
+    expect((await t.http().get(`/api/threads/${s.id}`).set('Cookie', m.cookie)).status).toBe(200);
+    expect((await t.http().post('/api/auth/logout').set('Cookie', m.cookie)).status).toBe(204);
+
+    const otherMod = await registerMember(t);
+    await setRole(t, otherMod.id, 'moderator');
+    expect((await t.http().post(`/api/mod/users/${otherMod.id}/suspend`).set('Cookie', mod.cookie).send({ days: 1, reason: 'not allowed' })).status).toBe(403);
+    expect((await t.http().post(`/api/mod/users/${admin.id}/ban`).set('Cookie', mod.cookie).send({ reason: 'not allowed' })).status).toBe(403);
+    expect((await t.http().post(`/api/mod/users/${otherMod.id}/suspend`).set('Cookie', admin.cookie).send({ days: 3, reason: 'allowed for admins' })).status).toBe(200);
+    expect((await t.http().post(`/api/mod/users/${m.id}/suspend`).set('Cookie', mod.cookie).send({ days: 0, reason: 'x' })).status).toBe(400);
+  });
+
+  it('bans: sessions end, sockets are told, login is refused; unban lets them back', async () => {
+    const m = await registerMember(t);
+    const socket = await connect(t, m.cookie);
+    const ended = collect<{ reason: string }>(socket, 'session.ended');
+    const gone = new Promise((r) => socket.once('disconnect', r));
+    expect((await t.http().post(`/api/mod/users/${m.id}/ban`).set('Cookie', mod.cookie).send({ reason: 'harassment' })).status).toBe(200);
+    await gone;
+    expect(ended).toEqual([{ reason: 'banned' }]);
+    expect((await t.http().get('/api/auth/me').set('Cookie', m.cookie)).status).toBe(401);
+    const login = await t.http().post('/api/auth/login').send({ username: m.username, password: m.password });
+    expect(login.status).toBe(403);
+    expect(login.body.code).toBe('ACCOUNT_BANNED');
+    expect((await t.http().post(`/api/mod/users/${m.id}/unban`).set('Cookie', mod.cookie).send({})).status).toBe(200);
+    expect((await t.http().post('/api/auth/login').send({ username: m.username, password: m.password })).status).toBe(200);
+    expect((await log(m.id)).map((l) => l.action)).toEqual(['user.unban', 'user.ban']);
+  });
+
+  it('changes roles only by an admin, applied on the very next request', async () => {
+    const m = await registerMember(t);
+    expect((await t.http().get('/api/mod/queue').set('Cookie', m.cookie)).status).toBe(403);
+    expect((await t.http().patch(`/api/mod/users/${m.id}`).set('Cookie', admin.cookie).send({ role: 'moderator' })).status).toBe(200);
+    expect((await t.http().get('/api/mod/queue').set('Cookie', m.cookie)).status).toBe(200);
+    expect((await t.http().patch(`/api/mod/users/${m.id}`).set('Cookie', admin.cookie).send({ role: 'member' })).status).toBe(200);
+    expect((await t.http().get('/api/mod/queue').set('Cookie', m.cookie)).status).toBe(403);
+    expect((await t.http().patch(`/api/mod/users/${m.id}`).set('Cookie', admin.cookie).send({ role: 'king' })).status).toBe(400);
+  });
+
+  it('hides and restores replies: members see a placeholder, the count follows, the author is told why', async () => {
+    const s = await createStory(t, member);
+    const writer = await registerMember(t);
+    const r = await createReply(t, writer, s.id);
+    expect((await t.http().post(`/api/mod/replies/${r.id}/hide`).set('Cookie', mod.cookie).send({ reason: 'off topic' })).status).toBe(200);
+    const list = await t.http().get(`/api/threads/${s.id}/replies`).set('Cookie', member.cookie);
+    expect(list.body.items).toEqual([{ id: r.id, threadId: s.id, deleted: true }]);
+    expect((await t.http().get(`/api/threads/${s.id}`).set('Cookie', member.cookie)).body.replyCount).toBe(0);
+    const modList = await t.http().get(`/api/threads/${s.id}/replies`).set('Cookie', mod.cookie);
+    expect(modList.body.items[0]).toMatchObject({ id: r.id, hidden: true });
+    await t.http().post(`/api/mod/replies/${r.id}/unhide`).set('Cookie', mod.cookie).send({});
+    expect((await t.http().get(`/api/threads/${s.id}`).set('Cookie', member.cookie)).body.replyCount).toBe(1);
+    const notes = await t.http().get('/api/notifications').set('Cookie', writer.cookie);
+    expect(notes.body.items.some((n: { text: string }) => n.text.includes('off topic'))).toBe(true);
+  });
+
+  it('reveals the account behind an anonymous post only through a logged request with a reason', async () => {
+    const s = await createStory(t, member, { anonymous: true });
+    expect((await t.http().post('/api/mod/reveal').set('Cookie', mod.cookie).send({ targetType: 'thread', targetId: s.id })).status).toBe(400);
+    const res = await t.http().post('/api/mod/reveal').set('Cookie', mod.cookie).send({ targetType: 'thread', targetId: s.id, reason: 'threats in the story' });
+    expect(res.status).toBe(200);
+    expect(res.body.user).toEqual({ id: member.id, username: member.username });
+    expect((await log(s.id))[0]).toMatchObject({ action: 'author.reveal', reason: 'threats in the story', actor: { id: mod.id } });
+    // the queue and other moderator views show only the pseudonym
+    const seen = await t.http().get(`/api/threads/${s.id}`).set('Cookie', mod.cookie);
+    expect(JSON.stringify(seen.body)).not.toContain(member.username);
+  });
+
+  it('sets slow mode: a member may reply once per N seconds in that story', async () => {
+    const s = await createStory(t, member);
+    expect((await t.http().patch(`/api/mod/threads/${s.id}`).set('Cookie', mod.cookie).send({ slowModeSeconds: 60 })).status).toBe(200);
+    const w = await registerMember(t);
+    expect((await t.http().post(`/api/threads/${s.id}/replies`).set('Cookie', w.cookie).send({ body: 'first' })).status).toBe(201);
+    const second = await t.http().post(`/api/threads/${s.id}/replies`).set('Cookie', w.cookie).send({ body: 'second' });
+    expect(second.status).toBe(429);
+    expect(Number(second.headers['retry-after'])).toBeGreaterThan(50);
+    expect((await t.http().patch(`/api/mod/threads/${s.id}`).set('Cookie', mod.cookie).send({ slowModeSeconds: -1 })).status).toBe(400);
+    expect((await t.http().patch(`/api/mod/threads/${s.id}`).set('Cookie', mod.cookie).send({ category: 'nowhere' })).status).toBe(400);
+  });
+});
+
+describe('review of first posts', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startApp({ REVIEW_FIRST_POSTS: '2' });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('holds a new member\'s first posts, invisible to others until approved, then delivered live', async () => {
+    const mod = await registerMember(t);
+    await setRole(t, mod.id, 'moderator');
+    const host = await registerMember(t);
+    const story = await createStory(t, mod);
+    const reader = await connect(t, host.cookie);
+    const created = collect<{ id: string }>(reader, 'reply.created');
+    await emitAck(reader, 'thread.join', { threadId: story.id });
+
+    const newbie = await registerMember(t);
+    const first = await t.http().post(`/api/threads/${story.id}/replies`).set('Cookie', newbie.cookie).send({ body: 'My first words here' });
+    expect(first.status).toBe(201);
+    expect(first.body.status).toBe('pending');
+    const own = await t.http().get(`/api/threads/${story.id}/replies`).set('Cookie', newbie.cookie);
+    expect(own.body.items.map((r: { id: string }) => r.id)).toContain(first.body.id);
+    const others = await t.http().get(`/api/threads/${story.id}/replies`).set('Cookie', host.cookie);
+    expect(others.body.items.map((r: { id: string }) => r.id)).not.toContain(first.body.id);
+    await sleep(300);
+    expect(created).toHaveLength(0);
+
+    const approve = await t.http().post(`/api/mod/queue/${first.body.id}/approve`).set('Cookie', mod.cookie).send({});
+    expect(approve.status).toBe(200);
+    await waitFor(() => created.length === 1, 3000, 'approved reply live');
+    expect(created[0].id).toBe(first.body.id);
+    expect((await t.http().get(`/api/threads/${story.id}`).set('Cookie', host.cookie)).body.replyCount).toBe(1);
+
+    const ownStory = await t.http().post('/api/threads').set('Cookie', newbie.cookie).send({ title: 'My second post', category: 'work', happened: 'Something happened that I want to share.' });
+    expect(ownStory.body.status).toBe('pending');
+    expect((await t.http().get(`/api/threads/${ownStory.body.id}`).set('Cookie', host.cookie)).status).toBe(404);
+    const reject = await t.http().post(`/api/mod/queue/${ownStory.body.id}/reject`).set('Cookie', mod.cookie).send({ reason: 'please add more detail' });
+    expect(reject.status).toBe(200);
+    const notes = await t.http().get('/api/notifications').set('Cookie', newbie.cookie);
+    expect(notes.body.items.some((n: { text: string }) => n.text.includes('please add more detail'))).toBe(true);
+    // after two published posts a member is trusted
+    await t.http().post(`/api/threads/${story.id}/replies`).set('Cookie', newbie.cookie).send({ body: 'second' }).then((r) => t.http().post(`/api/mod/queue/${r.body.id}/approve`).set('Cookie', mod.cookie).send({}));
+    const third = await t.http().post(`/api/threads/${story.id}/replies`).set('Cookie', newbie.cookie).send({ body: 'third' });
+    expect(third.body.status).toBe('published');
+    reader.close();
+  });
+});
