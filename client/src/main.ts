@@ -5,15 +5,20 @@ import { h } from './dom.js';
 import { setNavigator } from './navigation.js';
 import { Router, type Access, type Route } from './router.js';
 import { composeScreen } from './screens/compose.js';
-import { moderationScreen, notificationsScreen, profileScreen } from './screens/coming-soon.js';
+import { moderationScreen } from './screens/coming-soon.js';
+import { notificationsScreen } from './screens/notifications.js';
+import { profileScreen } from './screens/profile.js';
 import { notFoundScreen } from './screens/not-found.js';
 import { signinScreen } from './screens/signin.js';
 import { signupScreen } from './screens/signup.js';
 import { storiesScreen } from './screens/stories.js';
 import { storyScreen } from './screens/story.js';
 import { welcomeScreen } from './screens/welcome.js';
+import { live, LiveEvent } from './stores/live.js';
+import { setFlash } from './stores/notices.js';
 import { reveals } from './stores/reveal.js';
 import { session } from './stores/session.js';
+import './stores/notifications.js';
 
 function byId(id: string): HTMLElement {
   const el = document.getElementById(id);
@@ -26,6 +31,14 @@ const outlet = byId('main');
 const footer = byId('site-footer');
 
 let router: Router;
+
+const SESSION_ENDED_TEXT: Record<string, string> = {
+  'signed-out': 'You were signed out, because this session was ended (perhaps from another tab). Sign in again whenever you are ready.',
+  'signed-out-everywhere': 'You were signed out on all your devices. Sign in again whenever you are ready.',
+  'password-changed': 'Your password was changed, so you were signed out here. Sign in again with the new password.',
+  banned: 'Your account can no longer be used on Setback.',
+  default: 'You were signed out. Sign in again whenever you are ready.',
+};
 
 const auth = { afterSignIn: () => router.recheck() };
 
@@ -91,11 +104,31 @@ async function boot(): Promise<void> {
   drawHeader();
   drawFooter();
 
+  // One live connection per signed-in session.
+  const syncLive = () => {
+    if (session.status === 'signed-in') live.start();
+    else live.stop();
+  };
+  live.addEventListener('session.ended', (event) => {
+    if (session.signingOut || session.status !== 'signed-in') return; // this tab's own "Sign out"
+    const reason = event instanceof LiveEvent ? (event.data as { reason?: string }).reason : undefined;
+    setFlash(SESSION_ENDED_TEXT[reason ?? ''] ?? SESSION_ENDED_TEXT.default!);
+    router.returnTo = null;
+    session.clear();
+    if (location.pathname !== '/welcome') router.navigate('/welcome', { replace: true });
+  });
+  live.addEventListener('unauthenticated', () => {
+    // The socket was refused for want of a session: ask the server (a 401 signs the reader out here).
+    void session.load().catch(() => undefined);
+  });
+
   session.addEventListener('change', () => {
     reveals.useReader(session.user?.id);
+    syncLive();
     drawHeader();
     router.recheck();
   });
+  syncLive();
   router.addEventListener('change', () => markCurrentLink(header, location.pathname));
   router.start();
 }

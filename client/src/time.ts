@@ -24,6 +24,14 @@ export function relativeTime(iso: string, now = Date.now()): string {
   return rtf.format(Math.round(seconds / 60), 'minute');
 }
 
+const dateOnly = new Intl.DateTimeFormat('en', { dateStyle: 'long' });
+
+/** "5 January 2025" style, without the time. */
+export function longDate(iso: string): string {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? '' : dateOnly.format(d);
+}
+
 export function fullDate(iso: string): string {
   const d = new Date(iso);
   return Number.isNaN(d.getTime()) ? '' : full.format(d);

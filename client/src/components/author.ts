@@ -7,10 +7,18 @@ export function authorName(author: AuthorView | null | undefined): string {
   return 'username' in author ? author.username : author.pseudonym;
 }
 
-export function authorEl(author: AuthorView | null | undefined, currentUserId?: string | null): HTMLElement {
+/**
+ * `mine`: the reader wrote this (the server says so with mine: true; a named author is also matched by id).
+ * An anonymous `isAuthor` marks the story's own author replying under their pseudonym, not the reader.
+ */
+export function authorEl(
+  author: AuthorView | null | undefined,
+  currentUserId?: string | null,
+  { mine = false, markStoryAuthor = false }: { mine?: boolean; markStoryAuthor?: boolean } = {},
+): HTMLElement {
   if (!author) return h('span', { class: 'author author-unknown' }, 'someone');
   if ('username' in author) {
-    const you = currentUserId && author.id === currentUserId;
+    const you = mine || (currentUserId && author.id === currentUserId);
     return h(
       'a',
       { class: 'author', href: `/u/${encodeURIComponent(author.username)}` },
@@ -23,6 +31,6 @@ export function authorEl(author: AuthorView | null | undefined, currentUserId?: 
     { class: 'author author-anon', title: 'Posted anonymously' },
     author.pseudonym,
     h('span', { class: 'sr-only' }, ' (anonymous)'),
-    author.isAuthor ? h('span', { class: 'muted' }, ' (you, anonymously)') : null,
+    mine ? h('span', { class: 'muted' }, ' (you, anonymously)') : markStoryAuthor && author.isAuthor ? h('span', { class: 'muted' }, ' (story author)') : null,
   );
 }

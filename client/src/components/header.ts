@@ -2,7 +2,55 @@
 // "Sign out"; for visitors the site name and the way in.
 import { describeError } from '../api.js';
 import { h } from '../dom.js';
+import { live, type LiveState } from '../stores/live.js';
+import { notifications } from '../stores/notifications.js';
 import { session } from '../stores/session.js';
+import { announce } from './announcer.js';
+
+/** Listeners of the header on show; replaced with it. */
+let listeners: AbortController | null = null;
+
+const LIVE_TEXT: Record<LiveState, string> = { online: 'Online', connecting: 'Connecting…', offline: 'Offline' };
+
+/** The connection indicator: a shape and a word, never colour alone. */
+function connectionIndicator(signal: AbortSignal): HTMLElement {
+  const text = h('span', { class: 'live-text' });
+  const el = h('span', { class: 'live-status', 'data-state': live.state, title: 'Live updates' }, h('span', { class: 'live-dot', 'aria-hidden': 'true' }), text);
+  let lastSaid: LiveState | null = null;
+  let sayTimer: ReturnType<typeof setTimeout> | undefined;
+  const render = () => {
+    const state = live.state;
+    el.dataset.state = state;
+    text.textContent = state === 'connecting' && live.reconnecting ? 'Reconnecting…' : LIVE_TEXT[state];
+    // Tell screen-reader users when live updates stop or come back, once things settle.
+    if (sayTimer !== undefined) clearTimeout(sayTimer);
+    sayTimer = setTimeout(() => {
+      const now = live.state;
+      if (now === 'connecting') return;
+      if (lastSaid === null) lastSaid = now === 'online' ? 'online' : null;
+      if (now === lastSaid) return;
+      if (now === 'offline') announce('You are offline. New replies will appear when the connection is back.');
+      else if (lastSaid === 'offline') announce('Back online.');
+      lastSaid = now;
+    }, 1500);
+  };
+  live.addEventListener('change', render, { signal });
+  signal.addEventListener('abort', () => clearTimeout(sayTimer));
+  render();
+  return el;
+}
+
+function unreadBadge(signal: AbortSignal): HTMLElement {
+  const badge = h('span', { class: 'badge badge-count' });
+  const render = () => {
+    const n = notifications.unread;
+    badge.hidden = n === 0;
+    badge.replaceChildren(h('span', { class: 'sr-only' }, ', '), `${n > 99 ? '99+' : n}`, h('span', { class: 'sr-only' }, ' unread'));
+  };
+  notifications.addEventListener('change', render, { signal });
+  render();
+  return badge;
+}
 
 export interface HeaderOptions {
   /** Called after a successful sign-out. */
@@ -10,6 +58,9 @@ export interface HeaderOptions {
 }
 
 export function renderHeader(container: HTMLElement, options: HeaderOptions): void {
+  listeners?.abort();
+  listeners = new AbortController();
+  const signal = listeners.signal;
   const user = session.user;
   const brand = h('a', { class: 'brand', href: user ? '/' : '/welcome' }, 'Setback');
   if (!user) {
@@ -45,7 +96,6 @@ export function renderHeader(container: HTMLElement, options: HeaderOptions): vo
     }
   });
 
-  const unread = user.unreadNotifications ?? 0;
   container.replaceChildren(
     h(
       'div',
@@ -59,13 +109,14 @@ export function renderHeader(container: HTMLElement, options: HeaderOptions): vo
           'a',
           { href: '/notifications', class: 'nav-link' },
           'Notifications',
-          unread > 0 ? h('span', { class: 'badge' }, h('span', { class: 'sr-only' }, ', '), `${unread}`, h('span', { class: 'sr-only' }, ' unread')) : null,
+          unreadBadge(signal),
         ),
         session.isModerator ? h('a', { href: '/mod', class: 'nav-link' }, 'Moderation') : null,
       ),
       h(
         'div',
         { class: 'header-account' },
+        connectionIndicator(signal),
         h('span', { class: 'sr-only' }, 'Signed in as '),
         h('a', { href: `/u/${encodeURIComponent(user.username)}`, class: 'header-user' }, user.username),
         signOut,

@@ -86,6 +86,11 @@ export class ReactionBar {
     };
   }
 
+  /** Turns the buttons off (a locked story) or on again. */
+  setDisabled(disabled: boolean): void {
+    for (const { button } of this.#buttons.values()) button.disabled = disabled;
+  }
+
   setBusy(kind: ReactionKind, busy: boolean): void {
     if (busy) this.#busy.add(kind);
     else this.#busy.delete(kind);

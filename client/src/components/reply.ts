@@ -1,6 +1,7 @@
 // One reply, and ReplyList: the ordered, duplicate-free list of a thread's replies. Replies arrive
-// from REST pages and (later) live from the socket; both go through add(), which keeps id order
-// (decimal ids compared as BigInt) and ignores an id it already holds.
+// from REST pages and live from the socket; both go through add(), which keeps id order (decimal ids
+// compared as BigInt) and ignores an id it already holds. A reply's buttons (edit, delete, report, block)
+// do nothing themselves: they dispatch a ReplyActionEvent that the story screen answers.
 import type { DeletedReplyView, ReplyView } from '../../../src/contract/views.js';
 import { h, setServerHtml } from '../dom.js';
 import { timeEl } from '../time.js';
@@ -8,6 +9,23 @@ import { authorEl, authorName } from './author.js';
 import { ReactionBar } from './reactions.js';
 
 export type AnyReply = ReplyView | DeletedReplyView;
+
+/** A reply as this reader's REST view may carry it: `mine` and the markdown `body` for their own. */
+export type OwnableReply = ReplyView & { mine?: boolean };
+
+export type ReplyAction = 'edit' | 'delete' | 'report' | 'block';
+
+/** The reader asked to act on a reply. */
+export class ReplyActionEvent extends Event {
+  static readonly type = 'reply-action';
+  constructor(
+    readonly action: ReplyAction,
+    readonly replyId: string,
+    readonly trigger: HTMLElement,
+  ) {
+    super(ReplyActionEvent.type, { bubbles: true });
+  }
+}
 
 function toBig(id: string): bigint | null {
   try {
@@ -35,12 +53,37 @@ interface Entry {
   view: AnyReply;
   element: HTMLLIElement;
   bar: ReactionBar | null;
+  /** An open panel (edit form, confirmation, report form) and whether it stands in for the body. */
+  panel: HTMLElement | null;
+  panelReplacesBody: boolean;
 }
 
 export interface ReplyListOptions {
   currentUserId: string | null;
   /** Reactions are off when the thread is locked. */
   reactionsDisabled?: boolean;
+}
+
+/** Whether the reader wrote this reply. */
+export function isMine(view: AnyReply, currentUserId: string | null): boolean {
+  if (view.deleted) return false;
+  const v = view as OwnableReply;
+  if (v.mine) return true;
+  const a = v.author;
+  return Boolean(currentUserId && a && 'username' in a && a.id === currentUserId);
+}
+
+/** The named author's username, when the reply is by a named member other than the reader. */
+function blockableName(view: ReplyView, currentUserId: string | null): string | null {
+  const a = view.author;
+  if (!a || !('username' in a) || a.id === currentUserId) return null;
+  return a.username;
+}
+
+function actionButton(action: ReplyAction, replyId: string, ...label: (string | Node)[]): HTMLButtonElement {
+  const button = h('button', { type: 'button', class: 'button button-small button-quiet', 'data-action': action }, ...label);
+  button.addEventListener('click', () => button.dispatchEvent(new ReplyActionEvent(action, replyId, button)));
+  return button;
 }
 
 export function renderReply(view: AnyReply, options: ReplyListOptions): { element: HTMLLIElement; bar: ReactionBar | null } {
@@ -51,18 +94,49 @@ export function renderReply(view: AnyReply, options: ReplyListOptions): { elemen
       bar: null,
     };
   }
+  if (view.blocked && !view.bodyHtml) {
+    // The server leaves out everything of a blocked member's reply.
+    return {
+      element: h(
+        'li',
+        { class: 'reply reply-deleted', id: anchor, 'data-reply-id': view.id },
+        h('p', { class: 'muted' }, 'A reply from a member you blocked is hidden.'),
+      ),
+      bar: null,
+    };
+  }
+  const mine = isMine(view, options.currentUserId);
   const name = authorName(view.author);
   const body = h('div', { class: 'prose reply-body' });
   setServerHtml(body, view.bodyHtml ?? '');
   const bar = new ReactionBar(view.reactions, view.myReactions ?? [], `Reactions to the reply from ${name}`, options.reactionsDisabled);
   const headingId = `${anchor}-by`;
+  const blockName = mine ? null : blockableName(view, options.currentUserId);
+  const actions = h(
+    'div',
+    { class: 'reply-actions', role: 'group', 'aria-label': `Actions for the reply from ${name}` },
+    mine
+      ? [
+          actionButton('edit', view.id, 'Edit', h('span', { class: 'sr-only' }, ' your reply')),
+          actionButton('delete', view.id, 'Delete', h('span', { class: 'sr-only' }, ' your reply')),
+        ]
+      : [
+          actionButton('report', view.id, 'Report', h('span', { class: 'sr-only' }, ` the reply from ${name}`)),
+          blockName && !view.blocked ? actionButton('block', view.id, `Block ${blockName}`) : null,
+        ],
+  );
   const article = h(
     'article',
     { class: 'reply-card', 'aria-labelledby': headingId },
     h(
       'header',
       { class: 'reply-meta' },
-      h('span', { id: headingId, class: 'reply-author' }, h('span', { class: 'sr-only' }, 'Reply from '), authorEl(view.author, options.currentUserId)),
+      h(
+        'span',
+        { id: headingId, class: 'reply-author' },
+        h('span', { class: 'sr-only' }, 'Reply from '),
+        authorEl(view.author, options.currentUserId, { mine, markStoryAuthor: true }),
+      ),
       h('span', { class: 'meta-sep', 'aria-hidden': 'true' }, ' · '),
       timeEl(view.createdAt),
       view.editedAt ? h('span', { class: 'muted' }, ' · edited') : null,
@@ -70,6 +144,7 @@ export function renderReply(view: AnyReply, options: ReplyListOptions): { elemen
     ),
     view.blocked ? blockedNotice(body) : body,
     bar.element,
+    actions,
   );
   return { element: h('li', { class: 'reply', id: anchor, 'data-reply-id': view.id }, article), bar };
 }
@@ -83,6 +158,20 @@ function blockedNotice(body: HTMLElement): HTMLElement {
     note.remove();
   });
   return h('div', null, note, body);
+}
+
+/**
+ * Merges a newer view of a held reply. A live broadcast is built for nobody in particular: it lacks the
+ * reader's `mine`, markdown `body`, own reactions and blocked flag, which are kept from what is held.
+ */
+export function mergeReply(held: AnyReply, next: AnyReply, personal: boolean): AnyReply {
+  if (next.deleted || held.deleted || personal) return next;
+  const old = held as OwnableReply;
+  const merged: OwnableReply = { ...next, myReactions: old.myReactions ?? [] };
+  if (old.mine) merged.mine = true;
+  if (next.body === undefined && old.body !== undefined && next.bodyHtml === old.bodyHtml) merged.body = old.body;
+  if (old.blocked) merged.blocked = true;
+  return merged;
 }
 
 export class ReplyList {
@@ -110,12 +199,21 @@ export class ReplyList {
     return this.#entries.filter((e) => !e.view.deleted).length;
   }
 
+  /** The ids held, in order. */
+  get ids(): string[] {
+    return this.#entries.map((e) => e.id);
+  }
+
   has(id: string): boolean {
     return this.#byId.has(id);
   }
 
   get(id: string): AnyReply | undefined {
     return this.#byId.get(id)?.view;
+  }
+
+  elementFor(id: string): HTMLLIElement | null {
+    return this.#byId.get(id)?.element ?? null;
   }
 
   barFor(id: string): ReactionBar | null {
@@ -126,7 +224,7 @@ export class ReplyList {
   add(view: AnyReply): boolean {
     if (!view || typeof view.id !== 'string' || this.#byId.has(view.id)) return false;
     const { element, bar } = renderReply(view, this.#options);
-    const entry: Entry = { id: view.id, view, element, bar };
+    const entry: Entry = { id: view.id, view, element, bar, panel: null, panelReplacesBody: false };
     // Replies nearly always arrive in order, so search from the end.
     let index = this.#entries.length;
     while (index > 0 && compareReplyIds(this.#entries[index - 1]!.id, view.id) > 0) index -= 1;
@@ -138,20 +236,19 @@ export class ReplyList {
     return true;
   }
 
-  /** Replaces a held reply (edited, approved or deleted). Returns false when the id is not held. */
-  update(view: AnyReply): boolean {
+  /**
+   * Replaces a held reply (edited, approved or deleted). `personal`: the view was made for this reader
+   * (a REST answer) rather than broadcast to everyone. Returns false when the id is not held.
+   */
+  update(view: AnyReply, personal = true): boolean {
     const entry = this.#byId.get(view.id);
     if (!entry) return false;
-    const hadFocus = entry.element.contains(document.activeElement);
-    const { element, bar } = renderReply(view, this.#options);
-    entry.element.replaceWith(element);
-    entry.element = element;
-    entry.view = view;
-    entry.bar = bar;
-    if (hadFocus) {
-      element.tabIndex = -1;
-      element.focus({ preventScroll: true });
+    const next = mergeReply(entry.view, view, personal);
+    if (next.deleted) {
+      entry.panel = null;
+      entry.panelReplacesBody = false;
     }
+    this.#render(entry, next);
     return true;
   }
 
@@ -162,10 +259,96 @@ export class ReplyList {
     return this.update({ id, threadId: entry.view.threadId, deleted: true });
   }
 
+  /** Hides the replies of a member the reader just blocked (they can still choose to show one). */
+  markBlocked(userId: string): number {
+    let n = 0;
+    for (const entry of [...this.#entries]) {
+      const v = entry.view;
+      if (v.deleted || !v.author || !('username' in v.author) || v.author.id !== userId || v.blocked) continue;
+      entry.panel = null;
+      this.#render(entry, { ...v, blocked: true });
+      n += 1;
+    }
+    return n;
+  }
+
+  /** Records the reader's reaction answer for a reply (its bar already shows it). */
+  setReactions(id: string, reactions: ReplyView['reactions'], myReactions: ReplyView['myReactions']): void {
+    const entry = this.#byId.get(id);
+    if (entry && !entry.view.deleted) entry.view = { ...entry.view, reactions, myReactions };
+  }
+
   /** Turns reactions on or off for every reply (thread locked or unlocked). */
   setReactionsDisabled(disabled: boolean): void {
     if (Boolean(this.#options.reactionsDisabled) === disabled) return;
     this.#options = { ...this.#options, reactionsDisabled: disabled };
-    for (const entry of [...this.#entries]) this.update(entry.view);
+    for (const entry of [...this.#entries]) this.#render(entry, entry.view);
+  }
+
+  /**
+   * Opens a panel in a reply (an edit form in place of the body, or a confirmation / report form below
+   * it). It stays across live re-renders until closePanel().
+   */
+  openPanel(id: string, panel: HTMLElement, replacesBody = false): boolean {
+    const entry = this.#byId.get(id);
+    if (!entry || entry.view.deleted) return false;
+    entry.panel = panel;
+    entry.panelReplacesBody = replacesBody;
+    this.#render(entry, entry.view);
+    return true;
+  }
+
+  hasPanel(id: string): boolean {
+    return Boolean(this.#byId.get(id)?.panel);
+  }
+
+  /** Closes a reply's panel; focus goes back to the given action button of that reply, if any. */
+  closePanel(id: string, focusAction?: ReplyAction): void {
+    const entry = this.#byId.get(id);
+    if (!entry || !entry.panel) return;
+    entry.panel = null;
+    entry.panelReplacesBody = false;
+    this.#render(entry, entry.view);
+    if (focusAction) {
+      const target = entry.element.querySelector<HTMLElement>(`[data-action="${focusAction}"]`) ?? entry.element;
+      if (target === entry.element) entry.element.tabIndex = -1;
+      target.focus();
+    }
+  }
+
+  #render(entry: Entry, view: AnyReply): void {
+    const active = document.activeElement;
+    const hadFocus = entry.element.contains(active);
+    const panelFocus = active instanceof HTMLElement && entry.panel?.contains(active) ? active : null;
+    const focusedSelector =
+      active instanceof HTMLElement && !panelFocus
+        ? active.dataset.action
+          ? `[data-action="${active.dataset.action}"]`
+          : active.dataset.kind
+            ? `[data-kind="${active.dataset.kind}"]`
+            : null
+        : null;
+    const { element, bar } = renderReply(view, this.#options);
+    if (entry.panel && !view.deleted) {
+      const card = element.querySelector('.reply-card') ?? element;
+      if (entry.panelReplacesBody) {
+        for (const el of card.querySelectorAll<HTMLElement>('.reply-body, .reaction-bar, .reply-actions')) el.hidden = true;
+      }
+      card.append(entry.panel);
+    }
+    entry.element.replaceWith(element);
+    entry.element = element;
+    entry.view = view;
+    entry.bar = bar;
+    if (panelFocus && panelFocus.isConnected) {
+      panelFocus.focus({ preventScroll: true });
+    } else if (hadFocus && !element.contains(document.activeElement)) {
+      const same = focusedSelector ? element.querySelector<HTMLElement>(focusedSelector) : null;
+      if (same) same.focus({ preventScroll: true });
+      else {
+        element.tabIndex = -1;
+        element.focus({ preventScroll: true });
+      }
+    }
   }
 }

@@ -15,18 +15,6 @@ function comingSoon(outlet: HTMLElement, title: string, text: string): void {
   );
 }
 
-/** /u/:username */
-export function profileScreen({ outlet, params, setTitle }: RouteContext): void {
-  const username = params.username ?? '';
-  setTitle(username);
-  comingSoon(outlet, username, 'Member pages are coming soon: their stories will be listed here.');
-}
-
-/** /notifications */
-export function notificationsScreen({ outlet }: RouteContext): void {
-  comingSoon(outlet, 'Notifications', 'Notifications are coming soon: replies to your stories and reactions will show up here.');
-}
-
 /** /mod */
 export function moderationScreen({ outlet }: RouteContext): void {
   if (!session.isModerator) {

@@ -1,32 +1,44 @@
 // /stories/:id : one story (GET /api/threads/:id), its reactions, its replies (paged from
-// GET /api/threads/:id/replies until nextCursor is null) and the reply box.
+// GET /api/threads/:id/replies until nextCursor is null) and the reply box — all kept live over the socket
+// (stores/live.ts): new, edited and removed replies, the story's own changes (locked, paused, slow mode,
+// edited text, gone), who is writing and how many are reading.
 //
 // Replies live in a ReplyList (components/reply.ts). addReply() below is the one way in for replies
-// from any source — REST pages, the reader's own new reply, and (later) live socket delivery — so they
-// merge in id order without duplicates.
+// from any source — REST pages, the reader's own new reply, and live socket delivery — so they merge in
+// id order without duplicates.
 import type { DeletedReplyView, Page, ReactionCounts, ReactionKind, ReplyView, ThreadView } from '../../../src/contract/views.js';
 import { api, ApiError, describeError, qs, seg } from '../api.js';
 import { announce, createBatchedAnnouncer } from '../components/announcer.js';
 import { authorEl, authorName } from '../components/author.js';
 import { contentWarningGate } from '../components/content-warning.js';
 import { resourceList } from '../components/crisis.js';
-import { alertRegion, FormErrors, textField } from '../components/field.js';
+import { alertRegion, checkboxField, FormErrors, textField } from '../components/field.js';
+import { confirmPanel, escapeCloses, reportPanel } from '../components/panels.js';
 import { ReactionBar, ReactionToggleEvent } from '../components/reactions.js';
-import { replyAnchor, ReplyList, type AnyReply } from '../components/reply.js';
+import { isMine, replyAnchor, ReplyActionEvent, ReplyList, type AnyReply, type OwnableReply } from '../components/reply.js';
 import { emptyState, errorState, loadingState } from '../components/states.js';
 import { h, isAbort, randomId, setServerHtml } from '../dom.js';
+import { navigate } from '../navigation.js';
 import type { RouteContext } from '../router.js';
 import { categories } from '../stores/categories.js';
+import { live, type ThreadUpdate } from '../stores/live.js';
 import { takeNotice, type ArrivalNotice } from '../stores/notices.js';
 import { session } from '../stores/session.js';
 import { timeEl } from '../time.js';
 
 const REPLY_PAGE_SIZE = 50;
+/** Screen readers hear "N people are writing…" at most this often. */
+const TYPING_ANNOUNCE_EVERY_MS = 15_000;
+/** Without news from the server, a typing indicator fades after this long. */
+const TYPING_STALE_MS = 8_000;
 
 interface ReactionState {
   reactions: ReactionCounts;
   myReactions: ReactionKind[];
 }
+
+/** The thread as this reader's REST view carries it (`mine` and the markdown sources for the author). */
+type MyThread = ThreadView & { mine?: boolean };
 
 export interface AddReplyOptions {
   /** Announce "New reply from X" in the live region (default true; never for the reader's own replies). */
@@ -45,8 +57,8 @@ export function addReply(view: ReplyView | DeletedReplyView, options: AddReplyOp
 }
 
 /** Replaces a held reply (edited, approved, or deleted → "This reply was deleted."). */
-export function updateReply(view: ReplyView | DeletedReplyView): boolean {
-  return active?.updateReply(view) ?? false;
+export function updateReply(view: ReplyView | DeletedReplyView, personal = true): boolean {
+  return active?.updateReply(view, personal) ?? false;
 }
 
 /** The thread on screen and the highest reply id held (for a socket join/rejoin with `after`). */
@@ -90,13 +102,15 @@ class StoryView {
     const added = this.list.add(view);
     if (!added) return false;
     this.refreshCount();
-    if ((options.announce ?? true) && !view.deleted && !isOwn(view)) this.#announcer.add(authorName(view.author));
+    if ((options.announce ?? true) && !view.deleted && !view.blocked && !isMine(view, session.user?.id ?? null)) {
+      this.#announcer.add(authorName(view.author));
+    }
     return true;
   }
 
-  updateReply(view: AnyReply): boolean {
+  updateReply(view: AnyReply, personal: boolean): boolean {
     if (!view || view.threadId !== this.threadId) return false;
-    const updated = this.list.update(view);
+    const updated = this.list.update(view, personal);
     if (updated) this.refreshCount();
     return updated;
   }
@@ -112,15 +126,107 @@ class StoryView {
   }
 }
 
-function isOwn(view: ReplyView): boolean {
-  const me = session.user?.id;
-  const a = view.author;
-  if (!a) return false;
-  if ('username' in a) return Boolean(me) && a.id === me;
-  return Boolean(a.isAuthor);
+/** "1 person is writing…": shown at once; read out politely, and not more than every 15 s. */
+class TypingIndicator {
+  readonly element: HTMLElement;
+  readonly #visual: HTMLElement;
+  readonly #spoken: HTMLElement;
+  #stale: ReturnType<typeof setTimeout> | undefined;
+  #lastSpokenAt = 0;
+
+  constructor() {
+    this.#visual = h('span', { class: 'typing-text', 'aria-hidden': 'true' });
+    this.#spoken = h('span', { class: 'sr-only', role: 'status', 'aria-live': 'polite', 'aria-atomic': 'true' });
+    this.element = h('p', { class: 'typing-indicator', 'data-count': '0' }, this.#visual, this.#spoken);
+  }
+
+  set(count: number): void {
+    if (this.#stale !== undefined) clearTimeout(this.#stale);
+    const n = Number.isFinite(count) && count > 0 ? Math.floor(count) : 0;
+    if (n > 0) this.#stale = setTimeout(() => this.set(0), TYPING_STALE_MS);
+    const text = n === 0 ? '' : n === 1 ? '1 person is writing…' : `${n} people are writing…`;
+    this.element.dataset.count = String(n);
+    if (this.#visual.textContent === text) return;
+    this.#visual.textContent = text;
+    const now = Date.now();
+    if (!text) {
+      this.#spoken.textContent = '';
+    } else if (now - this.#lastSpokenAt >= TYPING_ANNOUNCE_EVERY_MS) {
+      this.#lastSpokenAt = now;
+      this.#spoken.textContent = text;
+    }
+  }
+
+  dispose(): void {
+    if (this.#stale !== undefined) clearTimeout(this.#stale);
+  }
 }
 
-function partSection(heading: string, html: string): HTMLElement | null {
+/** The "N new replies" button shown instead of moving the page when replies arrive out of view. */
+class NewRepliesPill {
+  readonly element: HTMLButtonElement;
+  #unseen: string[] = [];
+  readonly #elementFor: (id: string) => HTMLElement | null;
+  #frame = 0;
+
+  constructor(elementFor: (id: string) => HTMLElement | null, signal: AbortSignal) {
+    this.#elementFor = elementFor;
+    this.element = h('button', { type: 'button', class: 'new-replies-pill', hidden: true });
+    this.element.addEventListener('click', () => this.#jump());
+    const onScroll = () => {
+      if (this.#frame || !this.#unseen.length) return;
+      this.#frame = requestAnimationFrame(() => {
+        this.#frame = 0;
+        this.#prune();
+      });
+    };
+    window.addEventListener('scroll', onScroll, { passive: true, signal });
+    window.addEventListener('resize', onScroll, { passive: true, signal });
+    signal.addEventListener('abort', () => cancelAnimationFrame(this.#frame));
+  }
+
+  /** Replies that arrived live and are not in view. */
+  add(...ids: string[]): void {
+    for (const id of ids) if (!this.#unseen.includes(id)) this.#unseen.push(id);
+    this.#render();
+  }
+
+  #prune(): void {
+    this.#unseen = this.#unseen.filter((id) => {
+      const el = this.#elementFor(id);
+      return el !== null && !inView(el);
+    });
+    this.#render();
+  }
+
+  #render(): void {
+    const n = this.#unseen.length;
+    this.element.hidden = n === 0;
+    this.element.textContent = n === 1 ? '1 new reply ↓' : `${n} new replies ↓`;
+  }
+
+  #jump(): void {
+    const first = this.#unseen.map((id) => this.#elementFor(id)).find((el): el is HTMLElement => el !== null);
+    this.#unseen = [];
+    this.#render();
+    if (!first) return;
+    first.tabIndex = -1;
+    first.scrollIntoView({ block: 'start', behavior: reducedMotion() ? 'auto' : 'smooth' });
+    first.focus({ preventScroll: true });
+  }
+}
+
+function reducedMotion(): boolean {
+  return window.matchMedia?.('(prefers-reduced-motion: reduce)').matches ?? false;
+}
+
+/** Whether some of the element is inside the viewport. */
+function inView(el: Element): boolean {
+  const r = el.getBoundingClientRect();
+  return r.bottom > 0 && r.top < window.innerHeight && r.height > 0;
+}
+
+function partSection(heading: string, html: string | undefined): HTMLElement | null {
   if (!html || !html.trim()) return null;
   const body = h('div', { class: 'prose' });
   setServerHtml(body, html);
@@ -153,12 +259,24 @@ function arrivalNotices(thread: ThreadView, notice: ArrivalNotice | null): HTMLE
   return out;
 }
 
+/** Whether a thread.updated payload is the "gone" placeholder `{id, hidden, deleted}`. */
+function isGone(update: ThreadUpdate): boolean {
+  return update.title === undefined && (update.deleted === true || update.hidden === true);
+}
+
 export function storyScreen({ outlet, signal, params, setTitle }: RouteContext): () => void {
   const threadId = params.id ?? '';
   const root = h('div', { class: 'screen story' });
   outlet.append(root);
   const view = new StoryView(threadId);
   active = view;
+  const me = () => session.user?.id ?? null;
+  let closeThread: (() => void) | null = null;
+  let gone = false;
+  /** Set while this reader deletes the story, so its own "gone" echo does not replace the screen. */
+  let deletingOwn = false;
+  const typing = new TypingIndicator();
+  const pill = new NewRepliesPill((id) => view.list.elementFor(id), signal);
 
   /** Swaps the screen's content; if focus was inside (on the loading heading), it moves to the new h1. */
   const replaceRoot = (...nodes: HTMLElement[]) => {
@@ -171,12 +289,28 @@ export function storyScreen({ outlet, signal, params, setTitle }: RouteContext):
     }
   };
 
+  const showGone = () => {
+    if (gone || deletingOwn) return;
+    gone = true;
+    closeThread?.();
+    closeThread = null;
+    setTitle('Story no longer available');
+    const hadFocus = root.contains(document.activeElement);
+    root.replaceChildren(
+      h('h1', { tabindex: '-1' }, 'This story is no longer available'),
+      h('p', null, 'It may have been removed by its author or by a moderator.'),
+      h('p', null, h('a', { href: '/' }, 'Back to all stories')),
+    );
+    announce('This story is no longer available.');
+    if (hadFocus) root.querySelector<HTMLElement>('h1')?.focus({ preventScroll: true });
+  };
+
   const load = async () => {
     root.setAttribute('aria-busy', 'true');
     replaceRoot(h('h1', { class: 'sr-only' }, 'Story'), loadingState('Loading the story…'));
     try {
       const [thread] = await Promise.all([
-        api.get<ThreadView>(`/threads/${seg(threadId)}`, { signal }),
+        api.get<MyThread>(`/threads/${seg(threadId)}`, { signal }),
         categories.load().catch(() => undefined),
       ]);
       if (signal.aborted) return;
@@ -198,46 +332,282 @@ export function storyScreen({ outlet, signal, params, setTitle }: RouteContext):
     }
   };
 
-  function render(thread: ThreadView): void {
+  function render(initial: MyThread): void {
+    let thread: MyThread = initial;
     setTitle(thread.title);
     const notice = takeNotice(thread.id);
     const threadBar = new ReactionBar(thread.reactions, thread.myReactions ?? [], 'Reactions to this story');
     threadBar.element.dataset.target = 'thread';
+    threadBar.setDisabled(thread.locked);
+    view.list.setReactionsDisabled(thread.locked);
 
-    const parts = h(
-      'div',
-      { class: 'story-body' },
-      partSection('What happened', thread.happenedHtml),
-      partSection('How I handled it', thread.handledHtml),
-      partSection('What I learned', thread.learnedHtml),
-    );
-    const badges = [
-      thread.pinned ? h('span', { class: 'badge badge-pinned' }, 'Pinned') : null,
-      thread.locked ? h('span', { class: 'badge badge-locked' }, 'Locked') : null,
-    ].filter(Boolean);
-    const cat = categories.find(thread.category);
     const h1 = h('h1', { class: 'story-title', id: 'story-h1', tabindex: '-1' }, thread.title);
+    const badges = h('p', { class: 'card-badges' });
+    const edited = h('span', { class: 'muted' });
+    const categoryLink = h('a', { class: 'category' });
+    const presence = h('span', { class: 'presence', hidden: true });
+    const bodySlot = h('div', { class: 'story-body-slot' });
+    const toolsPanel = h('div', { class: 'story-panel' });
+    const tools = h('div', { class: 'story-tools', role: 'group', 'aria-label': 'Story actions' });
+
+    const renderBadges = () => {
+      badges.replaceChildren(
+        ...[
+          thread.pinned ? h('span', { class: 'badge badge-pinned' }, 'Pinned') : null,
+          thread.locked ? h('span', { class: 'badge badge-locked' }, 'Locked') : null,
+          thread.paused ? h('span', { class: 'badge badge-locked' }, 'Replies paused') : null,
+        ].filter((b): b is HTMLSpanElement => b !== null),
+      );
+      badges.hidden = !badges.childElementCount;
+    };
+    const renderMeta = () => {
+      h1.textContent = thread.title;
+      setTitle(thread.title);
+      edited.textContent = thread.editedAt ? ' · edited' : '';
+      categoryLink.setAttribute('href', `/${qs({ category: thread.category })}`);
+      categoryLink.textContent = categories.find(thread.category)?.name ?? thread.category;
+    };
+    const renderBody = () => {
+      const parts = h(
+        'div',
+        { class: 'story-body' },
+        partSection('What happened', thread.happenedHtml),
+        partSection('How I handled it', thread.handledHtml),
+        partSection('What I learned', thread.learnedHtml),
+      );
+      bodySlot.replaceChildren(thread.contentWarning ? contentWarningGate(thread.id, thread.contentWarning, parts, signal) : parts);
+    };
+
+    // ----- the author's and the readers' tools for the story -----
+    const closeToolsPanel = (focus?: HTMLElement | null) => {
+      toolsPanel.replaceChildren();
+      bodySlot.hidden = false;
+      threadBar.element.hidden = false;
+      tools.hidden = false;
+      focus?.focus();
+    };
+    const toolButton = (label: string, action: string, run: (button: HTMLButtonElement) => void) => {
+      const button = h('button', { type: 'button', class: 'button button-small button-quiet', 'data-action': action }, label);
+      button.addEventListener('click', () => run(button));
+      return button;
+    };
+    const renderTools = () => {
+      const named = 'username' in thread.author ? thread.author : null;
+      if (thread.mine) {
+        tools.replaceChildren(
+          toolButton('Edit story', 'edit-story', (b) => void editStory(b)),
+          toolButton(thread.paused ? 'Resume replies' : 'Pause new replies', 'pause', (b) => void togglePause(b)),
+          toolButton('Delete story', 'delete-story', (b) => deleteStory(b)),
+        );
+      } else {
+        const buttons = [
+          toolButton('Report story', 'report-story', (b) => {
+            const panel = reportPanel('thread', thread.id, 'this story', () => closeToolsPanel(b));
+            toolsPanel.replaceChildren(panel.element);
+            panel.focus();
+          }),
+          named && named.id !== me()
+            ? toolButton(`Block ${named.username}`, 'block-author', (b) => blockMember(named.username, named.id, () => closeToolsPanel(b), (el) => toolsPanel.replaceChildren(el)))
+            : null,
+        ];
+        tools.replaceChildren(...buttons.filter((b): b is HTMLButtonElement => b !== null));
+      }
+    };
+
+    async function editStory(button: HTMLButtonElement): Promise<void> {
+      button.setAttribute('aria-disabled', 'true');
+      let fresh: MyThread;
+      try {
+        // The sources may be newer than what this page holds (an edit in another tab).
+        fresh = await api.get<MyThread>(`/threads/${seg(thread.id)}`, { signal });
+      } catch (error) {
+        if (isAbort(error)) return;
+        announce(`The story could not be opened for editing. ${describeError(error)}`);
+        return;
+      } finally {
+        button.removeAttribute('aria-disabled');
+      }
+      const title = textField({ name: 'title', label: 'Title', required: true, maxlength: 150, value: fresh.title });
+      const happened = textField({ name: 'happened', label: 'What happened?', multiline: true, rows: 8, required: true, value: fresh.happened ?? '' });
+      const handled = textField({ name: 'handled', label: 'How did you handle it?', multiline: true, rows: 6, optional: true, value: fresh.handled ?? '' });
+      const learned = textField({ name: 'learned', label: 'What did you learn?', multiline: true, rows: 6, optional: true, value: fresh.learned ?? '' });
+      const cw = textField({ name: 'contentWarning', label: 'Content warning', optional: true, maxlength: 100, value: fresh.contentWarning ?? '' });
+      const region = alertRegion();
+      const errors = new FormErrors(region, [title, happened, handled, learned, cw]);
+      const save = h('button', { type: 'submit', class: 'button button-primary' }, 'Save changes');
+      const cancel = h('button', { type: 'button', class: 'button' }, 'Cancel');
+      const form = h(
+        'form',
+        { class: 'form story-edit', novalidate: true, 'aria-labelledby': 'story-edit-title' },
+        h('h2', { id: 'story-edit-title', tabindex: '-1' }, 'Edit your story'),
+        h('p', { class: 'hint' }, 'Press Escape to cancel.'),
+        region,
+        title.element,
+        happened.element,
+        handled.element,
+        learned.element,
+        cw.element,
+        h('div', { class: 'actions' }, save, cancel),
+      );
+      const close = () => closeToolsPanel(tools.querySelector<HTMLElement>('[data-action="edit-story"]'));
+      cancel.addEventListener('click', close);
+      escapeCloses(form, close);
+      let busy = false;
+      form.addEventListener('submit', async (event) => {
+        event.preventDefault();
+        if (busy) return;
+        const next = {
+          title: title.control.value.trim(),
+          happened: happened.control.value,
+          handled: handled.control.value,
+          learned: learned.control.value,
+          contentWarning: cw.control.value.trim(),
+        };
+        const ok = errors.check({
+          title: next.title.length < 5 ? 'A title needs at least 5 characters.' : null,
+          happened: next.happened.trim().length < 20 ? 'Tell us a little more — at least 20 characters.' : null,
+        });
+        if (!ok) return;
+        const patch: Record<string, string | null> = {};
+        if (next.title !== fresh.title) patch.title = next.title;
+        if (next.happened !== (fresh.happened ?? '')) patch.happened = next.happened;
+        if (next.handled !== (fresh.handled ?? '')) patch.handled = next.handled;
+        if (next.learned !== (fresh.learned ?? '')) patch.learned = next.learned;
+        if (next.contentWarning !== (fresh.contentWarning ?? '')) patch.contentWarning = next.contentWarning || null;
+        if (!Object.keys(patch).length) {
+          close();
+          return;
+        }
+        busy = true;
+        save.setAttribute('aria-disabled', 'true');
+        save.textContent = 'Saving…';
+        try {
+          const updated = await api.patch<MyThread>(`/threads/${seg(thread.id)}`, patch, { signal });
+          applyThread(updated, true);
+          close();
+          announce('Your story was updated.');
+        } catch (error) {
+          if (isAbort(error)) return;
+          errors.show(error);
+        } finally {
+          busy = false;
+          save.removeAttribute('aria-disabled');
+          save.textContent = 'Save changes';
+        }
+      });
+      bodySlot.hidden = true;
+      threadBar.element.hidden = true;
+      tools.hidden = true;
+      toolsPanel.replaceChildren(form);
+      title.control.focus();
+    }
+
+    async function togglePause(button: HTMLButtonElement): Promise<void> {
+      if (button.getAttribute('aria-disabled') === 'true') return;
+      button.setAttribute('aria-disabled', 'true');
+      const pausing = !thread.paused;
+      try {
+        const updated = await api.post<MyThread>(`/threads/${seg(thread.id)}/${pausing ? 'pause' : 'resume'}`, undefined, { signal });
+        applyThread({ ...updated, paused: updated.paused ?? pausing }, true);
+        announce(pausing ? 'New replies are paused.' : 'Replies are open again.');
+        tools.querySelector<HTMLElement>('[data-action="pause"]')?.focus();
+      } catch (error) {
+        if (isAbort(error)) return;
+        announce(`That didn't go through. ${describeError(error)}`);
+      } finally {
+        tools.querySelector('[data-action="pause"]')?.removeAttribute('aria-disabled');
+      }
+    }
+
+    function deleteStory(button: HTMLButtonElement): void {
+      const panel = confirmPanel({
+        message: 'Delete your story?',
+        detail: 'Members will no longer see it or its replies. The moderators can still restore it if you ask.',
+        confirmLabel: 'Delete story',
+        cancelLabel: 'Keep it',
+        danger: true,
+        onCancel: () => closeToolsPanel(button),
+        onConfirm: async () => {
+          deletingOwn = true;
+          try {
+            await api.del(`/threads/${seg(thread.id)}`, { signal });
+          } catch (error) {
+            deletingOwn = false;
+            throw error;
+          }
+          announce('Your story was deleted.');
+          navigate('/');
+        },
+      });
+      toolsPanel.replaceChildren(panel.element);
+      panel.focus();
+    }
+
+    /** Applies a newer view of the story: from this reader's own request (personal) or a live broadcast. */
+    function applyThread(update: ThreadUpdate, personal: boolean): void {
+      if (update.id !== thread.id) return;
+      if (isGone(update)) {
+        showGone();
+        return;
+      }
+      const sectionsCame = update.happenedHtml !== undefined || update.handledHtml !== undefined || update.learnedHtml !== undefined;
+      const cwChanged = update.contentWarning !== undefined && update.contentWarning !== thread.contentWarning;
+      const next: MyThread = { ...thread };
+      for (const [key, value] of Object.entries(update)) if (value !== undefined) (next as unknown as Record<string, unknown>)[key] = value;
+      if (!personal) {
+        // A broadcast is built for nobody in particular: keep this reader's own reactions and authorship.
+        next.myReactions = thread.myReactions;
+        next.mine = thread.mine;
+      }
+      const pausedChanged = next.paused !== thread.paused;
+      const lockedChanged = next.locked !== thread.locked;
+      thread = next;
+      renderBadges();
+      renderMeta();
+      if (sectionsCame || cwChanged) renderBody();
+      if (update.reactions) threadBar.update(thread.reactions, thread.myReactions ?? []);
+      if (lockedChanged) {
+        threadBar.setDisabled(thread.locked);
+        view.list.setReactionsDisabled(thread.locked);
+      }
+      if (pausedChanged || lockedChanged) {
+        const focused = document.activeElement instanceof HTMLElement && tools.contains(document.activeElement) ? document.activeElement.dataset.action : null;
+        renderTools();
+        if (focused) tools.querySelector<HTMLElement>(`[data-action="${focused}"]`)?.focus();
+      }
+      replyBox.applyState(thread);
+      if (!personal && lockedChanged) announce(thread.locked ? 'This story was locked; new replies are closed.' : 'This story is open for replies again.');
+      if (!personal && pausedChanged && !thread.mine) announce(thread.paused ? 'The author paused new replies.' : 'Replies are open again.');
+    }
+
+    renderBadges();
+    renderMeta();
+    renderBody();
+    renderTools();
 
     const article = h(
       'article',
       { class: 'story-article', 'aria-labelledby': 'story-h1' },
       h('p', { class: 'back' }, h('a', { href: '/' }, h('span', { 'aria-hidden': 'true' }, '← '), 'All stories')),
-      badges.length ? h('p', { class: 'card-badges' }, ...badges) : null,
+      badges,
       h1,
       h(
         'p',
         { class: 'story-meta' },
-        h('a', { class: 'category', href: `/${qs({ category: thread.category })}` }, cat?.name ?? thread.category),
+        categoryLink,
         h('span', { class: 'meta-sep', 'aria-hidden': 'true' }, ' · '),
         'by ',
-        authorEl(thread.author, session.user?.id),
+        authorEl(thread.author, me(), { mine: Boolean(thread.mine) }),
         h('span', { class: 'meta-sep', 'aria-hidden': 'true' }, ' · '),
         timeEl(thread.createdAt, 'shared '),
-        thread.editedAt ? h('span', { class: 'muted' }, ' · edited') : null,
+        edited,
+        presence,
       ),
       ...arrivalNotices(thread, notice),
-      thread.contentWarning ? contentWarningGate(thread.id, thread.contentWarning, parts, signal) : parts,
+      bodySlot,
       threadBar.element,
+      tools,
+      toolsPanel,
     );
 
     const repliesStatus = h('div', { class: 'replies-status' });
@@ -248,9 +618,10 @@ export function storyScreen({ outlet, signal, params, setTitle }: RouteContext):
       view.list.element,
       view.emptyEl,
       repliesStatus,
+      typing.element,
     );
     const replyBox = replyForm(thread);
-    replaceRoot(article, repliesSection, replyBox);
+    replaceRoot(article, repliesSection, replyBox.element, pill.element);
 
     // One listener for every reaction bar on the page: the story's and each reply's.
     root.addEventListener(
@@ -261,12 +632,212 @@ export function storyScreen({ outlet, signal, params, setTitle }: RouteContext):
         const path = replyEl
           ? `/replies/${seg(replyEl.dataset.replyId ?? '')}/reactions/${event.kind}`
           : `/threads/${seg(thread.id)}/reactions/${event.kind}`;
-        void toggleReaction(event, path, signal);
+        const replyId = replyEl?.dataset.replyId;
+        void toggleReaction(event, path, signal).then((state) => {
+          if (state && replyId) view.list.setReactions(replyId, state.reactions, state.myReactions ?? []);
+          else if (state && !replyId) thread = { ...thread, reactions: state.reactions, myReactions: state.myReactions ?? [] };
+        });
+      },
+      { signal },
+    );
+    root.addEventListener(
+      ReplyActionEvent.type,
+      (event) => {
+        if (event instanceof ReplyActionEvent) void onReplyAction(event);
       },
       { signal },
     );
 
-    void loadReplies(repliesSection, repliesStatus, null);
+    const setPresence = (viewers: number) => {
+      presence.hidden = !(viewers > 0);
+      presence.replaceChildren(h('span', { class: 'meta-sep', 'aria-hidden': 'true' }, ' · '), `${viewers} reading`);
+    };
+
+    // ----- live -----
+    /** Replies from the socket: added in order; out of view they are offered by the pill, never jumped to. */
+    const liveAdd = (...replies: AnyReply[]) => {
+      const list = view.list.element;
+      const wasAtEnd = list.getBoundingClientRect().bottom <= window.innerHeight + 40;
+      const added = replies.filter((reply) => view.addReply(reply, { announce: true }));
+      if (!added.length) return;
+      const writing = replyBox.element.contains(document.activeElement);
+      const first = view.list.elementFor(added[0]!.id);
+      if (!first || inView(first)) return;
+      if (wasAtEnd && !writing) first.scrollIntoView({ block: 'nearest', behavior: reducedMotion() ? 'auto' : 'smooth' });
+      else pill.add(...added.map((reply) => reply.id));
+    };
+    live.on('reply.created', (r) => r.threadId === threadId && liveAdd(r), signal);
+    live.on(
+      'reply.updated',
+      (r) => {
+        if (r.threadId !== threadId) return;
+        if (!view.updateReply(r, false) && !r.deleted) liveAdd(r); // e.g. a reply approved by a moderator
+      },
+      signal,
+    );
+    live.on('reply.removed', (r) => r.threadId === threadId && view.updateReply({ id: r.id, threadId, deleted: true }, false), signal);
+    live.on('thread.updated', (t) => t.id === threadId && applyThread(t, false), signal);
+    live.on('typing', (t) => t.threadId === threadId && typing.set(t.count), signal);
+    live.on('presence', (p) => p.threadId === threadId && setPresence(p.viewers), signal);
+
+    const openLive = () => {
+      if (gone || signal.aborted || closeThread) return;
+      closeThread = live.openThread({
+        threadId,
+        lastReplyId: () => view.lastReplyId,
+        add: (replies) => liveAdd(...replies.map((r) => ({ ...r, threadId: r.threadId ?? threadId }) as AnyReply)),
+        change: (replies) => {
+          for (const r of replies) view.updateReply({ ...r, threadId: r.threadId ?? threadId } as AnyReply, true);
+        },
+        viewers: setPresence,
+        gone: () => showGone(),
+        failed: (error) => {
+          const from = view.lastReplyId;
+          repliesStatus.replaceChildren(errorState(error, () => void loadReplies(repliesSection, repliesStatus, from), "Some new replies didn't load."));
+        },
+      });
+    };
+
+    void loadReplies(repliesSection, repliesStatus, null).then(openLive);
+
+    // ----- actions on replies -----
+    async function onReplyAction(event: ReplyActionEvent): Promise<void> {
+      const { action, replyId, trigger } = event;
+      const reply = view.list.get(replyId);
+      if (!reply || reply.deleted) return;
+      if (view.list.hasPanel(replyId)) view.list.closePanel(replyId);
+      if (action === 'edit') await editReply(reply, trigger);
+      else if (action === 'delete') {
+        const panel = confirmPanel({
+          message: 'Delete your reply?',
+          detail: 'Others will see “This reply was deleted.” in its place.',
+          confirmLabel: 'Delete reply',
+          cancelLabel: 'Keep it',
+          danger: true,
+          onCancel: () => view.list.closePanel(replyId, 'delete'),
+          onConfirm: async () => {
+            await api.del(`/replies/${seg(replyId)}`, { signal });
+            view.list.markDeleted(replyId);
+            view.refreshCount();
+            announce('Your reply was deleted.');
+          },
+        });
+        view.list.openPanel(replyId, panel.element);
+        panel.focus();
+      } else if (action === 'report') {
+        const panel = reportPanel('reply', replyId, `the reply from ${authorName(reply.author)}`, () => view.list.closePanel(replyId, 'report'));
+        view.list.openPanel(replyId, panel.element);
+        panel.focus();
+      } else if (action === 'block') {
+        const author = reply.author;
+        if (!author || !('username' in author)) return;
+        blockMember(
+          author.username,
+          author.id,
+          () => view.list.closePanel(replyId, 'block'),
+          (el) => view.list.openPanel(replyId, el),
+        );
+      }
+    }
+
+    function blockMember(username: string, userId: string, close: () => void, show: (el: HTMLElement) => void): void {
+      const panel = confirmPanel({
+        message: `Block ${username}?`,
+        detail: 'Their replies will be hidden from you, here and as they arrive. You can unblock them from their page.',
+        confirmLabel: `Block ${username}`,
+        onCancel: close,
+        onConfirm: async () => {
+          await api.put(`/users/${seg(username)}/block`, undefined, { signal });
+          close();
+          const n = view.list.markBlocked(userId);
+          announce(`You blocked ${username}.${n ? ` ${n === 1 ? 'Their reply is' : 'Their replies are'} now hidden.` : ''}`);
+          (tools.querySelector<HTMLElement>('[data-action="block-author"]') ?? h1).focus();
+        },
+      });
+      show(panel.element);
+      panel.focus();
+    }
+
+    async function editReply(reply: ReplyView, trigger: HTMLElement): Promise<void> {
+      let source = (reply as OwnableReply).body;
+      if (source === undefined) {
+        // A reply that arrived live carries no markdown: fetch this reader's own view of it.
+        trigger.setAttribute('aria-disabled', 'true');
+        try {
+          const after = (BigInt(reply.id) - 1n).toString();
+          const page = await api.get<Page<AnyReply>>(`/threads/${seg(threadId)}/replies${qs({ after, limit: 1 })}`, { signal });
+          const own = page?.items?.find((r) => r.id === reply.id) as OwnableReply | undefined;
+          if (own && !own.deleted) {
+            view.updateReply({ ...own, threadId }, true);
+            source = own.body;
+          }
+        } catch (error) {
+          if (isAbort(error)) return;
+          announce(`Your reply could not be opened for editing. ${describeError(error)}`);
+          return;
+        } finally {
+          trigger.removeAttribute('aria-disabled');
+        }
+      }
+      if (source === undefined) {
+        announce('This reply cannot be edited.');
+        return;
+      }
+      const field = textField({
+        name: 'body',
+        label: 'Edit your reply',
+        hint: 'Press Ctrl+Enter (⌘+Enter on a Mac) to save, Escape to cancel.',
+        multiline: true,
+        rows: 5,
+        required: true,
+        value: source,
+      });
+      const region = alertRegion();
+      const errors = new FormErrors(region, [field]);
+      const save = h('button', { type: 'submit', class: 'button button-small button-primary' }, 'Save');
+      const cancel = h('button', { type: 'button', class: 'button button-small' }, 'Cancel');
+      const form = h('form', { class: 'form reply-edit', novalidate: true }, region, field.element, h('div', { class: 'actions' }, save, cancel));
+      const close = () => view.list.closePanel(reply.id, 'edit');
+      cancel.addEventListener('click', close);
+      escapeCloses(form, close);
+      field.control.addEventListener('keydown', (event) => {
+        if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+          event.preventDefault();
+          form.requestSubmit();
+        }
+      });
+      let busy = false;
+      form.addEventListener('submit', async (event) => {
+        event.preventDefault();
+        if (busy) return;
+        const text = field.control.value;
+        if (!errors.check({ body: text.trim() ? null : 'A reply cannot be empty. To remove it, use Delete.' })) return;
+        if (text === source) {
+          close();
+          return;
+        }
+        busy = true;
+        save.setAttribute('aria-disabled', 'true');
+        save.textContent = 'Saving…';
+        try {
+          const updated = await api.patch<ReplyView>(`/replies/${seg(reply.id)}`, { body: text }, { signal });
+          view.list.closePanel(reply.id);
+          view.updateReply({ ...updated, threadId: updated.threadId ?? threadId }, true);
+          view.list.elementFor(reply.id)?.querySelector<HTMLElement>('[data-action="edit"]')?.focus();
+          announce('Your reply was updated.');
+        } catch (error) {
+          if (isAbort(error)) return;
+          errors.show(error);
+        } finally {
+          busy = false;
+          save.removeAttribute('aria-disabled');
+          save.textContent = 'Save';
+        }
+      });
+      view.list.openPanel(reply.id, form, true);
+      field.control.focus();
+      field.control.setSelectionRange(field.control.value.length, field.control.value.length);
+    }
   }
 
   async function loadReplies(section: HTMLElement, status: HTMLElement, startCursor: string | null): Promise<void> {
@@ -302,7 +873,8 @@ export function storyScreen({ outlet, signal, params, setTitle }: RouteContext):
     el.focus({ preventScroll: true });
   }
 
-  function replyForm(thread: ThreadView): HTMLElement {
+  function replyForm(initial: MyThread): { element: HTMLElement; applyState(thread: MyThread): void } {
+    let thread = initial;
     const body = textField({
       name: 'body',
       label: 'Your reply',
@@ -311,28 +883,72 @@ export function storyScreen({ outlet, signal, params, setTitle }: RouteContext):
       rows: 5,
       required: true,
     });
+    const anonymous = checkboxField({
+      name: 'anonymous',
+      label: 'Reply anonymously',
+      hint: 'Others see a pseudonym instead of your username. Moderators can still see who you are.',
+    });
     const region = alertRegion();
-    const errors = new FormErrors(region, [body]);
+    const errors = new FormErrors(region, [body, anonymous]);
     const submit = h('button', { type: 'submit', class: 'button button-primary' }, 'Reply');
-    const closedNote = h('p', { class: 'notice', hidden: true });
+    const closedNote = h('p', { class: 'notice', role: 'status', hidden: true });
+    const slowNote = h('p', { class: 'hint', hidden: true });
     const form = h(
       'form',
       { class: 'form reply-form', novalidate: true, 'aria-labelledby': 'reply-form-title' },
       h('h2', { id: 'reply-form-title' }, 'Reply'),
       closedNote,
       body.element,
+      anonymous.element,
+      slowNote,
       region,
       h('div', { class: 'actions' }, submit),
     );
 
-    const close = (message: string) => {
-      closedNote.textContent = message;
-      closedNote.hidden = false;
-      body.control.disabled = true;
-      submit.disabled = true;
+    /** Until when slow mode holds this reader's next reply (ms). */
+    let waitUntil = 0;
+    let waitTimer: ReturnType<typeof setTimeout> | undefined;
+    signal.addEventListener('abort', () => clearTimeout(waitTimer));
+
+    const setClosed = (message: string | null) => {
+      closedNote.textContent = message ?? '';
+      closedNote.hidden = !message;
+      body.control.disabled = Boolean(message);
+      anonymous.control.disabled = Boolean(message);
+      submit.disabled = Boolean(message);
     };
-    if (thread.locked) close('This story is locked; new replies are closed.');
-    else if (thread.paused) close('The author has paused new replies for now.');
+    const applyState = (next: MyThread) => {
+      thread = next;
+      if (thread.locked) setClosed('This story is locked; new replies are closed.');
+      else if (thread.paused && !thread.mine) setClosed('The author has paused new replies for now. You can reply again when they resume.');
+      else setClosed(null);
+      const slow = thread.slowModeSeconds > 0 && !thread.locked;
+      slowNote.hidden = !slow && !(thread.paused && thread.mine);
+      slowNote.textContent =
+        thread.paused && thread.mine
+          ? 'You paused new replies: others cannot reply until you resume them.'
+          : slow
+            ? `Slow mode is on: each member can reply once every ${thread.slowModeSeconds} seconds.`
+            : '';
+    };
+    applyState(thread);
+
+    const holdForSlowMode = () => {
+      if (!(thread.slowModeSeconds > 0)) return;
+      waitUntil = Date.now() + thread.slowModeSeconds * 1000;
+      const tick = () => {
+        const left = Math.ceil((waitUntil - Date.now()) / 1000);
+        if (left <= 0 || signal.aborted) {
+          submit.removeAttribute('aria-disabled');
+          submit.textContent = 'Reply';
+          return;
+        }
+        submit.setAttribute('aria-disabled', 'true');
+        submit.textContent = `Reply (wait ${left} s)`;
+        waitTimer = setTimeout(tick, 1000);
+      };
+      tick();
+    };
 
     // One clientKey per reply attempt, reused on retry so a repeated send cannot post twice.
     let clientKey: string | null = null;
@@ -348,20 +964,37 @@ export function storyScreen({ outlet, signal, params, setTitle }: RouteContext):
       },
       { signal },
     );
+    body.control.addEventListener(
+      'input',
+      () => {
+        if (body.control.value.trim()) live.typing(threadId);
+      },
+      { signal },
+    );
 
     form.addEventListener(
       'submit',
       async (event) => {
         event.preventDefault();
         if (busy || body.control.disabled) return;
+        if (Date.now() < waitUntil) {
+          errors.setGeneral(`Slow mode: you can reply again in ${Math.ceil((waitUntil - Date.now()) / 1000)} seconds.`);
+          return;
+        }
         const text = body.control.value;
         if (!errors.check({ body: text.trim() ? null : 'Write something before sending.' })) return;
         busy = true;
         clientKey ??= randomId();
         submit.setAttribute('aria-disabled', 'true');
         submit.textContent = 'Sending…';
+        let sent = false;
         try {
-          const reply = await api.post<ReplyView>(`/threads/${seg(thread.id)}/replies`, { body: text, clientKey }, { signal });
+          const reply = await api.post<ReplyView>(
+            `/threads/${seg(thread.id)}/replies`,
+            { body: text, clientKey, anonymous: anonymous.control.checked || undefined },
+            { signal },
+          );
+          sent = true;
           clientKey = null;
           body.control.value = '';
           errors.clear();
@@ -371,40 +1004,51 @@ export function storyScreen({ outlet, signal, params, setTitle }: RouteContext):
         } catch (error) {
           if (isAbort(error)) return;
           // The text stays in the box; the same clientKey is used if the reader tries again.
-          if (error instanceof ApiError && error.code === 'THREAD_LOCKED') close('This story is locked; new replies are closed.');
-          else if (error instanceof ApiError && error.code === 'REPLIES_PAUSED') close('The author has paused new replies for now.');
+          if (error instanceof ApiError && error.status === 404) {
+            showGone();
+            return;
+          }
+          if (error instanceof ApiError && error.code === 'THREAD_LOCKED') applyState({ ...thread, locked: true });
+          else if (error instanceof ApiError && error.code === 'REPLIES_PAUSED') applyState({ ...thread, paused: true });
           errors.show(error);
           if (!body.control.disabled) body.control.focus();
         } finally {
           busy = false;
           submit.removeAttribute('aria-disabled');
           submit.textContent = 'Reply';
+          if (sent) holdForSlowMode();
         }
       },
       { signal },
     );
-    return form;
+    return { element: form, applyState };
   }
 
   void load();
 
   return () => {
+    closeThread?.();
+    closeThread = null;
+    typing.dispose();
     view.dispose();
     if (active === view) active = null;
   };
 }
 
-async function toggleReaction(event: ReactionToggleEvent, path: string, signal: AbortSignal): Promise<void> {
+/** Sends a reaction toggle; resolves with the server's counts, or null when it failed. */
+async function toggleReaction(event: ReactionToggleEvent, path: string, signal: AbortSignal): Promise<ReactionState | null> {
   const { bar, kind, on } = event;
   bar.setBusy(kind, true);
   const revert = bar.optimistic(kind, on);
   try {
     const result = on ? await api.put<ReactionState>(path, undefined, { signal }) : await api.del<ReactionState>(path, { signal });
     if (result?.reactions) bar.update(result.reactions, result.myReactions ?? []);
+    return result?.reactions ? result : null;
   } catch (error) {
-    if (isAbort(error)) return;
+    if (isAbort(error)) return null;
     revert();
     bar.showError(`That didn't go through. ${describeError(error)}`);
+    return null;
   } finally {
     bar.setBusy(kind, false);
   }

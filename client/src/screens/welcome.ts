@@ -1,8 +1,11 @@
 // /welcome: what Setback is, for visitors.
 import { h } from '../dom.js';
 import type { RouteContext } from '../router.js';
+import { takeFlash } from '../stores/notices.js';
 
 export function welcomeScreen({ outlet }: RouteContext): void {
+  const flash = takeFlash();
+  if (flash) outlet.append(h('div', { class: 'notice flash', role: 'status' }, h('p', null, flash)));
   outlet.append(
     h(
       'section',

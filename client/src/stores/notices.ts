@@ -19,3 +19,16 @@ export function takeNotice(threadId: string): ArrivalNotice | null {
   notices.delete(threadId);
   return notice;
 }
+
+/** One calm message for the next screen that asks (e.g. the welcome screen after a session ended). */
+let flash: string | null = null;
+
+export function setFlash(message: string): void {
+  flash = message;
+}
+
+export function takeFlash(): string | null {
+  const message = flash;
+  flash = null;
+  return message;
+}

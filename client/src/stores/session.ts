@@ -7,6 +7,12 @@ export type SessionStatus = 'unknown' | 'signed-in' | 'signed-out';
 export class SessionStore extends EventTarget {
   #user: MeView | null = null;
   #status: SessionStatus = 'unknown';
+  #signingOut = false;
+
+  /** True while this tab signs out (so the server's goodbye on the socket is not news). */
+  get signingOut(): boolean {
+    return this.#signingOut;
+  }
 
   get user(): MeView | null {
     return this.#user;
@@ -48,11 +54,14 @@ export class SessionStore extends EventTarget {
   }
 
   async signOut(): Promise<void> {
+    this.#signingOut = true;
     try {
       await api.post<void>('/auth/logout');
     } catch (error) {
       // Already signed out on the server: treat as done. Anything else is for the caller to show.
       if (!(error instanceof ApiError && error.status === 401)) throw error;
+    } finally {
+      this.#signingOut = false;
     }
     this.clear();
   }

@@ -1,0 +1,47 @@
+// The reader's unread notification count: from GET /api/auth/me at sign-in, then kept current by live
+// `notification` events and by marking notifications read. An EventTarget that says 'change'.
+import type { NotificationView } from '../../../src/contract/views.js';
+import { api } from '../api.js';
+import { live } from './live.js';
+import { session } from './session.js';
+
+export class NotificationsStore extends EventTarget {
+  #unread = 0;
+  readonly #seen = new Set<string>();
+
+  get unread(): number {
+    return this.#unread;
+  }
+
+  /** Sets the count from the server (auth/me or a mark-read answer). */
+  setUnread(n: number): void {
+    const next = Number.isFinite(n) && n > 0 ? Math.floor(n) : 0;
+    if (next === this.#unread) return;
+    this.#unread = next;
+    this.dispatchEvent(new Event('change'));
+  }
+
+  /** A notification pushed live: counted once. Listeners get a 'notification' event with it. */
+  received(n: NotificationView): void {
+    if (!n || typeof n.id !== 'string' || this.#seen.has(n.id)) return;
+    this.#seen.add(n.id);
+    if (!n.read) this.setUnread(this.#unread + 1);
+    this.dispatchEvent(new CustomEvent<NotificationView>('notification', { detail: n }));
+  }
+
+  async markRead(ids: string[]): Promise<void> {
+    if (!ids.length) return;
+    const res = await api.post<{ unread: number }>('/notifications/read', { ids });
+    if (typeof res?.unread === 'number') this.setUnread(res.unread);
+  }
+
+  async markAllRead(): Promise<void> {
+    const res = await api.post<{ unread: number }>('/notifications/read', { all: true });
+    this.setUnread(typeof res?.unread === 'number' ? res.unread : 0);
+  }
+}
+
+export const notifications = new NotificationsStore();
+
+session.addEventListener('change', () => notifications.setUnread(session.user?.unreadNotifications ?? 0));
+live.on('notification', (n) => notifications.received(n));
