@@ -3,6 +3,7 @@ import { ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AllowSuspended, CurrentViewer, Public } from '../common/decorators.js';
 import { IsString, Length } from 'class-validator';
+import { RateLimit } from '../common/rate-limit.js';
 import { AuthService, SESSION_COOKIE, SignedIn } from './auth.service.js';
 import { LoginDto, RegisterDto } from './auth.dto.js';
 import type { Viewer } from './viewer.js';
@@ -24,12 +25,14 @@ export class AuthController {
 
   @Public()
   @Post('register')
+  @RateLimit('register.ip')
   async register(@Body() dto: RegisterDto, @Res({ passthrough: true }) res: Response) {
     return this.withCookie(res, await this.auth.register(dto));
   }
 
   @Public()
   @Post('login')
+  @RateLimit('login.ip', 'login.account')
   @HttpCode(200)
   async login(@Body() dto: LoginDto, @Res({ passthrough: true }) res: Response) {
     return this.withCookie(res, await this.auth.login(dto));

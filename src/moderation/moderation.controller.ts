@@ -3,6 +3,7 @@ import { ApiTags } from '@nestjs/swagger';
 import type { Viewer } from '../auth/viewer.js';
 import { Permission, RequirePermission } from '../access/permissions.js';
 import { CurrentViewer } from '../common/decorators.js';
+import { RateLimit } from '../common/rate-limit.js';
 import {
   CreateReportDto, LogQuery, ReasonDto, ReportsQuery, RequiredReasonDto, ResolveReportDto, RevealDto, RoleDto, SuspendDto, ThreadSettingsDto, WatchedWordDto,
 } from './moderation.dto.js';
@@ -15,6 +16,7 @@ export class ReportsController {
   constructor(private readonly reports: ReportsService) {}
 
   @Post()
+  @RateLimit('report.create')
   create(@CurrentViewer() viewer: Viewer, @Body() dto: CreateReportDto) {
     return this.reports.create(viewer, dto);
   }

@@ -3,6 +3,7 @@ import { ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { Viewer } from '../auth/viewer.js';
 import { CurrentViewer } from '../common/decorators.js';
+import { RateLimit } from '../common/rate-limit.js';
 import { CreateReplyDto, ListRepliesQuery, UpdateReplyDto } from './reply.dto.js';
 import { RepliesService } from './replies.service.js';
 
@@ -18,6 +19,7 @@ export class RepliesController {
 
   /** 201 for a new reply; 200 with the first reply when the same clientKey is sent again. */
   @Post('threads/:id/replies')
+  @RateLimit('reply.create')
   async create(@CurrentViewer() viewer: Viewer, @Param('id') threadId: string, @Body() dto: CreateReplyDto, @Res({ passthrough: true }) res: Response) {
     const { reply, created } = await this.replies.create(viewer, threadId, dto);
     res.status(created ? 201 : 200);

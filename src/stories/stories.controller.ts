@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } fr
 import { ApiTags } from '@nestjs/swagger';
 import type { Viewer } from '../auth/viewer.js';
 import { CurrentViewer } from '../common/decorators.js';
+import { RateLimit } from '../common/rate-limit.js';
 import { CategoriesService } from './categories.service.js';
 import { StoriesService } from './stories.service.js';
 import { CreateThreadDto, ListThreadsQuery, UpdateThreadDto } from './thread.dto.js';
@@ -17,6 +18,7 @@ export class StoriesController {
   }
 
   @Post()
+  @RateLimit('thread.create')
   create(@CurrentViewer() viewer: Viewer, @Body() dto: CreateThreadDto) {
     return this.stories.create(viewer, dto);
   }

@@ -1,0 +1,97 @@
+import { CallHandler, ExecutionContext, Inject, Injectable, NestInterceptor, SetMetadata } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { Request } from 'express';
+import { RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import type { Observable } from 'rxjs';
+import type { Viewer } from '../auth/viewer.js';
+import { APP_CONFIG } from '../config/config.js';
+import type { AppConfig } from '../config/config.js';
+import { RedisLink } from '../realtime/redis-io.adapter.js';
+import { DomainError } from './errors.js';
+
+/** Each limit: how many actions per window (multiplied by RATE_LIMIT_SCALE) and what it counts by. */
+export const LIMITS = {
+  'login.ip': { points: 20, seconds: 300, by: 'ip' },
+  'login.account': { points: 10, seconds: 900, by: 'username' },
+  'register.ip': { points: 5, seconds: 3600, by: 'ip' },
+  'recover.ip': { points: 10, seconds: 3600, by: 'ip' },
+  'thread.create': { points: 6, seconds: 3600, by: 'member', newMember: 2 },
+  'reply.create': { points: 30, seconds: 600, by: 'member', newMember: 10 },
+  'report.create': { points: 20, seconds: 3600, by: 'member' },
+} as const satisfies Record<string, { points: number; seconds: number; by: 'ip' | 'username' | 'member'; newMember?: number }>;
+
+export type LimitName = keyof typeof LIMITS;
+const RATE_LIMITS = 'setback:rate-limits';
+const DAY_MS = 86_400_000;
+
+/** Limits a route; several names apply together (e.g. per address and per account). */
+export const RateLimit = (...names: LimitName[]): MethodDecorator => SetMetadata(RATE_LIMITS, names);
+
+/**
+ * Counters live in Redis when REDIS_URL is set, so every instance shares them; if Redis is lost, each
+ * instance falls back to its own memory (rate-limiter-flexible's insurance limiter) rather than failing.
+ */
+@Injectable()
+export class RateLimitService {
+  private readonly limiters = new Map<string, RateLimiterAbstract>();
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly redis: RedisLink,
+  ) {}
+
+  private limiter(name: LimitName, newMember: boolean): RateLimiterAbstract {
+    const key = `${name}:${newMember ? 'new' : 'all'}`;
+    let l = this.limiters.get(key);
+    if (l) return l;
+    const spec = LIMITS[name] as { points: number; seconds: number; newMember?: number };
+    const points = Math.max(1, Math.floor((newMember && spec.newMember ? spec.newMember : spec.points) * this.config.rateLimitScale));
+    const opts = { points, duration: spec.seconds, keyPrefix: `${this.config.redisPrefix}rl:${key}` };
+    const memory = new RateLimiterMemory(opts);
+    l = this.redis.pub ? new RateLimiterRedis({ ...opts, storeClient: this.redis.pub, useRedisPackage: true, insuranceLimiter: memory }) : memory;
+    this.limiters.set(key, l);
+    return l;
+  }
+
+  async consume(name: LimitName, subject: string, newMember = false): Promise<void> {
+    try {
+      await this.limiter(name, newMember).consume(subject);
+    } catch (e) {
+      if (e instanceof RateLimiterRes) {
+        const retryAfter = Math.max(1, Math.ceil(e.msBeforeNext / 1000));
+        throw new DomainError('RATE_LIMITED', `That is a lot in a short time. Please wait ${retryAfter} s and try again.`, { retryAfter });
+      }
+      throw e;
+    }
+  }
+}
+
+@Injectable()
+export class RateLimitInterceptor implements NestInterceptor {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly limits: RateLimitService,
+  ) {}
+
+  async intercept(ctx: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
+    const names = this.reflector.get<LimitName[] | undefined>(RATE_LIMITS, ctx.getHandler());
+    if (names?.length && ctx.getType() === 'http') {
+      const req = ctx.switchToHttp().getRequest<Request & { viewer?: Viewer }>();
+      for (const name of names) {
+        const spec = LIMITS[name];
+        // req.ip honours X-Forwarded-For only when TRUST_PROXY is set
+        let subject: string | null = null;
+        if (spec.by === 'ip') subject = req.ip ?? 'unknown';
+        else if (spec.by === 'member') subject = req.viewer?.id ?? null;
+        else {
+          const u = (req.body as { username?: unknown } | undefined)?.username;
+          subject = typeof u === 'string' && u.length <= 64 ? u.normalize('NFKC').toLowerCase() : null;
+        }
+        if (subject === null) continue;
+        const isNew = !!req.viewer && Date.now() - req.viewer.createdAt.getTime() < DAY_MS;
+        await this.limits.consume(name, subject, isNew);
+      }
+    }
+    return next.handle();
+  }
+}
