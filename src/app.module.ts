@@ -10,6 +10,7 @@ import { AuthModule } from './auth/auth.module.js';
 import { AllExceptionsFilter } from './common/exception.filter.js';
 import { RateLimitInterceptor, RateLimitService } from './common/rate-limit.js';
 import { BodyParserMiddleware, CrossSiteMiddleware } from './common/http.middleware.js';
+import { OverloadMiddleware } from './common/overload.js';
 import type { AppConfig } from './config/config.js';
 import { ConfigModule } from './config/config.module.js';
 import type { OpenDatabase } from './database/data-source.js';
@@ -73,6 +74,6 @@ export class AppModule implements NestModule {
   }
 
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(CrossSiteMiddleware, BodyParserMiddleware).forRoutes('{*path}');
+    consumer.apply(OverloadMiddleware, CrossSiteMiddleware, BodyParserMiddleware).forRoutes('{*path}');
   }
 }

@@ -49,8 +49,9 @@ export class AuthService {
       user = await this.users.save(this.users.create({ username: dto.username, usernameKey: usernameKey(dto.username), passwordHash, role: 'member' }));
     } catch (e) {
       if (e instanceof QueryFailedError && (e.driverError as { code?: string }).code === '23505') {
-        throw new DomainError('USERNAME_TAKEN', 'That username is taken. Please choose another.', {
-          errors: [{ field: 'username', message: 'That username is taken' }],
+        // the same name in another case, or one that only looks the same ("rn" for "m", "0" for "o")
+        throw new DomainError('USERNAME_TAKEN', 'That username is taken, or too close to one that is. Please choose another.', {
+          errors: [{ field: 'username', message: 'That username is taken or too similar to an existing one' }],
         });
       }
       throw e;

@@ -22,6 +22,8 @@ export interface AppConfig {
   seedNewEmbedded: boolean;
   clientDir: string;
   crisisResources: CrisisResource[];
+  /** Mean event-loop lag (ms) beyond which new reads get a fast 503; 0 turns shedding off. */
+  overloadLagMs: number;
 }
 
 export interface CrisisResource {
@@ -128,6 +130,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     seedNewEmbedded: bool('SEED_NEW_EMBEDDED', true),
     clientDir: resolve(str('CLIENT_DIR') ?? './client/dist'),
     crisisResources: DEFAULT_CRISIS_RESOURCES,
+    overloadLagMs: num('OVERLOAD_LAG_MS', 250, 0, 60_000),
   };
   const resources = str('CRISIS_RESOURCES');
   if (resources !== null) {
