@@ -26,6 +26,7 @@ import { UsersModule } from './users/users.module.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
 import { ModerationModule } from './moderation/moderation.module.js';
 import { SafetyModule } from './safety/safety.module.js';
+import { PrivacyModule } from './privacy/privacy.module.js';
 import { RedisLink } from './realtime/redis-io.adapter.js';
 
 @Module({})
@@ -68,6 +69,7 @@ export class AppModule implements NestModule {
         RealtimeModule,
         SafetyModule,
         ModerationModule,
+        PrivacyModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }, RateLimitService, { provide: APP_INTERCEPTOR, useClass: RateLimitInterceptor }],
     };

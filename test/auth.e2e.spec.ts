@@ -14,7 +14,7 @@ describe('accounts and sessions', () => {
     const username = uniqueName('Round');
     const reg = await t.http().post('/api/auth/register').send({ username, password: 'correct horse', acceptGuidelines: true, confirmAge: true });
     expect(reg.status).toBe(201);
-    expect(reg.body).toEqual({ id: expect.any(String), username, role: 'member', createdAt: expect.any(String) });
+    expect(reg.body).toEqual({ id: expect.any(String), username, role: 'member', createdAt: expect.any(String), recoveryCodes: expect.any(Array) });
     expect(reg.body.passwordHash).toBeUndefined();
     const setCookie = (reg.headers['set-cookie'] as unknown as string[]).join(';');
     expect(setCookie).toMatch(/HttpOnly/i);

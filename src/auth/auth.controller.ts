@@ -5,7 +5,9 @@ import { AllowSuspended, CurrentViewer, Public } from '../common/decorators.js';
 import { IsString, Length } from 'class-validator';
 import { RateLimit } from '../common/rate-limit.js';
 import { AuthService, SESSION_COOKIE, SignedIn } from './auth.service.js';
-import { LoginDto, RegisterDto } from './auth.dto.js';
+import { CodeDto, LoginDto, PasswordOnlyDto, RecoverDto, RegisterDto } from './auth.dto.js';
+import { RecoveryService } from './recovery.service.js';
+import { TwoFactorService } from './two-factor.service.js';
 import type { Viewer } from './viewer.js';
 
 export class ChangePasswordDto {
@@ -21,7 +23,11 @@ export class ChangePasswordDto {
 @ApiTags('auth')
 @Controller('auth')
 export class AuthController {
-  constructor(private readonly auth: AuthService) {}
+  constructor(
+    private readonly auth: AuthService,
+    private readonly recovery: RecoveryService,
+    private readonly twoFactor: TwoFactorService,
+  ) {}
 
   @Public()
   @Post('register')
@@ -59,6 +65,46 @@ export class AuthController {
   @HttpCode(204)
   changePassword(@CurrentViewer() viewer: Viewer, @Body() dto: ChangePasswordDto): Promise<void> {
     return this.auth.changePassword(viewer, dto.current, dto.next);
+  }
+
+  /** Back into an account without email: a one-time recovery code sets a new password and ends every session. */
+  @Public()
+  @Post('recover')
+  @HttpCode(200)
+  @RateLimit('recover.ip', 'login.account')
+  recover(@Body() dto: RecoverDto) {
+    return this.recovery.recover(dto.username, dto.code, dto.newPassword);
+  }
+
+  @Post('recovery-codes')
+  @HttpCode(200)
+  @AllowSuspended()
+  @RateLimit('recover.ip')
+  regenerateCodes(@CurrentViewer() viewer: Viewer, @Body() dto: PasswordOnlyDto) {
+    return this.recovery.regenerate(viewer, dto.password);
+  }
+
+  @Post('2fa/setup')
+  @HttpCode(200)
+  @AllowSuspended()
+  setupTwoFactor(@CurrentViewer() viewer: Viewer) {
+    return this.twoFactor.setup(viewer);
+  }
+
+  @Post('2fa/enable')
+  @HttpCode(200)
+  @AllowSuspended()
+  @RateLimit('recover.ip')
+  enableTwoFactor(@CurrentViewer() viewer: Viewer, @Body() dto: CodeDto) {
+    return this.twoFactor.enable(viewer, dto.code);
+  }
+
+  @Post('2fa/disable')
+  @HttpCode(200)
+  @AllowSuspended()
+  @RateLimit('recover.ip')
+  disableTwoFactor(@CurrentViewer() viewer: Viewer, @Body() dto: CodeDto) {
+    return this.twoFactor.disable(viewer, dto.code);
   }
 
   @Get('me')

@@ -1,4 +1,6 @@
-import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG } from '../config/config.js';
+import type { AppConfig } from '../config/config.js';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { ALLOW_SUSPENDED, IS_PUBLIC } from '../common/decorators.js';
@@ -19,6 +21,7 @@ export class AuthGuard implements CanActivate {
   constructor(
     private readonly auth: AuthService,
     private readonly reflector: Reflector,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
@@ -35,6 +38,9 @@ export class AuthGuard implements CanActivate {
     if (!SAFE.has(req.method) && !this.reflector.getAllAndOverride<boolean>(ALLOW_SUSPENDED, [ctx.getHandler(), ctx.getClass()])) assertCanWrite(viewer);
     const permission = this.reflector.get<Permission | undefined>(REQUIRED_PERMISSION, ctx.getHandler());
     if (permission && !can(viewer.role, permission)) throw new DomainError('FORBIDDEN', 'Only moderators can do this.');
+    if (permission && this.config.requireStaff2fa && !viewer.totpEnabled) {
+      throw new DomainError('FORBIDDEN', 'Moderation needs two-factor sign-in: turn it on in your account settings first.');
+    }
     return true;
   }
 }

@@ -5,13 +5,15 @@ import { UsersModule } from '../users/users.module.js';
 import { AuthController } from './auth.controller.js';
 import { AuthGuard } from './auth.guard.js';
 import { AuthService } from './auth.service.js';
+import { RecoveryService } from './recovery.service.js';
+import { TwoFactorService } from './two-factor.service.js';
 import { GuidelinesController } from './guidelines.controller.js';
 import { Session } from './session.entity.js';
 
 @Module({
   imports: [UsersModule, TypeOrmModule.forFeature([Session])],
   controllers: [AuthController, GuidelinesController],
-  providers: [AuthService, { provide: APP_GUARD, useClass: AuthGuard }],
-  exports: [AuthService],
+  providers: [AuthService, RecoveryService, TwoFactorService, { provide: APP_GUARD, useClass: AuthGuard }],
+  exports: [AuthService, TwoFactorService],
 })
 export class AuthModule {}

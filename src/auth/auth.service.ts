@@ -11,6 +11,8 @@ import { User } from '../users/user.entity.js';
 import { toUserView, usernameKey } from '../users/users.service.js';
 import { burnPasswordCheck, hashPassword, verifyPassword } from './passwords.js';
 import { Session } from './session.entity.js';
+import { issueRecoveryCodes } from './recovery-codes.js';
+import { TwoFactorService } from './two-factor.service.js';
 import type { Viewer } from './viewer.js';
 import type { LoginDto, RegisterDto } from './auth.dto.js';
 
@@ -20,7 +22,7 @@ export const SESSION_COOKIE = 'setback_session';
 export const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
 
 export interface SignedIn {
-  user: UserView;
+  user: UserView & { recoveryCodes?: string[] };
   token: string;
   expiresAt: Date;
 }
@@ -40,6 +42,7 @@ export class AuthService {
     @InjectRepository(Session) private readonly sessions: Repository<Session>,
     private readonly dataSource: DataSource,
     private readonly events: EventEmitter2,
+    private readonly twoFactor: TwoFactorService,
   ) {}
 
   async register(dto: RegisterDto): Promise<SignedIn> {
@@ -56,7 +59,9 @@ export class AuthService {
       }
       throw e;
     }
-    return this.startSession(user);
+    const signedIn = await this.startSession(user);
+    // shown once, in this response: the only way back in without email
+    return { ...signedIn, user: { ...signedIn.user, recoveryCodes: await issueRecoveryCodes(this.dataSource, user.id) } };
   }
 
   async login(dto: LoginDto): Promise<SignedIn> {
@@ -67,6 +72,13 @@ export class AuthService {
     }
     if (!(await verifyPassword(user.passwordHash, dto.password))) throw invalidCredentials();
     if (user.bannedAt) throw new DomainError('ACCOUNT_BANNED', 'This account has been banned from Setback.');
+    if (user.totpEnabledAt) {
+      const [{ totp_secret }]: { totp_secret: string }[] = await this.dataSource.query('SELECT totp_secret FROM users WHERE id = $1', [user.id]);
+      if (!dto.code) throw new DomainError('SECOND_FACTOR_REQUIRED', 'Enter the 6-digit code from your authenticator app.');
+      if (!(await this.twoFactor.check(totp_secret, dto.code))) {
+        throw new DomainError('INVALID_CREDENTIALS', 'That code is not right. Codes change every 30 seconds.', { errors: [{ field: 'code', message: 'That code is not right' }] });
+      }
+    }
     return this.startSession(user);
   }
 
@@ -81,16 +93,16 @@ export class AuthService {
   /** One indexed lookup per request; the user row is read fresh so role, suspension and ban apply at once. */
   async resolve(token: string | undefined): Promise<Viewer | null> {
     if (!token || token.length > 200) return null;
-    const rows: { session_id: string; id: string; username: string; role: Role; created_at: Date; suspended_until: Date | null }[] =
+    const rows: { session_id: string; id: string; username: string; role: Role; created_at: Date; suspended_until: Date | null; totp: boolean }[] =
       await this.dataSource.query(
-        `SELECT s.id AS session_id, u.id, u.username, u.role, u.created_at, u.suspended_until
+        `SELECT s.id AS session_id, u.id, u.username, u.role, u.created_at, u.suspended_until, u.totp_enabled_at IS NOT NULL AS totp
            FROM sessions s JOIN users u ON u.id = s.user_id
           WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > now() AND u.banned_at IS NULL`,
         [hashToken(token)],
       );
     const r = rows[0];
     if (!r) return null;
-    return { id: r.id, username: r.username, role: r.role, sessionId: r.session_id, createdAt: r.created_at, suspendedUntil: r.suspended_until };
+    return { id: r.id, username: r.username, role: r.role, sessionId: r.session_id, createdAt: r.created_at, suspendedUntil: r.suspended_until, totpEnabled: r.totp };
   }
 
   async logout(viewer: Viewer): Promise<void> {
@@ -122,10 +134,11 @@ export class AuthService {
     await this.revokeAll(user.id, 'password-changed', viewer.sessionId);
   }
 
-  async me(viewer: Viewer): Promise<UserView & { unreadNotifications: number }> {
+  async me(viewer: Viewer): Promise<UserView & { unreadNotifications: number; breakUntil: string | null; twoFactor: boolean }> {
     const user = await this.users.findOneByOrFail({ id: viewer.id });
     const unread: { n: number }[] = await this.dataSource.query('SELECT count(*)::int AS n FROM notifications WHERE user_id = $1 AND read_at IS NULL', [viewer.id]);
-    return { ...toUserView(user), unreadNotifications: unread[0].n };
+    const breakUntil = user.breakUntil && user.breakUntil > new Date() ? user.breakUntil.toISOString() : null;
+    return { ...toUserView(user), unreadNotifications: unread[0].n, breakUntil, twoFactor: user.totpEnabledAt !== null };
   }
 
   cookieOptions(expiresAt: Date): { httpOnly: true; sameSite: 'lax'; secure: boolean; path: string; expires: Date } {

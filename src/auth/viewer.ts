@@ -8,6 +8,8 @@ export interface Viewer {
   sessionId: string;
   createdAt: Date;
   suspendedUntil: Date | null;
+  /** Two-factor sign-in is on for this account (so this session passed it at login). */
+  totpEnabled?: boolean;
 }
 
 export const isStaff = (v: Viewer | null | undefined): boolean => v?.role === 'moderator' || v?.role === 'admin';

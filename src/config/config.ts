@@ -24,6 +24,8 @@ export interface AppConfig {
   crisisResources: CrisisResource[];
   /** Mean event-loop lag (ms) beyond which new reads get a fast 503; 0 turns shedding off. */
   overloadLagMs: number;
+  /** Staff must use two-factor sign-in before any moderation route answers them. */
+  requireStaff2fa: boolean;
 }
 
 export interface CrisisResource {
@@ -131,6 +133,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     clientDir: resolve(str('CLIENT_DIR') ?? './client/dist'),
     crisisResources: DEFAULT_CRISIS_RESOURCES,
     overloadLagMs: num('OVERLOAD_LAG_MS', 250, 0, 60_000),
+    requireStaff2fa: bool('REQUIRE_STAFF_2FA', false),
   };
   const resources = str('CRISIS_RESOURCES');
   if (resources !== null) {

@@ -62,12 +62,22 @@ export class NotificationsService {
    * Stores one notification for a member and emits `notification.created`. Call it after the change it
    * reports has committed (the insert runs on its own, outside any caller's transaction). Returns the new id.
    */
-  async notify(userId: string, n: NewNotification): Promise<string> {
+  /**
+   * Stores and pushes a notification. Replies and mentions are skipped for a member taking a break or who muted
+   * the story; moderation notices always reach them. Returns null when nothing was stored.
+   */
+  async notify(userId: string, n: NewNotification): Promise<string | null> {
     const text = n.text.length > MAX_TEXT ? `${n.text.slice(0, MAX_TEXT - 1)}…` : n.text;
+    const quiet = n.kind === 'reply' || n.kind === 'mention';
     const rows: { id: string }[] = await this.dataSource.query(
-      `INSERT INTO notifications (user_id, kind, thread_id, reply_id, actor_id, text) VALUES ($1, $2, $3, $4::bigint, $5, $6) RETURNING id`,
-      [userId, n.kind, n.threadId ?? null, n.replyId ?? null, n.actorId ?? null, text],
+      `INSERT INTO notifications (user_id, kind, thread_id, reply_id, actor_id, text)
+       SELECT $1, $2, $3, $4::bigint, $5, $6
+        WHERE NOT EXISTS (SELECT 1 FROM users WHERE id = $1 AND (deleted_at IS NOT NULL OR ($7::boolean AND break_until > now())))
+          AND NOT ($7::boolean AND EXISTS (SELECT 1 FROM thread_mutes WHERE user_id = $1 AND thread_id = $3))
+       RETURNING id`,
+      [userId, n.kind, n.threadId ?? null, n.replyId ?? null, n.actorId ?? null, text, quiet],
     );
+    if (!rows[0]) return null;
     const notificationId = rows[0].id;
     this.emit('notification.created', { userId, notificationId });
     return notificationId;

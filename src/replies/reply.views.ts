@@ -4,7 +4,7 @@ import type { DeletedReplyView, ReactionCounts, ReactionKind, ReplyView } from '
 import { authorOf, reactionCounts, REACTION_KINDS } from '../stories/thread.views.js';
 
 export const REPLY_COLUMNS = `
-  r.id::text AS id, r.thread_id, r.author_id, u.username AS author_username, r.anonymous, r.body_md, r.body_html,
+  r.id::text AS id, r.thread_id, r.author_id, u.username AS author_username, u.deleted_at IS NOT NULL AS author_gone, r.anonymous, r.body_md, r.body_html,
   r.status, r.hidden, r.created_at, r.edited_at, r.updated_at, r.deleted_at,
   t.author_id AS thread_author_id, t.anonymous AS thread_anonymous,
   (SELECT json_object_agg(x.kind, x.n) FROM (SELECT kind, count(*)::int AS n FROM reply_reactions rr WHERE rr.reply_id = r.id GROUP BY kind) x) AS reactions`;
@@ -14,6 +14,7 @@ export interface ReplyRow {
   thread_id: string;
   author_id: string;
   author_username: string;
+  author_gone?: boolean;
   anonymous: boolean;
   body_md: string;
   body_html: string;
@@ -44,7 +45,7 @@ export function toReplyView(r: ReplyRow, viewer: Viewer | null, secret: string, 
   const view: ReplyView & { mine?: boolean; hidden?: boolean; removed?: boolean } = {
     id: r.id,
     threadId: r.thread_id,
-    author: authorOf(secret, r.thread_id, r.author_id, r.author_username, r.anonymous, r.thread_anonymous && r.author_id === r.thread_author_id),
+    author: authorOf(secret, r.thread_id, r.author_id, r.author_username, r.anonymous, r.thread_anonymous && r.author_id === r.thread_author_id, r.author_gone),
     anonymous: r.anonymous,
     bodyHtml: r.body_html,
     status: r.status === 'published' ? 'published' : 'pending',

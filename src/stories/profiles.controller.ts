@@ -20,7 +20,7 @@ export class ProfilesController {
   async profile(@CurrentViewer() viewer: Viewer, @Param('username') username: string, @Query() q: PageQuery) {
     if (!/^[A-Za-z0-9_]{3,32}$/.test(username)) throw notFound('That member');
     const user = await this.users.findByUsername(username);
-    if (!user || user.bannedAt) throw notFound('That member');
+    if (!user || user.bannedAt || user.deletedAt) throw notFound('That member');
     return { ...toUserView(user), stories: await this.stories.listByAuthor(viewer, user.id, q.cursor, q.limit ?? 20) };
   }
 }

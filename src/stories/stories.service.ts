@@ -32,7 +32,7 @@ const isProfileCursor = (v: unknown): v is ProfileCursor => {
 
 // the reaction counts of each list row come from a correlated subquery: one query per page, whatever its size
 const LIST_COLUMNS = `
-  t.id, t.author_id, u.username AS author_username, t.anonymous, t.category, t.title, t.excerpt, t.content_warning,
+  t.id, t.author_id, u.username AS author_username, u.deleted_at IS NOT NULL AS author_gone, t.anonymous, t.category, t.title, t.excerpt, t.content_warning,
   t.pinned, t.locked, t.reply_count, t.created_at, t.last_activity_at, t.last_activity_at::text AS activity_key,
   (SELECT json_object_agg(x.kind, x.n) FROM (SELECT kind, count(*)::int AS n FROM thread_reactions tr WHERE tr.thread_id = t.id GROUP BY kind) x) AS reactions`;
 

@@ -1,10 +1,10 @@
 import type { Viewer } from '../auth/viewer.js';
 import { isStaff } from '../auth/viewer.js';
 import type { AuthorView, ReactionCounts, ReactionKind, ThreadListItemView, ThreadView } from '../contract/views.js';
-import { pseudonym } from '../common/pseudonym.js';
+import { FORMER_MEMBER, pseudonym } from '../common/pseudonym.js';
 
 export const THREAD_COLUMNS = `
-  t.id, t.author_id, u.username AS author_username, t.anonymous, t.category, t.title,
+  t.id, t.author_id, u.username AS author_username, u.deleted_at IS NOT NULL AS author_gone, t.anonymous, t.category, t.title,
   t.happened_md, t.happened_html, t.handled_md, t.handled_html, t.learned_md, t.learned_html,
   t.excerpt, t.content_warning, t.status, t.locked, t.pinned, t.hidden, t.paused, t.slow_mode_seconds,
   t.reply_count, t.created_at, t.edited_at, t.last_activity_at, t.deleted_at`;
@@ -13,6 +13,7 @@ export interface ThreadRow {
   id: string;
   author_id: string;
   author_username: string;
+  author_gone?: boolean;
   anonymous: boolean;
   category: string;
   title: string;
@@ -45,7 +46,9 @@ export function reactionCounts(raw: Record<string, number> | null | undefined): 
 }
 
 /** A named author, or for an anonymous post only its pseudonym within this thread: never the account. */
-export function authorOf(secret: string, threadId: string, authorId: string, username: string, anonymous: boolean, isThreadAuthor = false): AuthorView {
+export function authorOf(secret: string, threadId: string, authorId: string, username: string, anonymous: boolean, isThreadAuthor = false, gone = false): AuthorView {
+  // a member who left is shown as a former member, never by the name they had
+  if (gone) return { pseudonym: FORMER_MEMBER };
   if (!anonymous) return { id: authorId, username };
   const name = pseudonym(secret, threadId, authorId);
   return isThreadAuthor ? { pseudonym: name, isAuthor: true } : { pseudonym: name };
@@ -67,7 +70,7 @@ export function toThreadView(
     id: r.id,
     title: r.title,
     category: r.category,
-    author: authorOf(secret, r.id, r.author_id, r.author_username, r.anonymous, true),
+    author: authorOf(secret, r.id, r.author_id, r.author_username, r.anonymous, true, r.author_gone),
     anonymous: r.anonymous,
     happenedHtml: sections ? r.happened_html : (undefined as unknown as string),
     handledHtml: sections ? r.handled_html : (undefined as unknown as string),
@@ -107,6 +110,7 @@ export interface ThreadListRow {
   id: string;
   author_id: string;
   author_username: string;
+  author_gone?: boolean;
   anonymous: boolean;
   category: string;
   title: string;
@@ -131,7 +135,7 @@ export function toThreadListItem(r: ThreadListRow, secret: string): ThreadListIt
     title: r.title,
     category: r.category,
     excerpt: r.excerpt,
-    author: authorOf(secret, r.id, r.author_id, r.author_username, r.anonymous, true),
+    author: authorOf(secret, r.id, r.author_id, r.author_username, r.anonymous, true, r.author_gone),
     anonymous: r.anonymous,
     contentWarning: r.content_warning,
     pinned: r.pinned,

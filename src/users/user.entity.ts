@@ -27,4 +27,16 @@ export class User {
 
   @Column('timestamptz', { name: 'banned_at', nullable: true })
   bannedAt: Date | null;
+
+  @Column('timestamptz', { name: 'deleted_at', nullable: true })
+  deletedAt: Date | null;
+
+  @Column('timestamptz', { name: 'break_until', nullable: true })
+  breakUntil: Date | null;
+
+  @Column('text', { name: 'totp_secret', nullable: true, select: false })
+  totpSecret: string | null;
+
+  @Column('timestamptz', { name: 'totp_enabled_at', nullable: true })
+  totpEnabledAt: Date | null;
 }

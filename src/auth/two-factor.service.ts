@@ -1,0 +1,52 @@
+import { Injectable } from '@nestjs/common';
+import { generateSecret, generateURI, verify } from 'otplib';
+import QRCode from 'qrcode';
+import { DataSource } from 'typeorm';
+import { DomainError } from '../common/errors.js';
+import type { Viewer } from './viewer.js';
+
+/** TOTP two-factor sign-in (for everyone who wants it; required of staff when REQUIRE_STAFF_2FA=true). */
+@Injectable()
+export class TwoFactorService {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async check(secret: string, code: string | undefined): Promise<boolean> {
+    if (!code || !/^\d{6}$/.test(code)) return false;
+    // one step either way tolerates a phone clock that is a little off
+    const result = await verify({ secret, token: code, epochTolerance: 30 }).catch(() => ({ valid: false }));
+    return result.valid;
+  }
+
+  /** A new secret (not active until confirmed with a code), with a QR code to scan. */
+  async setup(viewer: Viewer): Promise<{ secret: string; otpauthUrl: string; qrSvg: string }> {
+    const [u]: { totp_enabled_at: Date | null }[] = await this.dataSource.query('SELECT totp_enabled_at FROM users WHERE id = $1', [viewer.id]);
+    if (u?.totp_enabled_at) throw new DomainError('CONFLICT', 'Two-factor sign-in is already on. Turn it off first to set up a new device.');
+    const secret = generateSecret();
+    await this.dataSource.query('UPDATE users SET totp_secret = $2 WHERE id = $1', [viewer.id, secret]);
+    const otpauthUrl = generateURI({ issuer: 'Setback', label: viewer.username, secret });
+    const qrSvg = await QRCode.toString(otpauthUrl, { type: 'svg', margin: 1 });
+    return { secret, otpauthUrl, qrSvg };
+  }
+
+  async enable(viewer: Viewer, code: string): Promise<{ enabled: true }> {
+    const [u]: { totp_secret: string | null; totp_enabled_at: Date | null }[] = await this.dataSource.query('SELECT totp_secret, totp_enabled_at FROM users WHERE id = $1', [viewer.id]);
+    if (!u?.totp_secret) throw new DomainError('CONFLICT', 'Start the set-up first.');
+    if (u.totp_enabled_at) return { enabled: true };
+    if (!(await this.check(u.totp_secret, code))) throw invalidCode();
+    await this.dataSource.query('UPDATE users SET totp_enabled_at = now() WHERE id = $1', [viewer.id]);
+    // sessions opened before now did not pass the second factor
+    await this.dataSource.query('UPDATE sessions SET revoked_at = now() WHERE user_id = $1 AND id <> $2 AND revoked_at IS NULL', [viewer.id, viewer.sessionId]);
+    return { enabled: true };
+  }
+
+  async disable(viewer: Viewer, code: string): Promise<{ enabled: false }> {
+    const [u]: { totp_secret: string | null; totp_enabled_at: Date | null }[] = await this.dataSource.query('SELECT totp_secret, totp_enabled_at FROM users WHERE id = $1', [viewer.id]);
+    if (!u?.totp_enabled_at || !u.totp_secret) return { enabled: false };
+    if (!(await this.check(u.totp_secret, code))) throw invalidCode();
+    await this.dataSource.query('UPDATE users SET totp_secret = NULL, totp_enabled_at = NULL WHERE id = $1', [viewer.id]);
+    return { enabled: false };
+  }
+}
+
+const invalidCode = (): DomainError =>
+  new DomainError('INVALID_CREDENTIALS', 'That code is not right. Codes change every 30 seconds.', { errors: [{ field: 'code', message: 'That code is not right' }] });

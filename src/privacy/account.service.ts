@@ -1,0 +1,137 @@
+import { Injectable } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { AuthService } from '../auth/auth.service.js';
+import { verifyPassword } from '../auth/passwords.js';
+import type { Viewer } from '../auth/viewer.js';
+import { DomainError } from '../common/errors.js';
+import { excerptFromMarkdown } from '../common/markdown.js';
+import { StoriesService } from '../stories/stories.service.js';
+import { EventEmitter2 } from '@nestjs/event-emitter';
+
+const iso = (d: Date | null | undefined): string | null => (d ? d.toISOString() : null);
+const REMOVED_STORY = '<p><em>The author removed this story.</em></p>';
+
+/** A member's own account: taking their words with them, leaving, pausing notifications and muting stories. */
+@Injectable()
+export class AccountService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly auth: AuthService,
+    private readonly stories: StoriesService,
+    private readonly events: EventEmitter2,
+  ) {}
+
+  /** Everything the member wrote and their account data; nothing of anyone else's. */
+  async export(viewer: Viewer) {
+    const q = <T>(sql: string) => this.dataSource.query(sql, [viewer.id]) as Promise<T[]>;
+    const [user] = await q<{ id: string; username: string; role: string; created_at: Date; break_until: Date | null }>(
+      'SELECT id, username, role, created_at, break_until FROM users WHERE id = $1',
+    );
+    const threads = await q<Record<string, unknown> & { created_at: Date; edited_at: Date | null; deleted_at: Date | null }>(
+      `SELECT id, title, category, anonymous, happened_md, handled_md, learned_md, content_warning, status, created_at, edited_at, deleted_at
+         FROM threads WHERE author_id = $1 ORDER BY created_at`,
+    );
+    const replies = await q<{ id: string; thread_id: string; anonymous: boolean; body_md: string; status: string; created_at: Date; edited_at: Date | null; deleted_at: Date | null }>(
+      `SELECT id::text AS id, thread_id, anonymous, body_md, status, created_at, edited_at, deleted_at FROM replies WHERE author_id = $1 ORDER BY id`,
+    );
+    const drafts = await q<{ key: string; data: unknown; updated_at: Date }>('SELECT key, data, updated_at FROM drafts WHERE user_id = $1 ORDER BY key');
+    const threadReactions = await q<{ thread_id: string; kind: string; created_at: Date }>('SELECT thread_id, kind, created_at FROM thread_reactions WHERE user_id = $1');
+    const replyReactions = await q<{ reply_id: string; kind: string; created_at: Date }>('SELECT reply_id::text AS reply_id, kind, created_at FROM reply_reactions WHERE user_id = $1');
+    const blocks = await q<{ username: string; created_at: Date }>('SELECT u.username, b.created_at FROM blocks b JOIN users u ON u.id = b.blocked_id WHERE b.blocker_id = $1');
+    const notifications = await q<{ kind: string; thread_id: string | null; reply_id: string | null; text: string; read_at: Date | null; created_at: Date }>(
+      'SELECT kind, thread_id, reply_id::text AS reply_id, text, read_at, created_at FROM notifications WHERE user_id = $1 ORDER BY created_at',
+    );
+    const mutes = await q<{ thread_id: string }>('SELECT thread_id FROM thread_mutes WHERE user_id = $1');
+    return {
+      format: 'setback-export',
+      version: 1,
+      exportedAt: new Date().toISOString(),
+      account: { id: user.id, username: user.username, role: user.role, createdAt: iso(user.created_at), breakUntil: iso(user.break_until) },
+      stories: threads.map((t) => ({
+        id: t.id, title: t.title, category: t.category, anonymous: t.anonymous, happened: t.happened_md, handled: t.handled_md, learned: t.learned_md,
+        contentWarning: t.content_warning, status: t.status, createdAt: iso(t.created_at), editedAt: iso(t.edited_at), deletedAt: iso(t.deleted_at),
+      })),
+      replies: replies.map((r) => ({ id: r.id, threadId: r.thread_id, anonymous: r.anonymous, body: r.body_md, status: r.status, createdAt: iso(r.created_at), editedAt: iso(r.edited_at), deletedAt: iso(r.deleted_at) })),
+      drafts: drafts.map((d) => ({ key: d.key, data: d.data, updatedAt: iso(d.updated_at) })),
+      reactionsGiven: [
+        ...threadReactions.map((r) => ({ threadId: r.thread_id, kind: r.kind, createdAt: iso(r.created_at) })),
+        ...replyReactions.map((r) => ({ replyId: r.reply_id, kind: r.kind, createdAt: iso(r.created_at) })),
+      ],
+      blocks: blocks.map((b) => ({ username: b.username, createdAt: iso(b.created_at) })),
+      mutedStories: mutes.map((m) => m.thread_id),
+      notifications: notifications.map((n) => ({ kind: n.kind, threadId: n.thread_id, replyId: n.reply_id, text: n.text, read: n.read_at !== null, createdAt: iso(n.created_at) })),
+    };
+  }
+
+  /**
+   * Leaving. anonymize: their posts stay, shown as a former member, and the name is gone. erase: the text of every
+   * post is removed too (placeholders keep conversations whole), with all personal data. Logged without content.
+   */
+  async leave(viewer: Viewer, password: string, mode: 'anonymize' | 'erase'): Promise<void> {
+    const [row]: { password_hash: string }[] = await this.dataSource.query('SELECT password_hash FROM users WHERE id = $1', [viewer.id]);
+    if (!row || !(await verifyPassword(row.password_hash, password))) {
+      throw new DomainError('INVALID_CREDENTIALS', 'That password is not right.', { errors: [{ field: 'password', message: 'That password is not right' }] });
+    }
+    const tombstone = `former_${randomBytes(6).toString('hex')}`;
+    const touched = await this.dataSource.transaction(async (em) => {
+      const threads: { id: string }[] = await em.query('SELECT id FROM threads WHERE author_id = $1', [viewer.id]);
+      const replyThreads: { thread_id: string }[] = await em.query('SELECT DISTINCT thread_id FROM replies WHERE author_id = $1', [viewer.id]);
+      // every post becomes anonymous, so nothing links them to one another or to a name
+      await em.query('UPDATE threads SET anonymous = true, updated_at = now() WHERE author_id = $1', [viewer.id]);
+      await em.query('UPDATE replies SET anonymous = true, updated_at = now() WHERE author_id = $1', [viewer.id]);
+      if (mode === 'erase') {
+        await em.query(
+          `UPDATE threads SET title = 'A story removed by its author', happened_md = '', happened_html = $2, handled_md = '', handled_html = '',
+                  learned_md = '', learned_html = '', excerpt = $3, content_warning = NULL, edited_at = now()
+            WHERE author_id = $1`,
+          [viewer.id, REMOVED_STORY, excerptFromMarkdown('The author removed this story.')],
+        );
+        await em.query(`UPDATE replies SET body_md = '', body_html = '', deleted_at = coalesce(deleted_at, now()) WHERE author_id = $1`, [viewer.id]);
+        await em.query(`DELETE FROM revisions WHERE editor_id = $1`, [viewer.id]);
+        await em.query(`DELETE FROM thread_reactions WHERE user_id = $1`, [viewer.id]);
+        await em.query(`DELETE FROM reply_reactions WHERE user_id = $1`, [viewer.id]);
+        await em.query(`UPDATE reports SET note = NULL WHERE reporter_id = $1`, [viewer.id]);
+        await em.query(`UPDATE reports SET reporter_id = NULL WHERE reporter_id = $1`, [viewer.id]);
+        for (const t of replyThreads) {
+          await em.query(
+            `UPDATE threads SET reply_count = (SELECT count(*) FROM replies WHERE thread_id = $1 AND status = 'published' AND NOT hidden AND deleted_at IS NULL) WHERE id = $1`,
+            [t.thread_id],
+          );
+        }
+      }
+      for (const table of ['drafts', 'blocks', 'notifications', 'thread_mutes', 'recovery_codes']) {
+        await em.query(`DELETE FROM ${table} WHERE ${table === 'blocks' ? 'blocker_id = $1 OR blocked_id = $1' : 'user_id = $1'}`, [viewer.id]);
+      }
+      await em.query(
+        `UPDATE users SET username = $2, username_key = $2, password_hash = '!', role = 'member', deleted_at = now(), totp_secret = NULL,
+                totp_enabled_at = NULL, break_until = NULL WHERE id = $1`,
+        [viewer.id, tombstone],
+      );
+      await em.query(`INSERT INTO moderation_log (actor_id, action, target_type, target_id) VALUES (NULL, $2, 'user', $1)`, [viewer.id, `account.${mode}`]);
+      return [...new Set([...threads.map((t) => t.id), ...replyThreads.map((t) => t.thread_id)])];
+    });
+    await this.auth.revokeAll(viewer.id, 'account-deleted');
+    for (const threadId of touched) this.events.emit('thread.updated', { threadId, sections: mode === 'erase' });
+  }
+
+  async takeBreak(viewer: Viewer, days: number): Promise<{ breakUntil: string }> {
+    const [rows]: [{ break_until: Date }[], number] = await this.dataSource.query(
+      'UPDATE users SET break_until = now() + make_interval(days => $2) WHERE id = $1 RETURNING break_until',
+      [viewer.id, days],
+    );
+    return { breakUntil: rows[0].break_until.toISOString() };
+  }
+
+  async endBreak(viewer: Viewer): Promise<{ breakUntil: null }> {
+    await this.dataSource.query('UPDATE users SET break_until = NULL WHERE id = $1', [viewer.id]);
+    return { breakUntil: null };
+  }
+
+  async mute(viewer: Viewer, threadId: string, on: boolean): Promise<{ muted: boolean }> {
+    const t = await this.stories.loadReadable(viewer, threadId);
+    if (on) await this.dataSource.query('INSERT INTO thread_mutes (user_id, thread_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [viewer.id, t.id]);
+    else await this.dataSource.query('DELETE FROM thread_mutes WHERE user_id = $1 AND thread_id = $2', [viewer.id, t.id]);
+    return { muted: on };
+  }
+}

@@ -1,0 +1,61 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Res } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import type { Viewer } from '../auth/viewer.js';
+import { SESSION_COOKIE } from '../auth/auth.service.js';
+import { AllowSuspended, CurrentViewer, Public } from '../common/decorators.js';
+import { BreakDto, DeleteAccountDto } from './account.dto.js';
+import { AccountService } from './account.service.js';
+import { PRIVACY } from './privacy.text.js';
+
+@ApiTags('account')
+@Controller()
+export class PrivacyController {
+  constructor(private readonly account: AccountService) {}
+
+  @Public()
+  @Get('privacy')
+  privacy() {
+    return PRIVACY;
+  }
+
+  @Get('me/export')
+  async export(@CurrentViewer() viewer: Viewer, @Res({ passthrough: true }) res: Response) {
+    res.setHeader('Content-Disposition', `attachment; filename="setback-export-${new Date().toISOString().slice(0, 10)}.json"`);
+    res.setHeader('Cache-Control', 'no-store');
+    return this.account.export(viewer);
+  }
+
+  @Delete('me')
+  @HttpCode(204)
+  @AllowSuspended()
+  async leave(@CurrentViewer() viewer: Viewer, @Body() dto: DeleteAccountDto, @Res({ passthrough: true }) res: Response): Promise<void> {
+    await this.account.leave(viewer, dto.password, dto.mode);
+    res.clearCookie(SESSION_COOKIE, { path: '/' });
+  }
+
+  @Post('me/break')
+  @HttpCode(200)
+  @AllowSuspended()
+  takeBreak(@CurrentViewer() viewer: Viewer, @Body() dto: BreakDto) {
+    return this.account.takeBreak(viewer, dto.days ?? 7);
+  }
+
+  @Delete('me/break')
+  @AllowSuspended()
+  endBreak(@CurrentViewer() viewer: Viewer) {
+    return this.account.endBreak(viewer);
+  }
+
+  @Put('threads/:id/mute')
+  @AllowSuspended()
+  mute(@CurrentViewer() viewer: Viewer, @Param('id') id: string) {
+    return this.account.mute(viewer, id, true);
+  }
+
+  @Delete('threads/:id/mute')
+  @AllowSuspended()
+  unmute(@CurrentViewer() viewer: Viewer, @Param('id') id: string) {
+    return this.account.mute(viewer, id, false);
+  }
+}
