@@ -214,4 +214,13 @@ describe('stories', () => {
     await t.http().post(`/api/threads/${s.id}/resume`).set('Cookie', ann.cookie);
     expect((await t.http().post(`/api/threads/${s.id}/replies`).set('Cookie', bob.cookie).send({ body: 'hello' })).status).toBe(201);
   });
+
+  it('previews markdown exactly as publishing renders it, storing nothing', async () => {
+    const res = await t.http().post('/api/preview').set('Cookie', ann.cookie).send({ markdown: '**bold** <script>x</script> [a](javascript:alert(1))' });
+    expect(res.status).toBe(200);
+    expect(res.body.html).toContain('<strong>bold</strong>');
+    expect(res.body.html).not.toMatch(/<script|href="javascript/i);
+    expect((await t.http().post('/api/preview').send({ markdown: 'x' })).status).toBe(401);
+    expect((await t.http().post('/api/preview').set('Cookie', ann.cookie).send({ markdown: 42 })).status).toBe(400);
+  });
 });

@@ -1,0 +1,26 @@
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { ApiProperty, ApiTags } from '@nestjs/swagger';
+import { IsString, MaxLength } from 'class-validator';
+import { AllowSuspended } from '../common/decorators.js';
+import { renderMarkdown } from '../common/markdown.js';
+import { NoNul } from '../common/validators.js';
+
+export class PreviewDto {
+  @ApiProperty({ maxLength: 20000 })
+  @IsString({ message: 'markdown must be text' })
+  @NoNul('markdown')
+  @MaxLength(20_000, { message: 'markdown must be at most 20,000 characters long' })
+  markdown: string;
+}
+
+@ApiTags('stories')
+@Controller('preview')
+export class PreviewController {
+  /** The composer's preview uses exactly the rendering and sanitizing that publishing will; nothing is stored. */
+  @Post()
+  @HttpCode(200)
+  @AllowSuspended()
+  preview(@Body() dto: PreviewDto) {
+    return { html: renderMarkdown(dto.markdown) };
+  }
+}
