@@ -3,9 +3,8 @@ import { errorState, loadingState } from './components/states.js';
 import { markCurrentLink, renderHeader } from './components/header.js';
 import { h } from './dom.js';
 import { setNavigator } from './navigation.js';
-import { Router, type Access, type Route } from './router.js';
+import { Router, type Access, type Route, type RouteContext } from './router.js';
 import { composeScreen } from './screens/compose.js';
-import { moderationScreen } from './screens/coming-soon.js';
 import { notificationsScreen } from './screens/notifications.js';
 import { profileScreen } from './screens/profile.js';
 import { notFoundScreen } from './screens/not-found.js';
@@ -36,11 +35,45 @@ const SESSION_ENDED_TEXT: Record<string, string> = {
   'signed-out': 'You were signed out, because this session was ended (perhaps from another tab). Sign in again whenever you are ready.',
   'signed-out-everywhere': 'You were signed out on all your devices. Sign in again whenever you are ready.',
   'password-changed': 'Your password was changed, so you were signed out here. Sign in again with the new password.',
-  banned: 'Your account can no longer be used on Setback.',
+  banned: 'You were signed out, because the moderators have closed this account. It can no longer be used on Setback.',
   default: 'You were signed out. Sign in again whenever you are ready.',
 };
 
 const auth = { afterSignIn: () => router.recheck() };
+
+type ModTab = import('./mod/index.js').ModTab;
+
+/**
+ * The moderation screens, fetched on first use (members never download them). The heading is there at once,
+ * so focus has somewhere to land; the section follows when the code has arrived.
+ */
+function modScreen(tab: ModTab) {
+  return async (ctx: RouteContext): Promise<void> => {
+    const { outlet, signal } = ctx;
+    if (!session.isModerator) {
+      outlet.append(
+        h('section', { class: 'screen narrow' }, h('h1', null, 'Moderation'), h('p', null, 'This area is for moderators.'), h('p', null, h('a', { href: '/' }, 'Back to the stories'))),
+      );
+      return;
+    }
+    outlet.append(h('h1', null, 'Moderation'), loadingState('Opening the moderation tools…'));
+    try {
+      const mod = await import('./mod/index.js');
+      if (signal.aborted) return;
+      const hadFocus = outlet.contains(document.activeElement);
+      outlet.replaceChildren();
+      mod.moderationScreen(ctx, tab);
+      if (hadFocus) {
+        const h1 = outlet.querySelector<HTMLElement>('h1');
+        h1?.setAttribute('tabindex', '-1');
+        h1?.focus({ preventScroll: true });
+      }
+    } catch (error) {
+      if (signal.aborted) return;
+      outlet.replaceChildren(h('h1', null, 'Moderation'), errorState(error, () => location.reload(), "The moderation tools didn't load."));
+    }
+  };
+}
 
 const routes: Route[] = [
   { path: '/', access: 'member', title: 'Stories', mount: storiesScreen },
@@ -51,7 +84,11 @@ const routes: Route[] = [
   { path: '/stories/:id', access: 'member', title: 'Story', mount: storyScreen },
   { path: '/u/:username', access: 'member', title: 'Member', mount: profileScreen },
   { path: '/notifications', access: 'member', title: 'Notifications', mount: notificationsScreen },
-  { path: '/mod', access: 'member', title: 'Moderation', mount: moderationScreen },
+  { path: '/mod', access: 'member', title: 'Review queue', mount: modScreen('queue') },
+  { path: '/mod/reports', access: 'member', title: 'Reports', mount: modScreen('reports') },
+  { path: '/mod/log', access: 'member', title: 'Moderation log', mount: modScreen('log') },
+  { path: '/mod/watched-words', access: 'member', title: 'Watched words', mount: modScreen('words') },
+  { path: '/mod/users/:id', access: 'member', title: 'Member', mount: modScreen('member') },
 ];
 
 function redirectFor(access: Access): string | null {

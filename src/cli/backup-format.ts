@@ -73,7 +73,7 @@ export interface TableInfo {
 
 export const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`;
 
-const qualified = (table: string): string => `public.${quoteIdent(table)}`;
+export const qualifiedTable = (table: string): string => `public.${quoteIdent(table)}`;
 
 /** Every content table of the public schema with its columns, primary key and the tables it references. */
 export async function describeTables(q: QueryRunner): Promise<Map<string, TableInfo>> {
@@ -187,15 +187,31 @@ export async function appliedMigrations(q: QueryRunner): Promise<string[]> {
   return rows.map((r) => r.name);
 }
 
-/** Every sequence of the public schema with its current value (null before its first use). */
-export async function readSequences(q: QueryRunner): Promise<Record<string, string | null>> {
-  const rows: { name: string; value: string | null }[] = await q.query(
-    `SELECT sequencename AS name, last_value::text AS value FROM pg_sequences WHERE schemaname = 'public' ORDER BY sequencename`,
-  );
-  return Object.fromEntries(rows.map((r) => [r.name, r.value]));
+export interface SequenceInfo {
+  name: string;
+  /** the column that owns it (serial, bigserial, identity or OWNED BY), if any */
+  table: string | null;
+  column: string | null;
+  /** last_value as text; null before its first use */
+  value: string | null;
 }
 
-export { qualified as qualifiedTable };
+/** Every sequence of the public schema except those of the bookkeeping tables, with its owner and current value. */
+export async function describeSequences(q: QueryRunner): Promise<SequenceInfo[]> {
+  const rows: SequenceInfo[] = await q.query(
+    `SELECT s.relname AS name, c.relname AS table, a.attname AS column, ps.last_value::text AS value
+       FROM pg_class s
+       JOIN pg_namespace n ON n.oid = s.relnamespace
+       JOIN pg_sequences ps ON ps.schemaname = n.nspname AND ps.sequencename = s.relname
+       LEFT JOIN pg_depend d ON d.objid = s.oid AND d.classid = 'pg_class'::regclass
+            AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i') AND d.refobjsubid > 0
+       LEFT JOIN pg_class c ON c.oid = d.refobjid
+       LEFT JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
+      WHERE s.relkind = 'S' AND n.nspname = 'public'
+      ORDER BY s.relname`,
+  );
+  return rows.filter((r) => !(r.table && EXCLUDED_TABLES.has(r.table)));
+}
 
 export const isGzip = async (path: string): Promise<boolean> => {
   const fh = await open(path, 'r');
@@ -215,14 +231,19 @@ export type BackupLine =
   | { kind: 'footer'; line: number; value: BackupFooter };
 
 const truncated = (path: string, why: string): CliError =>
-  new CliError(`${path} is not a complete Setback backup: ${why}. The file was probably cut short (a failed copy or a backup still running); nothing was restored.`);
+  new CliError(`${path} is not a complete Setback backup: ${why}. It was probably truncated (an interrupted copy, a full disk, or a backup still being written); nothing was restored.`);
 
 /**
  * Reads a backup line by line with bounded memory (the stream is pulled as lines are consumed), checking its
  * structure as it goes: header first, rows only inside a table, footer last with matching counts and checksum.
  */
 export async function* readBackup(path: string): AsyncGenerator<BackupLine> {
-  const gz = await isGzip(path);
+  const gz = await isGzip(path).catch((e: NodeJS.ErrnoException) => {
+    if (e.code === 'ENOENT') throw new CliError(`There is no file ${path}.`);
+    if (e.code === 'EISDIR') throw new CliError(`${path} is a folder, not a backup file.`);
+    if (e.code === 'EACCES') throw new CliError(`${path} cannot be read (permission denied).`);
+    throw e;
+  });
   const file = createReadStream(path);
   const stream = gz ? file.pipe(createGunzip()) : file;
   if (gz) file.on('error', (e) => stream.destroy(e));
@@ -292,8 +313,7 @@ export async function* readBackup(path: string): AsyncGenerator<BackupLine> {
   } catch (e) {
     if (e instanceof CliError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new CliError(`There is no file ${path}.`);
-    if (code === 'Z_BUF_ERROR' || code === 'Z_DATA_ERROR') throw truncated(path, `its gzip stream is ${code === 'Z_BUF_ERROR' ? 'cut short' : 'damaged'}`);
+    if (code === 'Z_BUF_ERROR' || code === 'Z_DATA_ERROR') throw truncated(path, `its gzip stream ${code === 'Z_BUF_ERROR' ? 'ends early' : 'is damaged'}`);
     throw e;
   } finally {
     stream.destroy();

@@ -18,7 +18,10 @@ export interface RegisteredView extends UserView {
   recoveryCodes?: string[];
 }
 
-/** A named author, or for anonymous posts only a pseudonym (never the account). */
+/**
+ * A named author, or for anonymous posts only a pseudonym (never the account). `isAuthor` marks the story's own
+ * author (on the story and on their replies in it); it does not mean the viewer wrote it (that is `mine`).
+ */
 export type AuthorView = { id: string; username: string } | { pseudonym: string; isAuthor?: boolean };
 
 export type ReactionKind = 'relate' | 'thanks' | 'helped';
@@ -52,7 +55,7 @@ export interface ThreadView {
   replyCount: number;
   reactions: ReactionCounts;
   myReactions: ReactionKind[];
-  status?: 'published' | 'pending';
+  status?: 'published' | 'pending' | 'rejected';
   createdAt: string;
   editedAt: string | null;
   lastActivityAt: string;
@@ -81,7 +84,7 @@ export interface ReplyView {
   anonymous: boolean;
   bodyHtml: string;
   body?: string;
-  status: 'published' | 'pending';
+  status: 'published' | 'pending' | 'rejected';
   reactions: ReactionCounts;
   myReactions: ReactionKind[];
   createdAt: string;

@@ -82,10 +82,19 @@ export class RealtimeListener {
       if (!row) return;
       io.to(staffRoom(row.id)).emit(ServerEvents.threadUpdated, await this.stories.view(STAFF, row, { sections: e.sections }));
       const room = memberRoom(row.id);
-      if (row.deleted_at || row.hidden || row.status !== 'published') {
+      if (row.deleted_at || row.hidden) {
         // readers in the room learn it is gone, then hear nothing more from it
         io.to(room).emit(ServerEvents.threadUpdated, { id: row.id, hidden: row.hidden, deleted: row.deleted_at !== null });
         io.in(room).socketsLeave(room);
+        return;
+      }
+      if (row.status !== 'published') {
+        // awaiting review (or rejected): only its author may still read it, everyone else is let go
+        const author = userRoom(row.author_id);
+        io.to(room).except(author).emit(ServerEvents.threadUpdated, { id: row.id, hidden: true, deleted: false });
+        io.in(room).except(author).socketsLeave(room);
+        // to the author's own sockets: a room broadcast could still reach readers on instances not yet told to leave
+        io.to(author).emit(ServerEvents.threadUpdated, await this.stories.view(NOBODY, row, { sections: e.sections }));
         return;
       }
       io.to(room).emit(ServerEvents.threadUpdated, await this.stories.view(NOBODY, row, { sections: e.sections }));

@@ -84,7 +84,7 @@ export function toThreadView(
     replyCount: r.reply_count,
     reactions,
     myReactions,
-    status: r.status === 'published' ? 'published' : 'pending',
+    status: r.status,
     createdAt: r.created_at.toISOString(),
     editedAt: iso(r.edited_at),
     lastActivityAt: r.last_activity_at.toISOString(),
@@ -102,7 +102,7 @@ export function toThreadView(
       view.learned = r.learned_md;
     }
   }
-  if (r.deleted_at && (mine || isStaff(viewer))) view.deleted = true;
+  view.deleted = r.deleted_at !== null && (mine || isStaff(viewer));
   return view;
 }
 

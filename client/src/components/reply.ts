@@ -10,10 +10,14 @@ import { ReactionBar } from './reactions.js';
 
 export type AnyReply = ReplyView | DeletedReplyView;
 
-/** A reply as this reader's REST view may carry it: `mine` and the markdown `body` for their own. */
-export type OwnableReply = ReplyView & { mine?: boolean };
+/**
+ * A reply as this reader's REST view may carry it: `mine` and the markdown `body` for their own, and for
+ * moderators the `hidden` / `removed` flags of what members no longer see.
+ */
+export type OwnableReply = ReplyView & { mine?: boolean; hidden?: boolean; removed?: boolean };
 
-export type ReplyAction = 'edit' | 'delete' | 'report' | 'block';
+/** The mod-* actions and reveal are offered to moderators only (ReplyListOptions.staff). */
+export type ReplyAction = 'edit' | 'delete' | 'report' | 'block' | 'mod-hide' | 'mod-unhide' | 'mod-restore' | 'reveal';
 
 /** The reader asked to act on a reply. */
 export class ReplyActionEvent extends Event {
@@ -62,6 +66,8 @@ export interface ReplyListOptions {
   currentUserId: string | null;
   /** Reactions are off when the thread is locked. */
   reactionsDisabled?: boolean;
+  /** The reader is a moderator: show hidden/removed/pending badges and the moderation buttons. */
+  staff?: boolean;
 }
 
 /** Whether the reader wrote this reply. */
@@ -107,46 +113,72 @@ export function renderReply(view: AnyReply, options: ReplyListOptions): { elemen
   }
   const mine = isMine(view, options.currentUserId);
   const name = authorName(view.author);
+  const flags = view as OwnableReply;
+  const staff = Boolean(options.staff);
   const body = h('div', { class: 'prose reply-body' });
   setServerHtml(body, view.bodyHtml ?? '');
   const bar = new ReactionBar(view.reactions, view.myReactions ?? [], `Reactions to the reply from ${name}`, options.reactionsDisabled);
   const headingId = `${anchor}-by`;
   const blockName = mine ? null : blockableName(view, options.currentUserId);
+  const sr = (text: string) => h('span', { class: 'sr-only' }, text);
+  const gone = flags.removed || flags.hidden;
   const actions = h(
     'div',
     { class: 'reply-actions', role: 'group', 'aria-label': `Actions for the reply from ${name}` },
-    mine
+    mine && !gone
+      ? [actionButton('edit', view.id, 'Edit', sr(' your reply')), actionButton('delete', view.id, 'Delete', sr(' your reply'))]
+      : mine
+        ? null
+        : [
+            actionButton('report', view.id, 'Report', sr(` the reply from ${name}`)),
+            blockName && !view.blocked ? actionButton('block', view.id, `Block ${blockName}`) : null,
+          ],
+    staff
       ? [
-          actionButton('edit', view.id, 'Edit', h('span', { class: 'sr-only' }, ' your reply')),
-          actionButton('delete', view.id, 'Delete', h('span', { class: 'sr-only' }, ' your reply')),
+          flags.removed
+            ? actionButton('mod-restore', view.id, 'Restore', sr(` the reply from ${name}`))
+            : actionButton(flags.hidden ? 'mod-unhide' : 'mod-hide', view.id, flags.hidden ? 'Unhide' : 'Hide', sr(` the reply from ${name}`)),
+          view.anonymous && !mine ? actionButton('reveal', view.id, 'Reveal author', sr(` of the reply from ${name}`)) : null,
         ]
-      : [
-          actionButton('report', view.id, 'Report', h('span', { class: 'sr-only' }, ` the reply from ${name}`)),
-          blockName && !view.blocked ? actionButton('block', view.id, `Block ${blockName}`) : null,
-        ],
+      : null,
   );
+  const named = view.author && 'username' in view.author ? view.author : null;
+  const badge = (text: string) => h('span', { class: 'badge badge-pending' }, text);
   const article = h(
     'article',
-    { class: 'reply-card', 'aria-labelledby': headingId },
+    { class: `reply-card${gone ? ' is-hidden' : ''}`, 'aria-labelledby': headingId },
     h(
       'header',
       { class: 'reply-meta' },
       h(
         'span',
         { id: headingId, class: 'reply-author' },
-        h('span', { class: 'sr-only' }, 'Reply from '),
+        sr('Reply from '),
         authorEl(view.author, options.currentUserId, { mine, markStoryAuthor: true }),
       ),
+      staff && named && !mine ? modLink(named.id, named.username) : null,
       h('span', { class: 'meta-sep', 'aria-hidden': 'true' }, ' · '),
       timeEl(view.createdAt),
       view.editedAt ? h('span', { class: 'muted' }, ' · edited') : null,
-      view.status === 'pending' ? h('span', { class: 'badge badge-pending' }, 'Waiting for review') : null,
+      view.status === 'pending' ? badge(mine ? 'Awaiting review — only you and the moderators can see this' : 'Awaiting review') : null,
+      staff && flags.hidden ? badge('Hidden from members') : null,
+      staff && flags.removed ? badge('Removed') : null,
     ),
     view.blocked ? blockedNotice(body) : body,
     bar.element,
     actions,
   );
   return { element: h('li', { class: 'reply', id: anchor, 'data-reply-id': view.id }, article), bar };
+}
+
+/** "Moderate": the moderators' page for a named member, beside their name (staff only). */
+export function modLink(userId: string, username: string): HTMLElement {
+  return h(
+    'a',
+    { class: 'mod-link', href: `/mod/users/${encodeURIComponent(userId)}` },
+    'Moderate',
+    h('span', { class: 'sr-only' }, ` ${username}`),
+  );
 }
 
 function blockedNotice(body: HTMLElement): HTMLElement {

@@ -102,6 +102,7 @@ export function profileScreen({ outlet, params, signal, setTitle }: RouteContext
         h('time', { datetime: profile.createdAt }, longDate(profile.createdAt)),
       ),
       isMe ? null : blockControl(profile.username),
+      session.isModerator && !isMe ? h('p', null, h('a', { href: `/mod/users/${encodeURIComponent(profile.id)}` }, 'Moderate this member')) : null,
       h('h2', { id: 'profile-stories' }, isMe ? 'Your stories' : 'Their stories'),
       h('p', { class: 'hint' }, 'Stories shared anonymously are never listed here.'),
       empty,

@@ -15,7 +15,7 @@ import { resourceList } from '../components/crisis.js';
 import { alertRegion, checkboxField, FormErrors, textField } from '../components/field.js';
 import { confirmPanel, escapeCloses, reportPanel } from '../components/panels.js';
 import { ReactionBar, ReactionToggleEvent } from '../components/reactions.js';
-import { isMine, replyAnchor, ReplyActionEvent, ReplyList, type AnyReply, type OwnableReply } from '../components/reply.js';
+import { isMine, modLink, replyAnchor, ReplyActionEvent, ReplyList, type AnyReply, type OwnableReply } from '../components/reply.js';
 import { emptyState, errorState, loadingState } from '../components/states.js';
 import { h, isAbort, randomId, setServerHtml } from '../dom.js';
 import { navigate } from '../navigation.js';
@@ -38,7 +38,10 @@ interface ReactionState {
 }
 
 /** The thread as this reader's REST view carries it (`mine` and the markdown sources for the author). */
-type MyThread = ThreadView & { mine?: boolean };
+export type MyThread = ThreadView & { mine?: boolean };
+
+/** The moderators' controls for the story on screen (loaded on demand, for staff only: mod/story-tools.ts). */
+type StoryTools = typeof import('../mod/index.js');
 
 export interface AddReplyOptions {
   /** Announce "New reply from X" in the live region (default true; never for the reader's own replies). */
@@ -79,7 +82,7 @@ class StoryView {
 
   constructor(threadId: string) {
     this.threadId = threadId;
-    this.list = new ReplyList({ currentUserId: session.user?.id ?? null });
+    this.list = new ReplyList({ currentUserId: session.user?.id ?? null, staff: session.isModerator });
     this.#countEl = h('span', { class: 'reply-count' });
     this.#emptyEl = emptyState(h('p', null, 'No replies yet. A kind word could mean a lot.'));
     this.#emptyEl.hidden = true;
@@ -233,17 +236,8 @@ function partSection(heading: string, html: string | undefined): HTMLElement | n
   return h('section', { class: 'story-part' }, h('h2', null, heading), body);
 }
 
-function arrivalNotices(thread: ThreadView, notice: ArrivalNotice | null): HTMLElement[] {
+function arrivalNotices(notice: ArrivalNotice | null): HTMLElement[] {
   const out: HTMLElement[] = [];
-  if (thread.status === 'pending' || notice?.pending) {
-    out.push(
-      h(
-        'div',
-        { class: 'notice', role: 'status' },
-        h('p', null, 'Thank you for sharing. Your story is waiting for a moderator to look at it; until then only you and the moderators can see it.'),
-      ),
-    );
-  }
   if (notice?.safety?.crisis) {
     out.push(
       h(
@@ -255,7 +249,6 @@ function arrivalNotices(thread: ThreadView, notice: ArrivalNotice | null): HTMLE
       ),
     );
   }
-  if (thread.hidden) out.push(h('div', { class: 'notice' }, h('p', null, 'This story is hidden from members.')));
   return out;
 }
 
@@ -271,6 +264,9 @@ export function storyScreen({ outlet, signal, params, setTitle }: RouteContext):
   const view = new StoryView(threadId);
   active = view;
   const me = () => session.user?.id ?? null;
+  const staff = session.isModerator;
+  /** The moderators' tools: a separate chunk, fetched only for staff (members never download it). */
+  const storyTools = (): Promise<StoryTools> => import('../mod/index.js');
   let closeThread: (() => void) | null = null;
   let gone = false;
   /** Set while this reader deletes the story, so its own "gone" echo does not replace the screen. */
@@ -349,16 +345,26 @@ export function storyScreen({ outlet, signal, params, setTitle }: RouteContext):
     const bodySlot = h('div', { class: 'story-body-slot' });
     const toolsPanel = h('div', { class: 'story-panel' });
     const tools = h('div', { class: 'story-tools', role: 'group', 'aria-label': 'Story actions' });
+    const statusNote = h('div', { class: 'notice', role: 'status' }, h('p', null, 'Awaiting review — only you and the moderators can see this.'));
+    const modSlot = h('div', { class: 'mod-slot' });
+    let modTools: ReturnType<StoryTools['threadTools']> | null = null;
 
     const renderBadges = () => {
+      const pending = thread.status === 'pending';
       badges.replaceChildren(
         ...[
           thread.pinned ? h('span', { class: 'badge badge-pinned' }, 'Pinned') : null,
           thread.locked ? h('span', { class: 'badge badge-locked' }, 'Locked') : null,
           thread.paused ? h('span', { class: 'badge badge-locked' }, 'Replies paused') : null,
+          staff && pending ? h('span', { class: 'badge badge-warn' }, 'Awaiting review') : null,
+          staff && thread.hidden ? h('span', { class: 'badge badge-warn' }, 'Hidden from members') : null,
+          staff && thread.deleted ? h('span', { class: 'badge badge-warn' }, 'Deleted') : null,
         ].filter((b): b is HTMLSpanElement => b !== null),
       );
       badges.hidden = !badges.childElementCount;
+      // What only the author (or the moderators) can see, said in words.
+      // The author's own pending story (the moderators' notes are in their tools below).
+      statusNote.hidden = !(pending && (thread.mine || notice?.pending));
     };
     const renderMeta = () => {
       h1.textContent = thread.title;
@@ -554,12 +560,15 @@ export function storyScreen({ outlet, signal, params, setTitle }: RouteContext):
       const cwChanged = update.contentWarning !== undefined && update.contentWarning !== thread.contentWarning;
       const next: MyThread = { ...thread };
       for (const [key, value] of Object.entries(update)) if (value !== undefined) (next as unknown as Record<string, unknown>)[key] = value;
+      // A full view says `deleted` only when it is true (moderators and the author see deleted stories).
+      if (update.title !== undefined) next.deleted = update.deleted === true;
       if (!personal) {
         // A broadcast is built for nobody in particular: keep this reader's own reactions and authorship.
         next.myReactions = thread.myReactions;
         next.mine = thread.mine;
       }
       const pausedChanged = next.paused !== thread.paused;
+      const slowChanged = next.slowModeSeconds !== thread.slowModeSeconds;
       const lockedChanged = next.locked !== thread.locked;
       thread = next;
       renderBadges();
@@ -576,7 +585,9 @@ export function storyScreen({ outlet, signal, params, setTitle }: RouteContext):
         if (focused) tools.querySelector<HTMLElement>(`[data-action="${focused}"]`)?.focus();
       }
       replyBox.applyState(thread);
+      modTools?.update(thread);
       if (!personal && lockedChanged) announce(thread.locked ? 'This story was locked; new replies are closed.' : 'This story is open for replies again.');
+      if (!personal && slowChanged) announce(thread.slowModeSeconds > 0 ? `Slow mode: one reply every ${thread.slowModeSeconds} seconds.` : 'Slow mode is off.');
       if (!personal && pausedChanged && !thread.mine) announce(thread.paused ? 'The author paused new replies.' : 'Replies are open again.');
     }
 
@@ -598,16 +609,19 @@ export function storyScreen({ outlet, signal, params, setTitle }: RouteContext):
         h('span', { class: 'meta-sep', 'aria-hidden': 'true' }, ' · '),
         'by ',
         authorEl(thread.author, me(), { mine: Boolean(thread.mine) }),
+        staff && 'username' in thread.author && !thread.mine ? [' ', modLink(thread.author.id, thread.author.username)] : null,
         h('span', { class: 'meta-sep', 'aria-hidden': 'true' }, ' · '),
         timeEl(thread.createdAt, 'shared '),
         edited,
         presence,
       ),
-      ...arrivalNotices(thread, notice),
+      statusNote,
+      ...arrivalNotices(notice),
       bodySlot,
       threadBar.element,
       tools,
       toolsPanel,
+      modSlot,
     );
 
     const repliesStatus = h('div', { class: 'replies-status' });
@@ -622,6 +636,20 @@ export function storyScreen({ outlet, signal, params, setTitle }: RouteContext):
     );
     const replyBox = replyForm(thread);
     replaceRoot(article, repliesSection, replyBox.element, pill.element);
+
+    if (staff) {
+      storyTools()
+        .then((m) => {
+          if (signal.aborted || gone) return;
+          modTools = m.threadTools({
+            thread: () => thread,
+            signal,
+            refresh: async () => applyThread(await api.get<MyThread>(`/threads/${seg(thread.id)}`, { signal }), true),
+          });
+          modSlot.replaceChildren(modTools.element);
+        })
+        .catch(() => modSlot.replaceChildren(h('p', { class: 'muted' }, "The moderator tools didn't load. Reload the page to try again.")));
+    }
 
     // One listener for every reaction bar on the page: the story's and each reply's.
     root.addEventListener(
@@ -666,7 +694,17 @@ export function storyScreen({ outlet, signal, params, setTitle }: RouteContext):
       if (wasAtEnd && !writing) first.scrollIntoView({ block: 'nearest', behavior: reducedMotion() ? 'auto' : 'smooth' });
       else pill.add(...added.map((reply) => reply.id));
     };
-    live.on('reply.created', (r) => r.threadId === threadId && liveAdd(r), signal);
+    live.on(
+      'reply.created',
+      (r) => {
+        if (r.threadId !== threadId) return;
+        const held = view.list.get(r.id);
+        // A held reply announced as new was approved by a moderator: its "awaiting review" mark goes.
+        if (!held) liveAdd(r);
+        else if (!held.deleted && !r.deleted && held.status !== r.status) view.updateReply(r, false);
+      },
+      signal,
+    );
     live.on(
       'reply.updated',
       (r) => {
@@ -706,7 +744,22 @@ export function storyScreen({ outlet, signal, params, setTitle }: RouteContext):
       const reply = view.list.get(replyId);
       if (!reply || reply.deleted) return;
       if (view.list.hasPanel(replyId)) view.list.closePanel(replyId);
-      if (action === 'edit') await editReply(reply, trigger);
+      if (action.startsWith('mod-') || action === 'reveal') {
+        let tools: StoryTools;
+        try {
+          tools = await storyTools();
+        } catch (error) {
+          announce(`The moderator tools didn't load. ${describeError(error)}`);
+          return;
+        }
+        const panel = tools.replyPanel(action, reply, {
+          signal,
+          close: () => view.list.closePanel(replyId, action),
+          done: () => refreshReply(replyId),
+        });
+        view.list.openPanel(replyId, panel.element);
+        panel.focus();
+      } else if (action === 'edit') await editReply(reply, trigger);
       else if (action === 'delete') {
         const panel = confirmPanel({
           message: 'Delete your reply?',
@@ -863,6 +916,14 @@ export function storyScreen({ outlet, signal, params, setTitle }: RouteContext):
     }
   }
 
+  /** Fetches this reader's view of one reply again (after a moderator acted on it). */
+  async function refreshReply(id: string): Promise<void> {
+    const after = (BigInt(id) - 1n).toString();
+    const page = await api.get<Page<AnyReply>>(`/threads/${seg(threadId)}/replies${qs({ after, limit: 1 })}`, { signal });
+    const fresh = page?.items?.find((r) => r.id === id);
+    if (fresh) view.updateReply({ ...fresh, threadId }, true);
+  }
+
   function scrollToHashReply(): void {
     const id = decodeURIComponent(location.hash.slice(1));
     if (!id.startsWith('reply-')) return;
@@ -893,10 +954,13 @@ export function storyScreen({ outlet, signal, params, setTitle }: RouteContext):
     const submit = h('button', { type: 'submit', class: 'button button-primary' }, 'Reply');
     const closedNote = h('p', { class: 'notice', role: 'status', hidden: true });
     const slowNote = h('p', { class: 'hint', hidden: true });
+    /** The support resources, when the safety check found words of crisis in the reader's reply. */
+    const support = h('div', { class: 'reply-support' });
     const form = h(
       'form',
       { class: 'form reply-form', novalidate: true, 'aria-labelledby': 'reply-form-title' },
       h('h2', { id: 'reply-form-title' }, 'Reply'),
+      support,
       closedNote,
       body.element,
       anonymous.element,
@@ -920,6 +984,7 @@ export function storyScreen({ outlet, signal, params, setTitle }: RouteContext):
     const applyState = (next: MyThread) => {
       thread = next;
       if (thread.locked) setClosed('This story is locked; new replies are closed.');
+      else if (thread.deleted || thread.hidden) setClosed('Members cannot see this story right now, so new replies are closed.');
       else if (thread.paused && !thread.mine) setClosed('The author has paused new replies for now. You can reply again when they resume.');
       else setClosed(null);
       const slow = thread.slowModeSeconds > 0 && !thread.locked;
@@ -928,14 +993,16 @@ export function storyScreen({ outlet, signal, params, setTitle }: RouteContext):
         thread.paused && thread.mine
           ? 'You paused new replies: others cannot reply until you resume them.'
           : slow
-            ? `Slow mode is on: each member can reply once every ${thread.slowModeSeconds} seconds.`
+            ? `Slow mode: one reply every ${thread.slowModeSeconds} seconds.`
             : '';
     };
     applyState(thread);
 
-    const holdForSlowMode = () => {
-      if (!(thread.slowModeSeconds > 0)) return;
-      waitUntil = Date.now() + thread.slowModeSeconds * 1000;
+    /** Holds the Reply button for `seconds` (slow mode), counting down on it; the text stays in the box. */
+    const holdForSlowMode = (seconds = thread.slowModeSeconds) => {
+      if (!(seconds > 0)) return;
+      clearTimeout(waitTimer);
+      waitUntil = Date.now() + seconds * 1000;
       const tick = () => {
         const left = Math.ceil((waitUntil - Date.now()) / 1000);
         if (left <= 0 || signal.aborted) {
@@ -984,6 +1051,7 @@ export function storyScreen({ outlet, signal, params, setTitle }: RouteContext):
         const text = body.control.value;
         if (!errors.check({ body: text.trim() ? null : 'Write something before sending.' })) return;
         busy = true;
+        let retryHold = 0;
         clientKey ??= randomId();
         submit.setAttribute('aria-disabled', 'true');
         submit.textContent = 'Sending…';
@@ -998,25 +1066,45 @@ export function storyScreen({ outlet, signal, params, setTitle }: RouteContext):
           clientKey = null;
           body.control.value = '';
           errors.clear();
+          const safety = (reply as ReplyView & { safety?: ArrivalNotice['safety'] }).safety;
+          support.replaceChildren(
+            ...(safety?.crisis
+              ? [
+                  h(
+                    'section',
+                    { class: 'panel crisis-panel', 'aria-labelledby': 'reply-support-title' },
+                    h('h3', { id: 'reply-support-title' }, 'You are not alone in this'),
+                    h('p', null, 'Thank you for putting this into words. If things feel hard right now, these people are there to listen, any time:'),
+                    resourceList(safety.resources ?? []),
+                  ),
+                ]
+              : []),
+          );
           view.addReply({ ...reply, threadId: reply.threadId ?? thread.id }, { announce: false });
           announce(reply.status === 'pending' ? 'Your reply was sent and is waiting for a moderator to review it.' : 'Your reply was posted.');
           document.getElementById(replyAnchor(reply.id))?.scrollIntoView({ block: 'nearest' });
         } catch (error) {
           if (isAbort(error)) return;
           // The text stays in the box; the same clientKey is used if the reader tries again.
-          if (error instanceof ApiError && error.status === 404) {
+          if (error instanceof ApiError && error.status === 404 && !staff) {
             showGone();
             return;
           }
           if (error instanceof ApiError && error.code === 'THREAD_LOCKED') applyState({ ...thread, locked: true });
           else if (error instanceof ApiError && error.code === 'REPLIES_PAUSED') applyState({ ...thread, paused: true });
-          errors.show(error);
+          if (error instanceof ApiError && error.code === 'RATE_LIMITED' && error.retryAfter) {
+            const wait = Math.ceil(error.retryAfter);
+            const lead = thread.slowModeSeconds > 0 ? 'Slow mode' : 'You are replying a little fast';
+            errors.setGeneral(`${lead}: you can reply again in ${wait} second${wait === 1 ? '' : 's'}. Your reply is still here.`);
+            retryHold = wait;
+          } else errors.show(error);
           if (!body.control.disabled) body.control.focus();
         } finally {
           busy = false;
           submit.removeAttribute('aria-disabled');
           submit.textContent = 'Reply';
-          if (sent) holdForSlowMode();
+          if (sent && !staff) holdForSlowMode();
+          else if (retryHold) holdForSlowMode(retryHold);
         }
       },
       { signal },

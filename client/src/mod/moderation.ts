@@ -1,0 +1,792 @@
+// /mod/* : the moderators' screens (staff only, loaded on demand). One h1 "Moderation", a sub-navigation of
+// links, then the section: the review queue (/mod), reports (/mod/reports), the log (/mod/log), watched words
+// (/mod/watched-words) and a member's page (/mod/users/:id).
+import type { AuthorView, Page, Role } from '../../../src/contract/views.js';
+import { api, ApiError, describeError, qs, seg } from '../api.js';
+import { announce } from '../components/announcer.js';
+import { alertRegion, FormErrors, selectField, textField } from '../components/field.js';
+import { confirmPanel, escapeCloses } from '../components/panels.js';
+import { emptyState, errorState, loadingState } from '../components/states.js';
+import { h, isAbort, replaceChildren, setServerHtml, uid, type Child } from '../dom.js';
+import type { RouteContext } from '../router.js';
+import { session } from '../stores/session.js';
+import { fullDate, longDate, timeEl } from '../time.js';
+import { busy, kindError, kindly, memberLink, reasonField, reasonProblem, showError } from './common.js';
+
+export type ModTab = 'queue' | 'reports' | 'log' | 'words' | 'member';
+
+const TABS: [ModTab, string, string][] = [
+  ['queue', '/mod', 'Review queue'],
+  ['reports', '/mod/reports', 'Reports'],
+  ['log', '/mod/log', 'Log'],
+  ['words', '/mod/watched-words', 'Watched words'],
+];
+
+interface QueueItem {
+  id: string;
+  type: 'thread' | 'reply';
+  threadId: string;
+  title: string;
+  bodyHtml: string;
+  author: AuthorView;
+  anonymous: boolean;
+  createdAt: string;
+}
+
+interface Report {
+  id: string;
+  targetType: 'thread' | 'reply' | 'user';
+  targetId: string;
+  threadId: string | null;
+  threadTitle: string | null;
+  replyHtml: string | null;
+  reason: string;
+  note: string | null;
+  automatic: boolean;
+  status: string;
+  reporter: { id: string; username: string | null } | null;
+  createdAt: string;
+}
+
+interface LogEntry {
+  id: string;
+  actor: { id: string; username: string | null } | null;
+  automatic: boolean;
+  action: string;
+  targetType: string;
+  targetId: string;
+  reason: string | null;
+  data: Record<string, unknown> | null;
+  createdAt: string;
+}
+
+interface WatchedWord {
+  id: string;
+  pattern: string;
+  action: string;
+  createdAt: string;
+}
+
+interface ModMember {
+  id: string;
+  username: string;
+  role: Role;
+  createdAt: string;
+  suspendedUntil: string | null;
+  banned: boolean;
+  history: { action: string; reason: string | null; createdAt: string }[];
+  suggestedSuspensionDays: number;
+}
+
+const REPORT_REASONS: Record<string, string> = {
+  harmful: 'Harmful or unkind',
+  harassment: 'Harassment',
+  spam: 'Spam',
+  crisis: 'Someone may be in danger',
+  other: 'Something else',
+};
+
+const WORD_ACTIONS: [string, string, string][] = [
+  ['flag', 'Flag', 'the post is published, and a report is opened for the moderators.'],
+  ['hold', 'Hold', 'the post waits in the review queue until a moderator approves it.'],
+  ['block', 'Block', 'the post is refused, and the writer is asked kindly to rephrase it.'],
+  ['crisis', 'Crisis', 'the post is published, the writer is shown support, and a crisis report goes to the top.'],
+];
+
+const ACTIONS: Record<string, string> = {
+  lock: 'locked',
+  unlock: 'unlocked',
+  pin: 'pinned',
+  unpin: 'unpinned',
+  hide: 'hidden',
+  unhide: 'unhidden',
+  restore: 'restored',
+  remove: 'removed',
+  approve: 'approved',
+  reject: 'rejected',
+  auto_hide: 'hidden automatically',
+  settings: 'settings changed',
+  suspend: 'suspended',
+  ban: 'banned',
+  unban: 'unbanned',
+  role: 'role changed',
+  reveal: 'author revealed',
+  dismiss: 'dismissed',
+  add: 'added',
+};
+
+const TARGETS: Record<string, string> = { thread: 'Story', reply: 'Reply', user: 'Member', author: 'Author', report: 'Report', watched_word: 'Watched word' };
+
+const WHOLE: Record<string, string> = {
+  'report.crisis': 'Crisis report opened',
+  'report.flag': 'Flagged by a watched word',
+  'report.hide': 'Report resolved: hidden',
+  'report.remove': 'Report resolved: removed',
+};
+
+/** "thread.lock" → "Story locked"; unknown actions are shown as they are. */
+function actionLabel(action: string): string {
+  const [what = '', verb = ''] = action.split('.');
+  return WHOLE[action] ?? (ACTIONS[verb] ? `${TARGETS[what] ?? what} ${ACTIONS[verb]}` : action);
+}
+
+export function moderationScreen(ctx: RouteContext, tab: ModTab): void {
+  const body = h('div', { class: 'mod-body' });
+  ctx.outlet.append(
+    h(
+      'section',
+      { class: 'screen mod' },
+      h('h1', null, 'Moderation'),
+      h(
+        'nav',
+        { class: 'mod-nav', 'aria-label': 'Moderation sections' },
+        h(
+          'ul',
+          null,
+          TABS.map(([t, href, label]) => h('li', null, h('a', { href, 'aria-current': t === tab ? 'page' : null }, label))),
+        ),
+      ),
+      body,
+    ),
+  );
+  ({ queue: queueScreen, reports: reportsScreen, log: logScreen, words: wordsScreen, member: memberScreen })[tab](body, ctx);
+}
+
+// ---------- shared: a list loaded in pages, with loading, empty and error states and "Load more" ----------
+
+function pagedList<T>(
+  signal: AbortSignal,
+  url: (cursor: string | null) => string,
+  render: (item: T) => HTMLElement,
+  empty: () => string,
+  what: string,
+  list: HTMLElement = h('ul', { class: 'mod-list' }),
+): { element: HTMLElement; list: HTMLElement; reload(): void } {
+  const status = h('div');
+  const more = h('button', { type: 'button', class: 'button', hidden: true }, `Load more ${what}`);
+  const moreError = h('div');
+  const element = h('div', { 'aria-busy': 'false' }, status, list, h('div', { class: 'actions center' }, more), moreError);
+  let cursor: string | null = null;
+  let current: AbortController | null = null;
+
+  const load = async (first: boolean) => {
+    current?.abort();
+    const mine = new AbortController();
+    current = mine;
+    const both = AbortSignal.any([signal, mine.signal]);
+    moreError.replaceChildren();
+    if (first) {
+      cursor = null;
+      list.replaceChildren();
+      more.hidden = true;
+      status.replaceChildren(loadingState(`Loading ${what}…`));
+      element.setAttribute('aria-busy', 'true');
+    } else {
+      more.setAttribute('aria-disabled', 'true');
+      more.textContent = 'Loading…';
+    }
+    try {
+      const page = await api.get<Page<T>>(url(first ? null : cursor), { signal: both });
+      const items = (page?.items ?? []).map(render);
+      list.append(...items);
+      cursor = page?.nextCursor ?? null;
+      more.hidden = !cursor;
+      status.replaceChildren(first && !items.length ? emptyState(h('p', null, empty())) : '');
+      if (!first) items[0]?.querySelector<HTMLElement>('a, button')?.focus();
+    } catch (error) {
+      if (isAbort(error)) return;
+      if (first) status.replaceChildren(errorState(error, () => void load(true), `The ${what} didn't load.`));
+      else moreError.replaceChildren(h('p', { class: 'field-error', role: 'alert' }, `More ${what} didn't load. ${describeError(error)} Try the button again.`));
+    } finally {
+      if (current === mine) {
+        element.setAttribute('aria-busy', 'false');
+        more.removeAttribute('aria-disabled');
+        more.textContent = `Load more ${what}`;
+      }
+    }
+  };
+  more.addEventListener('click', () => {
+    if (more.getAttribute('aria-disabled') !== 'true') void load(false);
+  });
+  void load(true);
+  return { element, list, reload: () => void load(true) };
+}
+
+/** An item card: a labelled article with an h3. */
+function card(heading: Child, cls: string, ...children: Child[]): HTMLLIElement {
+  const id = uid('mod-item');
+  return h('li', null, h('article', { class: `mod-item ${cls}`, 'aria-labelledby': id }, h('h3', { id }, heading), ...children));
+}
+
+function authorText(author: AuthorView): Child {
+  return 'username' in author ? memberLink(author) : [author.pseudonym, h('span', { class: 'muted' }, ' (anonymous)')];
+}
+
+function serverHtml(html: string, label: string): HTMLElement {
+  const body = h('div', { class: 'prose mod-quote', role: 'group', 'aria-label': label });
+  setServerHtml(body, html);
+  return body;
+}
+
+/** A calm "done" line that takes focus, so keyboard and screen-reader users stay where they were. */
+function doneLine(text: string): HTMLElement {
+  return h('p', { class: 'mod-done', role: 'status', tabindex: '-1' }, text);
+}
+
+// ---------- 1. review queue ----------
+
+function queueScreen(body: HTMLElement, { signal, setTitle }: RouteContext): void {
+  setTitle('Review queue');
+  const paged = pagedList<QueueItem>(signal, () => '/mod/queue', (item) => queueItem(item, signal), () => 'Nothing is waiting for review.', 'posts');
+  body.append(
+    h('h2', null, 'Review queue'),
+    h('p', { class: 'hint' }, 'Posts held for review, oldest first. Members see them only once approved.'),
+    paged.element,
+  );
+}
+
+function queueItem(item: QueueItem, signal: AbortSignal): HTMLLIElement {
+  const isStory = item.type === 'thread';
+  const href = isStory ? `/stories/${seg(item.threadId)}` : `/stories/${seg(item.threadId)}#reply-${seg(item.id)}`;
+  const approve = h('button', { type: 'button', class: 'button button-small button-primary' }, 'Approve');
+  const reject = h('button', { type: 'button', class: 'button button-small' }, 'Reject…');
+  const actions = h('div', { class: 'actions' }, approve, reject);
+  const slot = h('div');
+  const li = card(
+    [isStory ? 'Story: ' : 'Reply in: ', h('a', { href }, item.title)],
+    '',
+    h('p', { class: 'muted' }, 'by ', authorText(item.author), ' · ', timeEl(item.createdAt)),
+    serverHtml(item.bodyHtml, isStory ? 'What happened' : 'The reply'),
+    actions,
+    slot,
+  );
+  const finish = (text: string) => {
+    const line = doneLine(text);
+    actions.remove();
+    slot.replaceChildren(line);
+    line.focus();
+  };
+  approve.addEventListener('click', () =>
+    void busy(approve, 'Approving…', async () => {
+      try {
+        await api.post(`/mod/queue/${seg(item.id)}/approve`, {}, { signal });
+        finish('Approved: it is now visible to everyone.');
+      } catch (error) {
+        if (!isAbort(error)) slot.replaceChildren(h('p', { class: 'field-error', role: 'alert' }, kindly(error)));
+      }
+    }),
+  );
+  reject.addEventListener('click', () => {
+    const reason = reasonField(true, 'Required, 3–500 characters. The author is told this reason.');
+    const region = alertRegion();
+    const errors = new FormErrors(region, [reason]);
+    const send = h('button', { type: 'submit', class: 'button button-small button-danger' }, 'Reject post');
+    const cancel = h('button', { type: 'button', class: 'button button-small' }, 'Cancel');
+    const titleId = uid('reject');
+    const form = h(
+      'form',
+      { class: 'inline-panel', novalidate: true, 'aria-labelledby': titleId },
+      h('p', { class: 'inline-panel-title', id: titleId }, 'Reject this post'),
+      region,
+      reason.element,
+      h('div', { class: 'actions' }, send, cancel),
+    );
+    const close = () => {
+      slot.replaceChildren();
+      reject.focus();
+    };
+    cancel.addEventListener('click', close);
+    escapeCloses(form, close);
+    form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      void busy(send, 'Rejecting…', async () => {
+        if (!errors.check({ reason: reasonProblem(reason.control.value, true) })) return;
+        try {
+          await api.post(`/mod/queue/${seg(item.id)}/reject`, { reason: reason.control.value.trim() }, { signal });
+          finish('Rejected. The author was told why.');
+        } catch (error) {
+          if (!isAbort(error)) showError(errors, error);
+        }
+      });
+    });
+    slot.replaceChildren(form);
+    reason.control.focus();
+  });
+  return li;
+}
+
+// ---------- 2. reports ----------
+
+function reportsScreen(body: HTMLElement, { signal, setTitle }: RouteContext): void {
+  setTitle('Reports');
+  const list = h('ul', { class: 'mod-list' });
+  const paged = pagedList<Report>(
+    signal,
+    (cursor) => `/mod/reports${qs({ status: 'open', cursor })}`,
+    (report) => reportItem(report, signal, list),
+    () => 'No open reports. Thank you for keeping an eye out.',
+    'reports',
+    list,
+  );
+  body.append(h('h2', null, 'Reports'), h('p', { class: 'hint' }, 'Open reports: crisis reports first, then the oldest.'), paged.element);
+}
+
+function reportItem(r: Report, signal: AbortSignal, list: HTMLElement): HTMLLIElement {
+  const crisis = r.reason === 'crisis';
+  const story = r.threadId ? `/stories/${seg(r.threadId)}` : null;
+  const title = r.threadTitle ?? 'a story';
+  const heading: Child =
+    r.targetType === 'user'
+      ? ['Member: ', memberLink({ id: r.targetId, username: 'open their page' })]
+      : r.targetType === 'reply'
+        ? ['Reply in: ', story ? h('a', { href: `${story}#reply-${seg(r.targetId)}` }, title) : title]
+        : ['Story: ', story ? h('a', { href: story }, title) : title];
+  const form = resolveForm(r, signal, list);
+  const li = card(
+    heading,
+    crisis ? 'is-crisis' : '',
+    crisis
+      ? h('p', { class: 'mod-crisis' }, h('span', { class: 'badge badge-crisis' }, 'Crisis'), ' Someone may be in danger. Please look at this first, gently.')
+      : null,
+    h(
+      'p',
+      { class: 'muted' },
+      crisis ? null : [REPORT_REASONS[r.reason] ?? r.reason, ' · '],
+      r.automatic ? 'found by the automatic check' : r.reporter ? ['reported by ', memberLink(r.reporter)] : 'reported by a member',
+      ' · ',
+      timeEl(r.createdAt),
+    ),
+    r.note ? h('p', { class: 'pre-line' }, h('strong', null, 'Note: '), r.note) : null,
+    r.replyHtml ? serverHtml(r.replyHtml, 'The reported reply') : null,
+    form,
+  );
+  li.dataset.target = `${r.targetType}:${r.targetId}`;
+  return li;
+}
+
+function resolveForm(r: Report, signal: AbortSignal, list: HTMLElement): HTMLElement {
+  const name = uid('resolve');
+  const legendId = uid('resolve-legend');
+  const options: [string, string][] =
+    r.targetType === 'user'
+      ? [['dismiss', 'Dismiss (use the member page to suspend or ban)']]
+      : [
+          ['dismiss', 'Dismiss — nothing needs to change'],
+          ['hide', 'Hide it from members (can be undone)'],
+          ['remove', 'Remove it (the author is told)'],
+        ];
+  const radios = options.map(([value, label], i) => {
+    const input = h('input', { type: 'radio', name, id: `${name}-${i}`, value });
+    return { input, row: h('div', { class: 'checkbox-row' }, input, h('label', { for: `${name}-${i}` }, label)) };
+  });
+  const choiceError = h('p', { class: 'field-error', hidden: true, id: uid('resolve-error') });
+  const note = textField({ name: 'note', label: 'Note', optional: true, maxlength: 500, hint: 'Kept in the log; for a hide or removal the author is told.' });
+  const region = alertRegion();
+  const errors = new FormErrors(region, [note]);
+  const send = h('button', { type: 'submit', class: 'button button-small button-primary' }, 'Resolve report');
+  const form = h(
+    'form',
+    { class: 'mod-resolve', novalidate: true, 'aria-labelledby': legendId },
+    region,
+    h('fieldset', { class: 'report-reasons mod-choices', 'aria-describedby': choiceError.id }, h('legend', { id: legendId }, 'Resolve this report'), radios.map((x) => x.row), choiceError),
+    note.element,
+    h('div', { class: 'actions' }, send),
+  );
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const action = radios.find((x) => x.input.checked)?.input.value;
+    if (!action) {
+      choiceError.textContent = 'Choose how to resolve it.';
+      choiceError.hidden = false;
+      radios[0]?.input.focus();
+      return;
+    }
+    choiceError.hidden = true;
+    void busy(send, 'Resolving…', async () => {
+      try {
+        const text = note.control.value.trim();
+        await api.post(`/mod/reports/${seg(r.id)}/resolve`, { action, note: text || undefined }, { signal });
+      } catch (error) {
+        if (!isAbort(error)) showError(errors, error);
+        return;
+      }
+      const done = { dismiss: 'dismissed', hide: 'hidden from members', remove: 'removed' }[action] ?? action;
+      // Every open report on the same post is settled together.
+      for (const other of list.querySelectorAll<HTMLElement>(`li[data-target="${CSS.escape(`${r.targetType}:${r.targetId}`)}"] .mod-resolve`)) {
+        if (other !== form) other.replaceWith(h('p', { class: 'mod-done' }, 'Resolved together with another report on the same post.'));
+      }
+      const line = doneLine(`Resolved: ${done}. The reporter is thanked, without details.`);
+      form.replaceWith(line);
+      line.focus();
+    });
+  });
+  return form;
+}
+
+// ---------- 3. log ----------
+
+function logScreen(body: HTMLElement, { signal, setTitle, query }: RouteContext): void {
+  setTitle('Moderation log');
+  let target = query.get('target') ?? '';
+  const field = textField({ name: 'target', label: 'Show only the entries about', hint: 'The id of a story, reply, member or watched word.', value: target, spellcheck: false });
+  const clear = h('button', { type: 'button', class: 'button button-small', hidden: !target }, 'Show everything');
+  const filter = h('form', { class: 'mod-inline', role: 'search', 'aria-label': 'Filter the log' }, field.element, h('button', { type: 'submit', class: 'button button-small' }, 'Filter'), clear);
+  const paged = pagedList<LogEntry>(
+    signal,
+    (cursor) => `/mod/log${qs({ target, cursor })}`,
+    logItem,
+    () => (target ? 'Nothing in the log about that id.' : 'The log is empty.'),
+    'log entries',
+  );
+  const apply = (next: string) => {
+    target = next.trim();
+    field.control.value = target;
+    clear.hidden = !target;
+    history.replaceState(null, '', `/mod/log${qs({ target })}`);
+    paged.reload();
+  };
+  filter.addEventListener('submit', (event) => {
+    event.preventDefault();
+    apply(field.control.value);
+  });
+  clear.addEventListener('click', () => {
+    apply('');
+    field.control.focus();
+  });
+  paged.list.addEventListener('click', (event) => {
+    const button = event.target instanceof Element ? event.target.closest<HTMLElement>('[data-filter]') : null;
+    if (!button) return;
+    apply(button.dataset.filter ?? '');
+    field.control.focus();
+  });
+  body.append(h('h2', null, 'Log'), filter, paged.element);
+}
+
+function logItem(e: LogEntry): HTMLLIElement {
+  const id = e.targetId;
+  const target: Child =
+    e.targetType === 'thread'
+      ? h('a', { href: `/stories/${seg(id)}` }, 'the story')
+      : e.targetType === 'user'
+        ? memberLink({ id, username: 'the member' })
+        : `${(TARGETS[e.targetType] ?? e.targetType).toLowerCase()} ${id}`;
+  const data = e.data && typeof e.data === 'object' ? Object.entries(e.data).filter(([, v]) => v !== null && v !== undefined) : [];
+  return card(
+    actionLabel(e.action),
+    'mod-log',
+    h(
+      'p',
+      { class: 'muted' },
+      e.actor ? ['by ', memberLink(e.actor)] : 'automatic',
+      ' · ',
+      h('time', { datetime: e.createdAt }, fullDate(e.createdAt)),
+      ' · about ',
+      target,
+      ' ',
+      h('button', { type: 'button', class: 'button button-small button-quiet', 'data-filter': id }, 'Only this', h('span', { class: 'sr-only' }, ` ${TARGETS[e.targetType] ?? 'target'}`)),
+    ),
+    e.reason ? h('p', { class: 'pre-line' }, h('strong', null, 'Reason: '), e.reason) : null,
+    data.length ? h('p', { class: 'muted' }, data.map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`).join(' · ')) : null,
+  );
+}
+
+// ---------- 4. watched words ----------
+
+function wordsScreen(body: HTMLElement, { signal, setTitle }: RouteContext): void {
+  setTitle('Watched words');
+  const pattern = textField({ name: 'pattern', label: 'Word or phrase', maxlength: 100, required: true, spellcheck: false, autocapitalize: 'off' });
+  const name = uid('word-action');
+  const legendId = uid('word-legend');
+  const radios = WORD_ACTIONS.map(([value, label, text], i) => {
+    const input = h('input', { type: 'radio', name, id: `${name}-${i}`, value, checked: i === 0 });
+    return h('div', { class: 'checkbox-row' }, input, h('label', { for: `${name}-${i}` }, h('strong', null, label), ` — ${text}`));
+  });
+  const region = alertRegion();
+  const errors = new FormErrors(region, [pattern]);
+  const add = h('button', { type: 'submit', class: 'button button-primary' }, 'Add to the list');
+  const status = h('p', { class: 'mod-status', role: 'status' });
+  const form = h(
+    'form',
+    { class: 'form', novalidate: true, 'aria-labelledby': legendId },
+    region,
+    pattern.element,
+    h('fieldset', { class: 'report-reasons mod-choices' }, h('legend', { id: legendId }, 'When a post contains it'), radios),
+    h('div', { class: 'actions' }, add),
+    status,
+  );
+  const listRoot = h('div', { 'aria-busy': 'true' }, loadingState('Loading the watched words…'));
+  const list = h('ul', { class: 'mod-list mod-words' });
+  const emptyEl = emptyState(h('p', null, 'No watched words yet.'));
+
+  const refreshEmpty = () => {
+    emptyEl.hidden = list.childElementCount > 0;
+  };
+  const row = (w: WatchedWord): HTMLLIElement => {
+    const del = h('button', { type: 'button', class: 'button button-small button-quiet' }, 'Delete', h('span', { class: 'sr-only' }, ` “${w.pattern}”`));
+    const panelSlot = h('div');
+    const li = h(
+      'li',
+      { class: 'mod-word', 'data-pattern': w.pattern },
+      h('p', null, h('span', { class: 'mod-pattern' }, w.pattern), ' ', h('span', { class: 'badge' }, w.action), h('span', { class: 'muted' }, ' · added ', timeEl(w.createdAt)), ' ', del),
+      panelSlot,
+    );
+    del.addEventListener('click', () => {
+      const close = () => {
+        panelSlot.replaceChildren();
+        del.focus();
+      };
+      const panel = confirmPanel({
+        message: `Remove “${w.pattern}” from the watched words?`,
+        detail: 'Posts are no longer checked for it. Posts already held or flagged stay as they are.',
+        confirmLabel: 'Remove',
+        cancelLabel: 'Keep it',
+        danger: true,
+        onCancel: close,
+        onConfirm: async () => {
+          try {
+            await api.del(`/mod/watched-words/${seg(w.id)}`, { signal });
+          } catch (error) {
+            if (!(error instanceof ApiError && error.status === 404)) throw kindError(error);
+          }
+          const next = li.nextElementSibling ?? li.previousElementSibling;
+          li.remove();
+          refreshEmpty();
+          announce(`“${w.pattern}” was removed from the watched words.`);
+          (next?.querySelector<HTMLElement>('button') ?? pattern.control).focus();
+        },
+      });
+      panelSlot.replaceChildren(panel.element);
+      panel.focus();
+    });
+    return li;
+  };
+  const insert = (w: WatchedWord) => {
+    const el = row(w);
+    const after = [...list.children].find((c) => ((c as HTMLElement).dataset.pattern ?? '') > w.pattern);
+    list.insertBefore(el, after ?? null);
+    refreshEmpty();
+  };
+
+  const load = async () => {
+    listRoot.setAttribute('aria-busy', 'true');
+    listRoot.replaceChildren(loadingState('Loading the watched words…'));
+    try {
+      const page = await api.get<Page<WatchedWord>>('/mod/watched-words', { signal });
+      list.replaceChildren(...(page?.items ?? []).map(row));
+      refreshEmpty();
+      listRoot.replaceChildren(emptyEl, list);
+    } catch (error) {
+      if (isAbort(error)) return;
+      listRoot.replaceChildren(errorState(error, () => void load(), "The watched words didn't load."));
+    } finally {
+      listRoot.setAttribute('aria-busy', 'false');
+    }
+  };
+
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const text = pattern.control.value.trim();
+    const action = form.querySelector<HTMLInputElement>(`input[name="${name}"]:checked`)?.value ?? 'flag';
+    const problem = !text ? 'Type a word or phrase.' : !/[\p{L}\p{N}]/u.test(text) ? 'It needs at least one letter or digit.' : null;
+    if (!errors.check({ pattern: problem })) return;
+    void busy(add, 'Adding…', async () => {
+      status.textContent = '';
+      try {
+        const word = await api.post<WatchedWord>('/mod/watched-words', { pattern: text, action }, { signal });
+        if (word) insert(word);
+        pattern.control.value = '';
+        status.textContent = `“${word?.pattern ?? text}” was added (${action}).`;
+      } catch (error) {
+        if (isAbort(error)) return;
+        if (error instanceof ApiError && error.status === 409) {
+          errors.check({ pattern: `“${text}” is already on the list.` });
+        } else showError(errors, error);
+      }
+    });
+  });
+
+  body.append(
+    h('h2', null, 'Watched words'),
+    h('p', { class: 'hint' }, 'Posts are checked against these words and phrases, whatever their case, width or hidden characters.'),
+    form,
+    h('h3', null, 'On the list'),
+    listRoot,
+  );
+  void load();
+}
+
+// ---------- 5. a member ----------
+
+function memberScreen(body: HTMLElement, { signal, setTitle, params }: RouteContext): void {
+  const id = params.id ?? '';
+  setTitle('Member');
+  const root = h('div', { 'aria-busy': 'true' });
+  body.append(root);
+  /** The message to show (and focus) after the page is drawn again. */
+  let said: string | null = null;
+
+  const load = async () => {
+    root.setAttribute('aria-busy', 'true');
+    root.replaceChildren(h('h2', null, 'Member'), loadingState('Loading this member…'));
+    try {
+      const m = await api.get<ModMember>(`/mod/users/${seg(id)}`, { signal });
+      draw(m);
+    } catch (error) {
+      if (isAbort(error)) return;
+      if (error instanceof ApiError && error.status === 404) {
+        root.replaceChildren(h('h2', null, 'We couldn’t find this member'), h('p', null, 'The link may be wrong, or the account was erased.'));
+      } else root.replaceChildren(h('h2', null, 'Member'), errorState(error, () => void load(), "This member's page didn't load."));
+    } finally {
+      root.setAttribute('aria-busy', 'false');
+    }
+  };
+
+  /** Sends one member action; afterwards the page is loaded again with `done` said at the top. */
+  const act = async (errors: FormErrors, send: () => Promise<unknown>, done: string) => {
+    try {
+      await send();
+    } catch (error) {
+      if (!isAbort(error)) showError(errors, error);
+      return;
+    }
+    said = done;
+    announce(done);
+    await load();
+  };
+
+  function draw(m: ModMember): void {
+    setTitle(`${m.username} · Moderation`);
+    const admin = session.user?.role === 'admin';
+    const self = m.id === session.user?.id;
+    const staffTarget = m.role !== 'member';
+    const state = m.banned
+      ? h('span', { class: 'badge badge-warn' }, 'Banned')
+      : m.suspendedUntil
+        ? h('span', { class: 'badge badge-warn' }, `Suspended until ${fullDate(m.suspendedUntil)}`)
+        : h('span', { class: 'badge' }, 'In good standing');
+    const notice = self
+      ? 'This is your own account: no one can suspend, ban or change their own account here.'
+      : staffTarget && !admin
+        ? `${m.username} is a ${m.role}: only an admin can suspend or ban them.`
+        : null;
+
+    // Suspend
+    const days = textField({ name: 'days', label: 'Days', type: 'number', value: String(m.suggestedSuspensionDays), hint: `Suggested: ${m.suggestedSuspensionDays} day${m.suggestedSuspensionDays === 1 ? '' : 's'} (each suspension suggests a longer one: 1, 3, 7, 30). A suspended member can still read.` });
+    days.control.min = '1';
+    days.control.max = '365';
+    days.control.inputMode = 'numeric';
+    const suspendReason = reasonField(true, 'Required. The member is told this reason.');
+    const suspendRegion = alertRegion();
+    const suspendErrors = new FormErrors(suspendRegion, [days, suspendReason]);
+    const suspend = h('button', { type: 'submit', class: 'button' }, 'Suspend');
+    const suspendForm = h('form', { class: 'form', novalidate: true, 'aria-labelledby': 'mod-suspend' }, suspendRegion, days.element, suspendReason.element, h('div', { class: 'actions' }, suspend));
+    suspendForm.addEventListener('submit', (event) => {
+      event.preventDefault();
+      const n = Number(days.control.value);
+      const ok = suspendErrors.check({
+        days: Number.isInteger(n) && n >= 1 && n <= 365 ? null : 'Give a whole number of days from 1 to 365.',
+        reason: reasonProblem(suspendReason.control.value, true),
+      });
+      if (!ok) return;
+      void busy(suspend, 'Suspending…', () =>
+        act(suspendErrors, () => api.post(`/mod/users/${seg(m.id)}/suspend`, { days: n, reason: suspendReason.control.value.trim() }, { signal }), `${m.username} is suspended for ${n} day${n === 1 ? '' : 's'}.`),
+      );
+    });
+
+    // Ban / unban
+    const banSection = h('section', { 'aria-labelledby': 'mod-ban' }, h('h3', { id: 'mod-ban' }, m.banned ? 'Unban' : 'Ban'));
+    if (m.banned) {
+      const region = alertRegion();
+      const errors = new FormErrors(region, []);
+      const unban = h('button', { type: 'button', class: 'button' }, `Unban ${m.username}`);
+      unban.addEventListener('click', () => void busy(unban, 'Unbanning…', () => act(errors, () => api.post(`/mod/users/${seg(m.id)}/unban`, {}, { signal }), `${m.username} is no longer banned and can sign in again.`)));
+      banSection.append(h('p', null, 'This account is banned: its owner cannot sign in. Unbanning also ends any suspension.'), region, h('div', { class: 'actions' }, unban));
+    } else {
+      const reason = reasonField(true, 'Required. Kept in the log.');
+      const region = alertRegion();
+      const errors = new FormErrors(region, [reason]);
+      const ban = h('button', { type: 'submit', class: 'button button-danger' }, `Ban ${m.username}…`);
+      const confirmSlot = h('div');
+      const form = h('form', { class: 'form', novalidate: true, 'aria-labelledby': 'mod-ban' }, region, reason.element, h('div', { class: 'actions' }, ban), confirmSlot);
+      form.addEventListener('submit', (event) => {
+        event.preventDefault();
+        if (!errors.check({ reason: reasonProblem(reason.control.value, true) })) return;
+        const panel = confirmPanel({
+          message: `Ban ${m.username}?`,
+          detail: 'They are signed out everywhere at once and cannot sign in again until someone unbans them.',
+          confirmLabel: `Ban ${m.username}`,
+          danger: true,
+          onCancel: () => {
+            confirmSlot.replaceChildren();
+            ban.focus();
+          },
+          onConfirm: async () => {
+            await api.post(`/mod/users/${seg(m.id)}/ban`, { reason: reason.control.value.trim() }, { signal }).catch((error: unknown) => {
+              throw kindError(error);
+            });
+            said = `${m.username} is banned and was signed out everywhere.`;
+            announce(said);
+            await load();
+          },
+        });
+        confirmSlot.replaceChildren(panel.element);
+        panel.focus();
+      });
+      banSection.append(form);
+    }
+
+    // Role (admins)
+    let roleSection: HTMLElement | null = null;
+    if (admin && !self) {
+      const role = selectField({
+        name: 'role',
+        label: 'Role',
+        options: [
+          { value: 'member', label: 'Member' },
+          { value: 'moderator', label: 'Moderator' },
+          { value: 'admin', label: 'Admin' },
+        ],
+      });
+      role.control.value = m.role;
+      const region = alertRegion();
+      const errors = new FormErrors(region, [role]);
+      const save = h('button', { type: 'submit', class: 'button' }, 'Change role');
+      const form = h('form', { class: 'form', novalidate: true, 'aria-labelledby': 'mod-role' }, region, role.element, h('div', { class: 'actions' }, save));
+      form.addEventListener('submit', (event) => {
+        event.preventDefault();
+        const next = role.control.value;
+        if (next === m.role) {
+          errors.setGeneral(`${m.username} is already a ${next}.`);
+          return;
+        }
+        void busy(save, 'Saving…', () => act(errors, () => api.patch(`/mod/users/${seg(m.id)}`, { role: next }, { signal }), `${m.username} is now a ${next}.`));
+      });
+      roleSection = h('section', { 'aria-labelledby': 'mod-role' }, h('h3', { id: 'mod-role' }, 'Role'), form);
+    }
+
+    const status = said ? doneLine(said) : null;
+    said = null;
+    replaceChildren(
+      root,
+      h('h2', null, m.username, ' ', h('span', { class: 'badge' }, m.role)),
+      h('p', { class: 'muted' }, 'Member since ', h('time', { datetime: m.createdAt }, longDate(m.createdAt)), ' · ', h('a', { href: `/u/${encodeURIComponent(m.username)}` }, 'Public profile')),
+      h('p', null, state),
+      status,
+      notice ? h('div', { class: 'notice' }, h('p', null, notice)) : null,
+      h('h3', null, 'History'),
+      m.history.length
+        ? h(
+            'ul',
+            { class: 'mod-history' },
+            m.history.map((x) => h('li', null, h('strong', null, actionLabel(x.action)), ' · ', timeEl(x.createdAt), x.reason ? [' — ', x.reason] : null)),
+          )
+        : h('p', { class: 'muted' }, 'No moderation history.'),
+      h('section', { 'aria-labelledby': 'mod-suspend' }, h('h3', { id: 'mod-suspend' }, 'Suspend'), suspendForm),
+      banSection,
+      roleSection,
+    );
+    status?.focus();
+  }
+
+  void load();
+}
