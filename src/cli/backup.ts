@@ -5,7 +5,7 @@ import { dirname, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
-import type { QueryRunner } from 'typeorm';
+import { QueryFailedError, type QueryRunner } from 'typeorm';
 import { loadConfig } from '../config/config.js';
 import {
   appliedMigrations,
@@ -97,10 +97,13 @@ async function backup(runner: QueryRunner, embedded: boolean, file: string): Pro
     }
 
     await mkdir(dirname(target), { recursive: true });
+    await rm(partial, { force: true }); // left by a crashed run: start afresh, with the right permissions
     wrote = true;
     const source = Readable.from(content(), { objectMode: false });
-    if (target.endsWith('.gz')) await pipeline(source, createGzip(), createWriteStream(partial));
-    else await pipeline(source, createWriteStream(partial));
+    // password hashes, the app secret, who wrote each anonymous post: readable by its owner only
+    const sink = createWriteStream(partial, { mode: 0o600 });
+    if (target.endsWith('.gz')) await pipeline(source, createGzip(), sink);
+    else await pipeline(source, sink);
     await runner.query('COMMIT');
 
     // on disk before it gets its final name: a crash never leaves a file that looks complete but is not
@@ -122,7 +125,13 @@ async function backup(runner: QueryRunner, embedded: boolean, file: string): Pro
   } catch (e) {
     await runner.query('ROLLBACK').catch(() => undefined);
     if (wrote) await rm(partial, { force: true }).catch(() => undefined);
-    if (!(e instanceof CliError)) console.error(`The backup failed; ${wrote ? `${file} was not written` : 'nothing was written'}.`);
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code && /^E[A-Z]+$/.test(code) && (e as NodeJS.ErrnoException).syscall) {
+      // the file system said no (no space, no permission, not a folder…): a message, not a stack trace
+      throw new CliError(`The backup failed: ${(e as Error).message}. ${file} was not written.`);
+    }
+    if (e instanceof QueryFailedError) throw new CliError(`The backup failed: ${e.message}. ${file} was not written.`);
+    if (!(e instanceof CliError)) console.error(`The backup failed; ${file} was not written.`);
     throw e;
   } finally {
     await runner.release();

@@ -1,4 +1,4 @@
-import { DataSource, Migration, MigrationExecutor, QueryRunner } from 'typeorm';
+import { DataSource, Migration, MigrationExecutor, QueryFailedError, QueryRunner } from 'typeorm';
 import {
   appliedMigrations,
   BackupFooter,
@@ -130,7 +130,7 @@ async function restore(dataSource: DataSource, embedded: boolean, file: string, 
       if (l.kind === 'table') {
         await finish();
         loader = new TableLoader(runner, tables.get(l.value.table)!, l.value.columns);
-      } else if (l.kind === 'row') await loader!.add(l.value);
+      } else if (l.kind === 'row') await loader!.add(l.value, l.line);
     }
     await finish();
 
@@ -158,6 +158,8 @@ async function restore(dataSource: DataSource, embedded: boolean, file: string, 
     await runner.commitTransaction();
   } catch (e) {
     if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+    // the database's own words, without the (possibly huge) statement that TypeORM attaches to its error
+    if (e instanceof QueryFailedError) throw new CliError(`The restore failed and was rolled back; the database is as it was.\n${e.message}`);
     if (!(e instanceof CliError)) console.error('The restore failed and was rolled back; the database is as it was.');
     throw e;
   } finally {
@@ -191,7 +193,10 @@ class TableLoader {
     this.perBatch = Math.max(1, Math.min(MAX_BATCH_ROWS, Math.floor(MAX_BATCH_PARAMS / Math.max(1, this.columns.length))));
   }
 
-  async add(row: Cell[]): Promise<void> {
+  private firstLine = 0;
+
+  async add(row: Cell[], line: number): Promise<void> {
+    if (!this.batch.length) this.firstLine = line;
     this.batch.push(row);
     for (const v of row) if (typeof v === 'string') this.bytes += v.length;
     if (this.batch.length >= this.perBatch || this.bytes >= MAX_BATCH_BYTES) await this.flush();
@@ -209,7 +214,13 @@ class TableLoader {
           })
           .join(', ')})`,
     );
-    await this.runner.query(this.head + tuples.join(', '), params);
+    try {
+      await this.runner.query(this.head + tuples.join(', '), params);
+    } catch (e) {
+      if (!(e instanceof QueryFailedError)) throw e;
+      const last = this.firstLine + this.batch.length - 1;
+      throw new CliError(`The restore failed and was rolled back; the database is as it was.\nThe rows of ${this.table.name} on lines ${this.firstLine}–${last} of the backup were refused: ${e.message}`);
+    }
     this.rows += this.batch.length;
     this.batch = [];
     this.bytes = 0;
