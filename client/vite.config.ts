@@ -24,10 +24,12 @@ const proxy: Record<string, ProxyOptions> = {
 };
 
 /**
- * The only dynamic import is the moderators' chunk (mod/), which members never load. Vite wraps every
- * `import()` in a preload helper (~0.7 kB gzipped in everyone's bundle) to fetch a chunk's CSS and
- * dependencies early; that chunk has neither, so the wrapper is taken off again before minifying, and the
- * unused helper is dropped. (If a future Vite writes the wrapper differently, nothing breaks: it just stays.)
+ * Screens that members rarely or never need are dynamic imports, each its own chunk: the moderators' tools
+ * (mod/), sign-in and joining (visitors only), the account settings, recovery and privacy pages. Vite wraps
+ * every `import()` in a preload helper (~0.7 kB gzipped in everyone's bundle) to fetch a chunk's CSS and
+ * dependencies early; these chunks have no CSS and at most one small shared dependency, so the wrapper is taken
+ * off again before minifying, and the unused helper is dropped. (If a future Vite writes the wrapper
+ * differently, nothing breaks: it just stays.)
  */
 const plainDynamicImports: Plugin = {
   name: 'setback:plain-dynamic-imports',

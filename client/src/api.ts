@@ -140,6 +140,11 @@ export function qs(params: Record<string, string | number | null | undefined>): 
 /** Encodes one path segment. */
 export const seg = (value: string) => encodeURIComponent(value);
 
+/** A moderation route refused because the site asks staff to use two-factor sign-in first (403, said in words). */
+export function needsTwoFactor(error: unknown): boolean {
+  return error instanceof ApiError && error.status === 403 && /two-factor/i.test(error.message);
+}
+
 /** A human sentence for an error, including a wait time for rate limits. */
 export function describeError(error: unknown): string {
   if (error instanceof ApiError) {

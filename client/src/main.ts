@@ -3,18 +3,16 @@ import { errorState, loadingState } from './components/states.js';
 import { markCurrentLink, renderHeader } from './components/header.js';
 import { h } from './dom.js';
 import { setNavigator } from './navigation.js';
-import { Router, type Access, type Route, type RouteContext } from './router.js';
+import { Router, type Access, type Mount, type Route, type RouteContext } from './router.js';
 import { composeScreen } from './screens/compose.js';
 import { notificationsScreen } from './screens/notifications.js';
 import { profileScreen } from './screens/profile.js';
 import { notFoundScreen } from './screens/not-found.js';
-import { signinScreen } from './screens/signin.js';
-import { signupScreen } from './screens/signup.js';
 import { storiesScreen } from './screens/stories.js';
 import { storyScreen } from './screens/story.js';
 import { welcomeScreen } from './screens/welcome.js';
 import { live, LiveEvent } from './stores/live.js';
-import { setFlash } from './stores/notices.js';
+import { GOODBYE, setFlash, takeFlash } from './stores/notices.js';
 import { reveals } from './stores/reveal.js';
 import { session } from './stores/session.js';
 import './stores/notifications.js';
@@ -35,7 +33,9 @@ const SESSION_ENDED_TEXT: Record<string, string> = {
   'signed-out': 'You were signed out, because this session was ended (perhaps from another tab). Sign in again whenever you are ready.',
   'signed-out-everywhere': 'You were signed out on all your devices. Sign in again whenever you are ready.',
   'password-changed': 'Your password was changed, so you were signed out here. Sign in again with the new password.',
+  'password-reset': 'Your password was reset with a recovery code, so you were signed out here. Sign in again with the new password.',
   banned: 'You were signed out, because the moderators have closed this account. It can no longer be used on Setback.',
+  'account-deleted': GOODBYE,
   default: 'You were signed out. Sign in again whenever you are ready.',
 };
 
@@ -44,45 +44,56 @@ const auth = { afterSignIn: () => router.recheck() };
 type ModTab = import('./mod/index.js').ModTab;
 
 /**
- * The moderation screens, fetched on first use (members never download them). The heading is there at once,
- * so focus has somewhere to land; the section follows when the code has arrived.
+ * A screen whose code is fetched on first use, as its own chunk (members never download the moderators'
+ * tools; nobody downloads account settings until they open them). The heading is there at once, so focus
+ * has somewhere to land; the screen replaces it when the code has arrived.
  */
-function modScreen(tab: ModTab) {
-  return async (ctx: RouteContext): Promise<void> => {
+function lazy(heading: string, load: () => Promise<Mount>, loading = 'Loading…', failed = "This page didn't load."): Mount {
+  return async (ctx: RouteContext) => {
     const { outlet, signal } = ctx;
-    if (!session.isModerator) {
-      outlet.append(
-        h('section', { class: 'screen narrow' }, h('h1', null, 'Moderation'), h('p', null, 'This area is for moderators.'), h('p', null, h('a', { href: '/' }, 'Back to the stories'))),
-      );
-      return;
-    }
-    outlet.append(h('h1', null, 'Moderation'), loadingState('Opening the moderation tools…'));
+    outlet.append(h('h1', null, heading), loadingState(loading));
     try {
-      const mod = await import('./mod/index.js');
+      const mount = await load();
       if (signal.aborted) return;
       const hadFocus = outlet.contains(document.activeElement);
       outlet.replaceChildren();
-      mod.moderationScreen(ctx, tab);
+      const result = mount(ctx);
       if (hadFocus) {
         const h1 = outlet.querySelector<HTMLElement>('h1');
         h1?.setAttribute('tabindex', '-1');
         h1?.focus({ preventScroll: true });
       }
+      return await result;
     } catch (error) {
       if (signal.aborted) return;
-      outlet.replaceChildren(h('h1', null, 'Moderation'), errorState(error, () => location.reload(), "The moderation tools didn't load."));
+      outlet.replaceChildren(h('h1', null, heading), errorState(error, () => location.reload(), failed));
+      return;
     }
+  };
+}
+
+/** The moderation screens (a chunk fetched on first use, by staff only). */
+function modScreen(tab: ModTab): Mount {
+  const open = lazy('Moderation', () => import('./mod/index.js').then((mod) => (ctx) => mod.moderationScreen(ctx, tab)), 'Opening the moderation tools…', "The moderation tools didn't load.");
+  return (ctx) => {
+    if (session.isModerator) return open(ctx);
+    ctx.outlet.append(
+      h('section', { class: 'screen narrow' }, h('h1', null, 'Moderation'), h('p', null, 'This area is for moderators.'), h('p', null, h('a', { href: '/' }, 'Back to the stories'))),
+    );
   };
 }
 
 const routes: Route[] = [
   { path: '/', access: 'member', title: 'Stories', mount: storiesScreen },
   { path: '/welcome', access: 'visitor', title: 'Welcome', mount: welcomeScreen },
-  { path: '/signin', access: 'visitor', title: 'Sign in', mount: (ctx) => signinScreen(ctx, auth) },
-  { path: '/signup', access: 'visitor', title: 'Join', mount: (ctx) => signupScreen(ctx, auth) },
+  { path: '/signin', access: 'visitor', title: 'Sign in', mount: lazy('Sign in', () => import('./screens/signin.js').then((m) => (ctx) => m.signinScreen(ctx, auth))) },
+  { path: '/signup', access: 'visitor', title: 'Join', mount: lazy('Join Setback', () => import('./screens/signup.js').then((m) => (ctx) => m.signupScreen(ctx, auth))) },
   { path: '/stories/new', access: 'member', title: 'Write a story', mount: composeScreen },
   { path: '/stories/:id', access: 'member', title: 'Story', mount: storyScreen },
   { path: '/u/:username', access: 'member', title: 'Member', mount: profileScreen },
+  { path: '/account', access: 'member', title: 'Your account', mount: lazy('Your account', () => import('./screens/account.js').then((m) => m.accountScreen)) },
+  { path: '/recover', access: 'visitor', title: 'Recover your account', mount: lazy('Use a recovery code', () => import('./screens/recover.js').then((m) => m.recoverScreen)) },
+  { path: '/privacy', access: 'any', title: 'Privacy', mount: lazy('Privacy', () => import('./screens/privacy.js').then((m) => m.privacyScreen)) },
   { path: '/notifications', access: 'member', title: 'Notifications', mount: notificationsScreen },
   { path: '/mod', access: 'member', title: 'Review queue', mount: modScreen('queue') },
   { path: '/mod/reports', access: 'member', title: 'Reports', mount: modScreen('reports') },
@@ -119,6 +130,7 @@ function drawFooter(): void {
       { class: 'footer-inner' },
       h('p', null, 'Setback — stories of failure, told kindly.'),
       h('p', { class: 'muted' }, 'If you are in danger right now, please call your local emergency number.'),
+      h('p', null, h('a', { href: '/privacy' }, 'Privacy')),
     ),
   );
 }
@@ -146,10 +158,16 @@ async function boot(): Promise<void> {
     if (session.status === 'signed-in') live.start();
     else live.stop();
   };
-  live.addEventListener('session.ended', (event) => {
+  live.addEventListener('session.ended', async (event) => {
     if (session.signingOut || session.status !== 'signed-in') return; // this tab's own "Sign out"
     const reason = event instanceof LiveEvent ? (event.data as { reason?: string }).reason : undefined;
     setFlash(SESSION_ENDED_TEXT[reason ?? ''] ?? SESSION_ENDED_TEXT.default!);
+    if (reason === 'password-changed' && (await session.load().catch(() => null))) {
+      // The server says this to every socket of the member, also to the session that made the change, which
+      // stays signed in (its socket reconnects by itself).
+      takeFlash();
+      return;
+    }
     router.returnTo = null;
     session.clear();
     if (location.pathname !== '/welcome') router.navigate('/welcome', { replace: true });
@@ -164,6 +182,8 @@ async function boot(): Promise<void> {
     syncLive();
     drawHeader();
     router.recheck();
+    // A deliberate sign-out (everywhere, or leaving): the next sign-in starts at the stories.
+    if (session.signingOut) router.returnTo = null;
   });
   syncLive();
   router.addEventListener('change', () => markCurrentLink(header, location.pathname));

@@ -2,7 +2,8 @@
 // and FormErrors, which puts an API error's errors[] beside the right fields and the rest in a
 // role=alert region.
 import { ApiError, describeError } from '../api.js';
-import { h, uid, type Child } from '../dom.js';
+import { append, h, uid, type Child } from '../dom.js';
+import { twoFactorLink } from './states.js';
 
 type Control = HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement;
 
@@ -211,6 +212,7 @@ export class FormErrors {
           : 'Please check the fields marked below.'
         : [describeError(error), ...unmatched].join(' ');
     this.#setGeneral(general);
+    append(this.#region, twoFactorLink(error));
     if (matched) this.#focusFirstInvalid();
   }
 

@@ -1,10 +1,11 @@
 // The site header: for members the site name, "Write a story", notifications, the username and
 // "Sign out"; for visitors the site name and the way in.
-import { describeError } from '../api.js';
+import { api, describeError } from '../api.js';
 import { h } from '../dom.js';
 import { live, type LiveState } from '../stores/live.js';
 import { notifications } from '../stores/notifications.js';
 import { session } from '../stores/session.js';
+import { fullDate } from '../time.js';
 import { announce } from './announcer.js';
 
 /** Listeners of the header on show; replaced with it. */
@@ -50,6 +51,34 @@ function unreadBadge(signal: AbortSignal): HTMLElement {
   notifications.addEventListener('change', render, { signal });
   render();
   return badge;
+}
+
+/** The calm line across the app while the member is on a break, with a way to end it. */
+function breakBanner(until: Date): HTMLElement {
+  const status = h('span', { class: 'header-status', role: 'status' });
+  const end = h('button', { type: 'button', class: 'button button-small' }, 'End my break');
+  end.addEventListener('click', async () => {
+    if (end.getAttribute('aria-disabled') === 'true') return;
+    end.setAttribute('aria-disabled', 'true');
+    status.textContent = '';
+    try {
+      await api.del('/me/break');
+      // The banner goes with the header redraw: focus moves to the page, and the news is said.
+      document.getElementById('main')?.focus({ preventScroll: true });
+      session.setBreak(null);
+      announce('Your break has ended. Notifications are on again.');
+    } catch (error) {
+      end.removeAttribute('aria-disabled');
+      status.textContent = `Couldn't end the break: ${describeError(error)}`;
+    }
+  });
+  return h(
+    'div',
+    { class: 'break-banner' },
+    h('p', null, `You're taking a break until ${fullDate(until.toISOString())}. Notifications are paused.`),
+    end,
+    status,
+  );
 }
 
 export interface HeaderOptions {
@@ -119,11 +148,14 @@ export function renderHeader(container: HTMLElement, options: HeaderOptions): vo
         connectionIndicator(signal),
         h('span', { class: 'sr-only' }, 'Signed in as '),
         h('a', { href: `/u/${encodeURIComponent(user.username)}`, class: 'header-user' }, user.username),
+        h('a', { href: '/account', class: 'nav-link' }, 'Account'),
         signOut,
         status,
       ),
     ),
   );
+  const until = session.breakUntil;
+  if (until) container.append(breakBanner(until));
 }
 
 /** Marks the header link for the current page with aria-current="page". */

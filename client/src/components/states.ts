@@ -1,5 +1,5 @@
 // Shared loading, empty and error states.
-import { describeError } from '../api.js';
+import { describeError, needsTwoFactor } from '../api.js';
 import { h, type Child } from '../dom.js';
 
 export function loadingState(text = 'Loading…'): HTMLElement {
@@ -16,6 +16,12 @@ export function errorState(error: unknown, retry: (() => void) | null, lead = "S
     'div',
     { class: 'state state-error', role: 'alert' },
     h('p', null, h('strong', null, lead), ' ', describeError(error)),
+    twoFactorLink(error),
     retry ? h('button', { type: 'button', class: 'button', onclick: () => retry() }, 'Retry') : null,
   );
+}
+
+/** For staff refused until they turn on two-factor sign-in: the way to the account settings. */
+export function twoFactorLink(error: unknown): HTMLElement | null {
+  return needsTwoFactor(error) ? h('p', null, h('a', { href: '/account#two-factor' }, 'Turn on two-factor sign-in in your account settings')) : null;
 }

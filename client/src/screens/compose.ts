@@ -6,7 +6,7 @@ import { announce } from '../components/announcer.js';
 import { confirmCrisis, type SafetyResource } from '../components/crisis.js';
 import { alertRegion, checkboxField, FormErrors, selectField, textField } from '../components/field.js';
 import { errorState, loadingState } from '../components/states.js';
-import { h, isAbort } from '../dom.js';
+import { debounce, h, isAbort, setServerHtml } from '../dom.js';
 import { navigate } from '../navigation.js';
 import type { RouteContext } from '../router.js';
 import { categories } from '../stores/categories.js';
@@ -63,6 +63,62 @@ function asDraft(data: unknown): Partial<StoryDraft> {
     contentWarning: str('contentWarning'),
     anonymous: typeof d.anonymous === 'boolean' ? d.anonymous : undefined,
   };
+}
+
+const PARTS = ['What happened', 'How I handled it', 'What I learned'];
+
+/**
+ * The story's three parts as they will look (POST /api/preview: the server's own rendering and sanitizing,
+ * nothing stored), read-only under a "Preview" heading. Shown and hidden by a toggle button; while shown it
+ * follows the typing.
+ */
+function previewer(sources: () => string[], signal: AbortSignal) {
+  const id = 'story-preview';
+  const body = h('div', { class: 'preview-body' });
+  const region = h(
+    'section',
+    { class: 'panel preview', id, 'aria-labelledby': `${id}-title`, hidden: true },
+    h('h2', { id: `${id}-title` }, 'Preview'),
+    h('p', { class: 'hint' }, 'How your story will look to readers. Nothing is published until you press “Publish story”.'),
+    body,
+  );
+  const toggle = h('button', { type: 'button', class: 'button button-small', 'aria-expanded': 'false', 'aria-controls': id }, 'Preview');
+  let round = 0;
+  const render = async () => {
+    const mine = ++round;
+    const texts = sources();
+    region.setAttribute('aria-busy', 'true');
+    if (!body.childElementCount) body.append(loadingState('Preparing the preview…'));
+    try {
+      const parts = await Promise.all(texts.map((markdown) => (markdown.trim() ? api.post<{ html: string }>('/preview', { markdown }, { signal }) : null)));
+      if (mine !== round) return;
+      const sections = parts.map((part, i) => {
+        if (!part) return null;
+        const prose = h('div', { class: 'prose' });
+        setServerHtml(prose, part.html);
+        return h('section', { class: 'story-part' }, h('h3', null, PARTS[i]!), prose);
+      });
+      const shown = sections.filter((el): el is HTMLElement => el !== null);
+      body.replaceChildren(...(shown.length ? shown : [h('p', { class: 'muted' }, 'Nothing to preview yet: write a few lines first.')]));
+    } catch (error) {
+      if (isAbort(error) || mine !== round) return;
+      body.replaceChildren(errorState(error, () => void render(), "The preview didn't load."));
+    } finally {
+      if (mine === round) region.removeAttribute('aria-busy');
+    }
+  };
+  const follow = debounce(() => void render(), 700);
+  toggle.addEventListener('click', () => {
+    const open = region.hidden;
+    region.hidden = !open;
+    toggle.setAttribute('aria-expanded', String(open));
+    follow.cancel();
+    round++;
+    body.replaceChildren();
+    if (open) void render();
+  });
+  signal.addEventListener('abort', () => follow.cancel());
+  return { toggle, region, changed: () => !region.hidden && follow() };
 }
 
 export function composeScreen({ outlet, signal }: RouteContext): () => void {
@@ -148,6 +204,7 @@ export function composeScreen({ outlet, signal }: RouteContext): () => void {
     const region = alertRegion();
     const errors = new FormErrors(region, fields);
     const saveStatus = h('p', { class: 'save-status' });
+    const preview = previewer(() => [happened.control.value, handled.control.value, learned.control.value], signal);
     const publish = h('button', { type: 'submit', class: 'button button-primary' }, 'Publish story');
 
     const collect = (): StoryDraft => ({
@@ -187,6 +244,7 @@ export function composeScreen({ outlet, signal }: RouteContext): () => void {
       startOver.addEventListener('click', async () => {
         if (!window.confirm('Clear this draft and start over? This cannot be undone.')) return;
         fill({});
+        preview.changed();
         notice.remove();
         try {
           await draft.discard();
@@ -237,13 +295,22 @@ export function composeScreen({ outlet, signal }: RouteContext): () => void {
         happened.element,
         handled.element,
         learned.element,
+        h('div', { class: 'actions' }, preview.toggle),
       ),
+      preview.region,
       contentWarning.element,
       anonymous.element,
       h('div', { class: 'actions compose-actions' }, publish, saveStatus),
     );
 
-    form.addEventListener('input', () => draft.update(collect()), { signal });
+    form.addEventListener(
+      'input',
+      () => {
+        draft.update(collect());
+        preview.changed();
+      },
+      { signal },
+    );
     form.addEventListener('change', () => draft.update(collect()), { signal });
     category.control.addEventListener('change', showCategoryHint, { signal });
 

@@ -3,6 +3,7 @@
 import type { RegisteredView } from '../../../src/contract/views.js';
 import { api } from '../api.js';
 import { alertRegion, checkboxField, FormErrors, textField } from '../components/field.js';
+import { recoveryCodes } from '../components/recovery-codes.js';
 import { errorState, loadingState } from '../components/states.js';
 import { h, isAbort, textParagraphs } from '../dom.js';
 import type { RouteContext } from '../router.js';
@@ -17,7 +18,7 @@ interface Guidelines {
 function guidelinesSection(signal: AbortSignal): HTMLElement {
   const heading = h('h2', { id: 'guidelines-title' }, 'Community guidelines');
   const body = h('div', { class: 'guidelines-body', 'aria-live': 'polite' });
-  const section = h('section', { class: 'guidelines', 'aria-labelledby': 'guidelines-title' }, heading, body);
+  const section = h('section', { class: 'guidelines', id: 'guidelines', 'aria-labelledby': 'guidelines-title' }, heading, body);
   const load = async () => {
     body.replaceChildren(loadingState('Loading the guidelines…'));
     section.setAttribute('aria-busy', 'true');
@@ -37,26 +38,6 @@ function guidelinesSection(signal: AbortSignal): HTMLElement {
 }
 
 function recoveryCodesPanel(codes: string[], onDone: () => void): HTMLElement {
-  const text = codes.join('\n');
-  const copyStatus = h('span', { class: 'muted', role: 'status' });
-  const copy = h('button', { type: 'button', class: 'button' }, 'Copy codes');
-  copy.addEventListener('click', async () => {
-    try {
-      await navigator.clipboard.writeText(text);
-      copyStatus.textContent = 'Copied.';
-    } catch {
-      copyStatus.textContent = 'Copying did not work here; please write them down or download them.';
-    }
-  });
-  const download = h('button', { type: 'button', class: 'button' }, 'Download as a text file');
-  download.addEventListener('click', () => {
-    const url = URL.createObjectURL(new Blob([`Setback recovery codes\n\n${text}\n`], { type: 'text/plain' }));
-    const a = h('a', { href: url, download: 'setback-recovery-codes.txt' });
-    document.body.append(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 1000);
-  });
   const done = h('button', { type: 'button', class: 'button button-primary' }, "I've saved them — continue");
   done.addEventListener('click', onDone);
   return h(
@@ -69,8 +50,7 @@ function recoveryCodesPanel(codes: string[], onDone: () => void): HTMLElement {
       'There is no email here, so these codes are the only way back into your account if you forget your password. ',
       'Each code works once. Keep them somewhere safe: they will not be shown again.',
     ),
-    h('ol', { class: 'codes' }, codes.map((c) => h('li', null, h('code', null, c)))),
-    h('div', { class: 'actions' }, copy, download, copyStatus),
+    ...recoveryCodes(codes),
     h('div', { class: 'actions' }, done),
   );
 }
@@ -93,7 +73,12 @@ export function signupScreen({ outlet, signal }: RouteContext, deps: AuthScreenD
     autocomplete: 'new-password',
     required: true,
   });
-  const acceptGuidelines = checkboxField({ name: 'acceptGuidelines', label: 'I accept the community guidelines', required: true });
+  const acceptGuidelines = checkboxField({
+    name: 'acceptGuidelines',
+    label: 'I accept the community guidelines',
+    hint: h('a', { href: '#guidelines' }, 'Read the guidelines again'),
+    required: true,
+  });
   const confirmAge = checkboxField({ name: 'confirmAge', label: 'I am 16 or older', required: true });
   const region = alertRegion();
   const errors = new FormErrors(region, [username, password, acceptGuidelines, confirmAge]);
@@ -113,10 +98,11 @@ export function signupScreen({ outlet, signal }: RouteContext, deps: AuthScreenD
     { class: 'screen narrow' },
     h('h1', { id: 'signup-title' }, 'Join Setback'),
     h('p', { class: 'lead' }, 'Please read the guidelines first: they are how we keep this a kind place.'),
+    h('p', null, 'What we keep about you, and who sees what: ', h('a', { href: '/privacy' }, 'Privacy, in plain words'), '.'),
     guidelinesSection(signal),
     h('h2', null, 'Your account'),
     form,
-    h('p', { class: 'muted' }, 'There is no email here, by design.'),
+    h('p', { class: 'muted' }, 'There is no email here, by design: keep your recovery codes safe.'),
     h('p', null, 'Already a member? ', h('a', { href: '/signin' }, 'Sign in'), '.'),
   );
 

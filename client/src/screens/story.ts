@@ -236,6 +236,44 @@ function partSection(heading: string, html: string | undefined): HTMLElement | n
   return h('section', { class: 'story-part' }, h('h2', null, heading), body);
 }
 
+/**
+ * "Mute notifications from this story" (PUT/DELETE /api/threads/:id/mute). The API does not say whether a story
+ * is muted, so the last known state is kept in localStorage, per member and story.
+ */
+function muteToggle(threadId: string, signal: AbortSignal): HTMLElement {
+  const key = `setback.muted.${session.user?.id}.${threadId}`;
+  let muted = false;
+  try {
+    muted = localStorage.getItem(key) === '1';
+  } catch {
+    // storage refused: start from "not muted"
+  }
+  const button = h('button', { type: 'button', class: 'button button-small button-quiet', 'data-action': 'mute', 'aria-pressed': String(muted) }, 'Mute notifications from this story');
+  const status = h('span', { class: 'mute-status', role: 'status' }, muted ? 'Muted' : '');
+  button.addEventListener('click', async () => {
+    if (button.getAttribute('aria-disabled') === 'true') return;
+    button.setAttribute('aria-disabled', 'true');
+    const path = `/threads/${seg(threadId)}/mute`;
+    try {
+      const result = await (muted ? api.del<{ muted: boolean }>(path, { signal }) : api.put<{ muted: boolean }>(path, undefined, { signal }));
+      muted = result?.muted ?? !muted;
+      try {
+        if (muted) localStorage.setItem(key, '1');
+        else localStorage.removeItem(key);
+      } catch {
+        // not remembered on this device; the server has it
+      }
+      button.setAttribute('aria-pressed', String(muted));
+      status.textContent = muted ? 'Muted' : 'Notifications from this story are on.';
+    } catch (error) {
+      if (!isAbort(error)) status.textContent = `That didn't go through. ${describeError(error)}`;
+    } finally {
+      button.removeAttribute('aria-disabled');
+    }
+  });
+  return h('span', { class: 'mute' }, button, status);
+}
+
 function arrivalNotices(notice: ArrivalNotice | null): HTMLElement[] {
   const out: HTMLElement[] = [];
   if (notice?.safety?.crisis) {
@@ -404,6 +442,7 @@ export function storyScreen({ outlet, signal, params, setTitle }: RouteContext):
           toolButton('Edit story', 'edit-story', (b) => void editStory(b)),
           toolButton(thread.paused ? 'Resume replies' : 'Pause new replies', 'pause', (b) => void togglePause(b)),
           toolButton('Delete story', 'delete-story', (b) => deleteStory(b)),
+          muteToggle(thread.id, signal),
         );
       } else {
         const buttons = [
@@ -416,7 +455,7 @@ export function storyScreen({ outlet, signal, params, setTitle }: RouteContext):
             ? toolButton(`Block ${named.username}`, 'block-author', (b) => blockMember(named.username, named.id, () => closeToolsPanel(b), (el) => toolsPanel.replaceChildren(el)))
             : null,
         ];
-        tools.replaceChildren(...buttons.filter((b): b is HTMLButtonElement => b !== null));
+        tools.replaceChildren(...buttons.filter((b): b is HTMLButtonElement => b !== null), muteToggle(thread.id, signal));
       }
     };
 

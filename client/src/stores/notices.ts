@@ -20,6 +20,9 @@ export function takeNotice(threadId: string): ArrivalNotice | null {
   return notice;
 }
 
+/** What the reader sees on the welcome screen after leaving Setback (from this tab or another). */
+export const GOODBYE = 'Your account is closed. Thank you for being part of Setback — we wish you well.';
+
 /** One calm message for the next screen that asks (e.g. the welcome screen after a session ended). */
 let flash: string | null = null;
 

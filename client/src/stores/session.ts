@@ -4,8 +4,11 @@ import { api, ApiError, apiEvents, UNAUTHENTICATED_EVENT } from '../api.js';
 
 export type SessionStatus = 'unknown' | 'signed-in' | 'signed-out';
 
+/** GET /api/auth/me also says whether the member is on a break and has two-factor sign-in on (not yet in MeView). */
+export type Me = MeView & { breakUntil?: string | null; twoFactor?: boolean };
+
 export class SessionStore extends EventTarget {
-  #user: MeView | null = null;
+  #user: Me | null = null;
   #status: SessionStatus = 'unknown';
   #signingOut = false;
 
@@ -14,7 +17,7 @@ export class SessionStore extends EventTarget {
     return this.#signingOut;
   }
 
-  get user(): MeView | null {
+  get user(): Me | null {
     return this.#user;
   }
 
@@ -27,9 +30,9 @@ export class SessionStore extends EventTarget {
   }
 
   /** Asks the server who we are. 401 → signed out; other failures are thrown to the caller. */
-  async load(): Promise<MeView | null> {
+  async load(): Promise<Me | null> {
     try {
-      const me = await api.get<MeView>('/auth/me');
+      const me = await api.get<Me>('/auth/me');
       this.#set(me, 'signed-in');
       return me;
     } catch (error) {
@@ -42,8 +45,8 @@ export class SessionStore extends EventTarget {
   }
 
   /** After register/login: the response is a UserView; unread counts arrive with the next refresh. */
-  setUser(user: UserView | MeView): void {
-    const me: MeView = { unreadNotifications: 0, ...user };
+  setUser(user: UserView | Me): void {
+    const me: Me = { unreadNotifications: 0, breakUntil: null, twoFactor: false, ...user };
     this.#set(me, 'signed-in');
     void this.load().catch(() => undefined);
   }
@@ -53,20 +56,43 @@ export class SessionStore extends EventTarget {
     this.#set(null, 'signed-out');
   }
 
-  async signOut(): Promise<void> {
+  /** The break the member is on (ISO end), or null; said as a 'change'. */
+  setBreak(until: string | null): void {
+    if (this.#user) this.#set({ ...this.#user, breakUntil: until }, 'signed-in');
+  }
+
+  /** When the current break ends, or null when there is none (or it is over). */
+  get breakUntil(): Date | null {
+    const until = this.#user?.breakUntil ? new Date(this.#user.breakUntil) : null;
+    return until && until.getTime() > Date.now() ? until : null;
+  }
+
+  signOut(): Promise<void> {
+    return this.endWith(async () => {
+      try {
+        await api.post<void>('/auth/logout');
+      } catch (error) {
+        // Already signed out on the server: treat as done. Anything else is for the caller to show.
+        if (!(error instanceof ApiError && error.status === 401)) throw error;
+      }
+    });
+  }
+
+  /**
+   * Runs a request that ends this session on purpose (sign out, sign out everywhere, leaving), then forgets
+   * the member here. While it runs, the server's goodbye on the socket is not news (signingOut).
+   */
+  async endWith(run: () => Promise<void>): Promise<void> {
     this.#signingOut = true;
     try {
-      await api.post<void>('/auth/logout');
-    } catch (error) {
-      // Already signed out on the server: treat as done. Anything else is for the caller to show.
-      if (!(error instanceof ApiError && error.status === 401)) throw error;
+      await run();
+      this.clear();
     } finally {
       this.#signingOut = false;
     }
-    this.clear();
   }
 
-  #set(user: MeView | null, status: SessionStatus): void {
+  #set(user: Me | null, status: SessionStatus): void {
     this.#user = user;
     this.#status = status;
     this.dispatchEvent(new Event('change'));
