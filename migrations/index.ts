@@ -4,6 +4,7 @@ import { Notifications1764300002000 } from './1764300002000-Notifications.js';
 import { Moderation1764300003000 } from './1764300003000-Moderation.js';
 import { Hardening1764300004000 } from './1764300004000-Hardening.js';
 import { Privacy1764300005000 } from './1764300005000-Privacy.js';
+import { TotpReplay1764300006000 } from './1764300006000-TotpReplay.js';
 
 /** Every migration in order; listed by class (not by glob) so the compiled app and jest load the same set. */
-export const MIGRATIONS = [Foundation1764300000000, Stories1764300001000, Notifications1764300002000, Moderation1764300003000, Hardening1764300004000, Privacy1764300005000];
+export const MIGRATIONS = [Foundation1764300000000, Stories1764300001000, Notifications1764300002000, Moderation1764300003000, Hardening1764300004000, Privacy1764300005000, TotpReplay1764300006000];

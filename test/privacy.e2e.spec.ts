@@ -192,6 +192,7 @@ describe('staff two-factor sign-in', () => {
     await setRole(t, mod.id, 'moderator');
     const refused = await t.http().get('/api/mod/queue').set('Cookie', mod.cookie);
     expect(refused.status).toBe(403);
+    expect(refused.body.code).toBe('SECOND_FACTOR_SETUP_REQUIRED');
     expect(refused.body.message).toMatch(/two-factor/);
     const setup = await t.http().post('/api/auth/2fa/setup').set('Cookie', mod.cookie);
     expect(setup.status).toBe(200);
@@ -206,8 +207,11 @@ describe('staff two-factor sign-in', () => {
     expect(noCode.status).toBe(401);
     expect(noCode.body.code).toBe('SECOND_FACTOR_REQUIRED');
     expect((await t.http().post('/api/auth/login').send({ username: mod.username, password: mod.password, code: '123456' })).status).toBe(401);
-    const ok = await t.http().post('/api/auth/login').send({ username: mod.username, password: mod.password, code: await generate({ secret: setup.body.secret }) });
+    const fresh = await generate({ secret: setup.body.secret });
+    const ok = await t.http().post('/api/auth/login').send({ username: mod.username, password: mod.password, code: fresh });
     expect(ok.status).toBe(200);
+    // a code works for one sign-in only
+    expect((await t.http().post('/api/auth/login').send({ username: mod.username, password: mod.password, code: fresh })).status).toBe(401);
     expect((await t.http().get('/api/mod/queue').set('Cookie', sessionCookie(ok))).status).toBe(200);
     // members are not affected by the staff rule
     const member = await registerMember(t);

@@ -39,7 +39,7 @@ export class AuthGuard implements CanActivate {
     const permission = this.reflector.get<Permission | undefined>(REQUIRED_PERMISSION, ctx.getHandler());
     if (permission && !can(viewer.role, permission)) throw new DomainError('FORBIDDEN', 'Only moderators can do this.');
     if (permission && this.config.requireStaff2fa && !viewer.totpEnabled) {
-      throw new DomainError('FORBIDDEN', 'Moderation needs two-factor sign-in: turn it on in your account settings first.');
+      throw new DomainError('SECOND_FACTOR_SETUP_REQUIRED', 'Moderation needs two-factor sign-in: turn it on in your account settings first.');
     }
     return true;
   }

@@ -75,7 +75,7 @@ export class AuthService {
     if (user.totpEnabledAt) {
       const [{ totp_secret }]: { totp_secret: string }[] = await this.dataSource.query('SELECT totp_secret FROM users WHERE id = $1', [user.id]);
       if (!dto.code) throw new DomainError('SECOND_FACTOR_REQUIRED', 'Enter the 6-digit code from your authenticator app.');
-      if (!(await this.twoFactor.check(totp_secret, dto.code))) {
+      if (!(await this.twoFactor.consume(user.id, totp_secret, dto.code))) {
         throw new DomainError('INVALID_CREDENTIALS', 'That code is not right. Codes change every 30 seconds.', { errors: [{ field: 'code', message: 'That code is not right' }] });
       }
     }
@@ -115,14 +115,14 @@ export class AuthService {
   }
 
   async revokeAll(userId: string, reason: string, exceptSessionId?: string): Promise<void> {
-    const qb = this.sessions
-      .createQueryBuilder()
-      .update()
-      .set({ revokedAt: () => 'now()' })
-      .where('user_id = :userId AND revoked_at IS NULL', { userId });
-    if (exceptSessionId) qb.andWhere('id <> :exceptSessionId', { exceptSessionId });
-    await qb.execute();
-    this.events.emit('sessions.ended', { userId, sessionIds: 'all', reason } satisfies SessionsEndedEvent);
+    const [ended]: [{ id: string }[], number] = await this.dataSource.query(
+      `UPDATE sessions SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL AND ($2::uuid IS NULL OR id <> $2::uuid) RETURNING id`,
+      [userId, exceptSessionId ?? null],
+    );
+    // with a session kept, only the ended ones are told; otherwise every socket of the account (even one whose
+    // session had already lapsed) is ended
+    const sessionIds = exceptSessionId ? ended.map((s) => s.id) : ('all' as const);
+    if (sessionIds === 'all' || sessionIds.length) this.events.emit('sessions.ended', { userId, sessionIds, reason } satisfies SessionsEndedEvent);
   }
 
   async changePassword(viewer: Viewer, current: string, next: string): Promise<void> {

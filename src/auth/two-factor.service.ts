@@ -2,19 +2,38 @@ import { Injectable } from '@nestjs/common';
 import { generateSecret, generateURI, verify } from 'otplib';
 import QRCode from 'qrcode';
 import { DataSource } from 'typeorm';
+import { EventEmitter2 } from '@nestjs/event-emitter';
 import { DomainError } from '../common/errors.js';
 import type { Viewer } from './viewer.js';
 
 /** TOTP two-factor sign-in (for everyone who wants it; required of staff when REQUIRE_STAFF_2FA=true). */
 @Injectable()
 export class TwoFactorService {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly events: EventEmitter2,
+  ) {}
 
   async check(secret: string, code: string | undefined): Promise<boolean> {
-    if (!code || !/^\d{6}$/.test(code)) return false;
-    // one step either way tolerates a phone clock that is a little off
-    const result = await verify({ secret, token: code, epochTolerance: 30 }).catch(() => ({ valid: false }));
-    return result.valid;
+    return (await this.step(secret, code)) !== null;
+  }
+
+  /** The time step a code belongs to, or null when it is wrong. One step either way tolerates a phone clock a little off. */
+  private async step(secret: string, code: string | undefined): Promise<number | null> {
+    if (!code || !/^\d{6}$/.test(code)) return null;
+    const result = (await verify({ secret, token: code, epochTolerance: 30 }).catch(() => ({ valid: false }))) as { valid: boolean; timeStep?: number };
+    return result.valid ? (result.timeStep ?? 0) : null;
+  }
+
+  /** Checks a sign-in code and spends it: the same code never works twice. */
+  async consume(userId: string, secret: string, code: string | undefined): Promise<boolean> {
+    const step = await this.step(secret, code);
+    if (step === null) return false;
+    const [rows]: [unknown[], number] = await this.dataSource.query(
+      'UPDATE users SET totp_last_step = $2 WHERE id = $1 AND (totp_last_step IS NULL OR totp_last_step < $2) RETURNING id',
+      [userId, step],
+    );
+    return rows.length === 1;
   }
 
   /** A new secret (not active until confirmed with a code), with a QR code to scan. */
@@ -35,7 +54,11 @@ export class TwoFactorService {
     if (!(await this.check(u.totp_secret, code))) throw invalidCode();
     await this.dataSource.query('UPDATE users SET totp_enabled_at = now() WHERE id = $1', [viewer.id]);
     // sessions opened before now did not pass the second factor
-    await this.dataSource.query('UPDATE sessions SET revoked_at = now() WHERE user_id = $1 AND id <> $2 AND revoked_at IS NULL', [viewer.id, viewer.sessionId]);
+    const [ended]: [{ id: string }[], number] = await this.dataSource.query(
+      'UPDATE sessions SET revoked_at = now() WHERE user_id = $1 AND id <> $2 AND revoked_at IS NULL RETURNING id',
+      [viewer.id, viewer.sessionId],
+    );
+    if (ended.length) this.events.emit('sessions.ended', { userId: viewer.id, sessionIds: ended.map((s) => s.id), reason: 'two-factor-enabled' });
     return { enabled: true };
   }
 

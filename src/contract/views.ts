@@ -12,6 +12,10 @@ export interface UserView {
 
 export interface MeView extends UserView {
   unreadNotifications: number;
+  /** A break from notifications, until this time (null when not on a break). */
+  breakUntil: string | null;
+  /** Two-factor sign-in is on. */
+  twoFactor: boolean;
 }
 
 export interface RegisteredView extends UserView {

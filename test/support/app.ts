@@ -26,7 +26,7 @@ export async function startApp(env: Record<string, string> = {}): Promise<TestAp
     ...(process.env.SETBACK_TEST_DATABASE_URL ? { DATABASE_URL: process.env.SETBACK_TEST_DATABASE_URL } : {}),
     ...env,
   });
-  const db = await openDatabase(config, { poolSize: 4 });
+  const db = await openDatabase(config, { poolSize: 8 });
   const app = await createApp(config, db);
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };
