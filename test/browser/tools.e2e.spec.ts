@@ -151,6 +151,7 @@ async function openStory(page: Page, id: string): Promise<void> {
     await a.getByRole('link', { name: /^Notifications/ }).click();
     await a.getByRole('heading', { name: 'Notifications', level: 1 }).waitFor();
     const items = a.locator('.notification-list > li');
+    await items.nth(1).waitFor(); // the heading shows before the list has loaded
     await expect(items.count()).resolves.toBe(2);
     await expect(items.locator('.badge-new').count()).resolves.toBe(2);
 
