@@ -166,7 +166,7 @@ describe('notifications', () => {
     const ann = await registerMember(t);
     const service = t.app.get(NotificationsService);
     const ids: string[] = [];
-    for (let i = 0; i < 5; i++) ids.push(await service.notify(ann.id, { kind: 'moderation', text: `notice ${i}` }));
+    for (let i = 0; i < 5; i++) ids.push((await service.notify(ann.id, { kind: 'moderation', text: `notice ${i}` })) as string);
     expect(await unreadOnMe(ann)).toBe(5);
 
     const res = await markRead(ann, { ids: [ids[0], ids[1], ids[1].toUpperCase(), randomUUID()] });
@@ -188,7 +188,7 @@ describe('notifications', () => {
     const ann = await registerMember(t);
     const bob = await registerMember(t);
     const service = t.app.get(NotificationsService);
-    const annIds = [await service.notify(ann.id, { kind: 'moderation', text: 'for ann' }), await service.notify(ann.id, { kind: 'moderation', text: 'for ann too' })];
+    const annIds = [await service.notify(ann.id, { kind: 'moderation', text: 'for ann' }), await service.notify(ann.id, { kind: 'moderation', text: 'for ann too' })] as string[];
     const bobId = await service.notify(bob.id, { kind: 'moderation', text: 'for bob' });
 
     const byIds = await markRead(bob, { ids: annIds });

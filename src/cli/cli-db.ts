@@ -7,7 +7,7 @@ import { EmbeddedDatabaseBusyError } from '../database/embedded-lock.js';
 export async function withDatabase(task: (db: OpenDatabase) => Promise<void>, opts: { migrate?: boolean } = {}): Promise<void> {
   let db: OpenDatabase | null = null;
   try {
-    db = await openDatabase(loadConfig(), { migrate: opts.migrate ?? true, poolSize: 2 });
+    db = await openDatabase(loadConfig(), { migrate: opts.migrate ?? true, poolSize: 2, fastFail: false });
     await task(db);
   } catch (e) {
     if (e instanceof ConfigError || e instanceof EmbeddedDatabaseBusyError || e instanceof CliError) console.error(e.message);

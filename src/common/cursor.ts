@@ -13,7 +13,9 @@ export function decodeCursor<T>(secret: string, cursor: string | undefined, chec
   if (cursor === undefined || cursor === '') return null;
   const bad = () => new DomainError('INVALID_CURSOR', 'That cursor is not valid. Start again from the first page.');
   if (typeof cursor !== 'string' || cursor.length > 512) throw bad();
-  const [payload, sig] = cursor.split('.');
+  const parts = cursor.split('.');
+  if (parts.length !== 2) throw bad();
+  const [payload, sig] = parts;
   if (!payload || !sig) throw bad();
   const expected = Buffer.from(sign(secret, payload));
   const given = Buffer.from(sig);

@@ -17,7 +17,7 @@ const HTTP_CODES: Record<number, ErrorCode> = {
   503: 'UNAVAILABLE',
 };
 
-const UNAVAILABLE_PATTERNS = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|Connection terminated|timeout exceeded when trying to connect|Driver not Connected|the database system is (starting|shutting) up|terminating connection/i;
+const UNAVAILABLE_PATTERNS = /Query read timeout|canceling statement due to statement timeout|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|Connection terminated|timeout exceeded when trying to connect|Driver not Connected|the database system is (starting|shutting) up|terminating connection/i;
 
 /** Turns anything thrown into the one error shape of DESIGN.md; shared by HTTP responses and socket acks. */
 export function toErrorBody(err: unknown, logger?: Logger): ApiErrorBody {
@@ -48,7 +48,7 @@ export function toErrorBody(err: unknown, logger?: Logger): ApiErrorBody {
   if (err instanceof QueryFailedError) {
     const pgCode = (err.driverError as { code?: string } | undefined)?.code;
     // malformed input that slipped past validation must still be a 4xx
-    if (pgCode === '22P02' || pgCode === '22021' || pgCode === '22001' || pgCode === '22003') {
+    if (pgCode === '22P02' || pgCode === '22021' || pgCode === '22001' || pgCode === '22003' || pgCode === '22008') {
       return { statusCode: 400, code: 'VALIDATION_FAILED', message: 'The request contains a value that is not valid.' };
     }
   }

@@ -24,8 +24,14 @@ function checkDepth(_req: unknown, _res: unknown, buf: Buffer): void {
   }
 }
 
-const authParser = express.json({ limit: AUTH_LIMIT, strict: true, verify: checkDepth });
-const contentParser = express.json({ limit: CONTENT_LIMIT, strict: true, verify: checkDepth });
+/** Keys that could reach an object's prototype are refused outright, so the request fails instead of silently losing them. */
+function refuseProtoKeys(key: string, value: unknown): unknown {
+  if (key === '__proto__' || key === 'constructor' || key === 'prototype') throw new SyntaxError(`"${key}" is not allowed as a key`);
+  return value;
+}
+
+const authParser = express.json({ limit: AUTH_LIMIT, strict: true, verify: checkDepth, reviver: refuseProtoKeys });
+const contentParser = express.json({ limit: CONTENT_LIMIT, strict: true, verify: checkDepth, reviver: refuseProtoKeys });
 
 /** JSON bodies with a limit per route family; parse errors are thrown so the one filter shapes them. */
 @Injectable()

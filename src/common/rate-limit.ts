@@ -48,7 +48,7 @@ export class RateLimitService {
     const points = Math.max(1, Math.floor((newMember && spec.newMember ? spec.newMember : spec.points) * this.config.rateLimitScale));
     const opts = { points, duration: spec.seconds, keyPrefix: `${this.config.redisPrefix}rl:${key}` };
     const memory = new RateLimiterMemory(opts);
-    l = this.redis.pub ? new RateLimiterRedis({ ...opts, storeClient: this.redis.pub, useRedisPackage: true, insuranceLimiter: memory }) : memory;
+    l = this.redis.pub ? new RateLimiterRedis({ ...opts, storeClient: this.redis.pub, useRedisPackage: true, rejectIfRedisNotReady: true, insuranceLimiter: memory }) : memory;
     this.limiters.set(key, l);
     return l;
   }

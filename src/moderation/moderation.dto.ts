@@ -90,7 +90,6 @@ export class LogQuery {
 export class ThreadSettingsDto {
   @ApiPropertyOptional({ minimum: 0, maximum: 86400 })
   @IsOptional()
-  @Type(() => Number)
   @IsInt({ message: 'slowModeSeconds must be a whole number of seconds from 0 to 86,400' })
   @Min(0, { message: 'slowModeSeconds must be a whole number of seconds from 0 to 86,400' })
   @Max(86_400, { message: 'slowModeSeconds must be a whole number of seconds from 0 to 86,400' })

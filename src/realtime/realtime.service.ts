@@ -97,8 +97,14 @@ export class RealtimeService {
     Object.assign(socket.data, s);
   }
 
+  /** Whether rooms can be asked across instances; with Redis configured but lost, only this instance answers. */
+  private get clusterReady(): boolean {
+    return !this.redis.configured || this.redis.ready;
+  }
+
   private async countSockets(room: string): Promise<number> {
     if (!this.server) return 0;
+    if (!this.clusterReady) return (await this.server.local.in(room).fetchSockets()).length;
     try {
       return (await this.server.in(room).fetchSockets()).length;
     } catch {
@@ -177,7 +183,9 @@ export class RealtimeService {
       let since: Date | null = null;
       if (p.since !== undefined && p.since !== null) {
         const d = typeof p.since === 'number' || (typeof p.since === 'string' && p.since.length <= 40) ? new Date(p.since) : null;
-        if (!d || Number.isNaN(d.getTime())) return fail('VALIDATION_FAILED', 'since must be a time (ISO 8601 or milliseconds).');
+        if (!d || Number.isNaN(d.getTime()) || d.getTime() < Date.UTC(2020, 0, 1) || d.getTime() > Date.now() + 86_400_000) {
+          return fail('VALIDATION_FAILED', 'since must be a recent time (ISO 8601 or milliseconds).');
+        }
         since = d;
       }
       const viewer = await this.freshViewer(socket);
@@ -282,7 +290,8 @@ export class RealtimeService {
   async viewers(threadId: string): Promise<number> {
     if (!this.server || this.closing) return 0;
     let sockets: { data: unknown }[];
-    try {
+    if (!this.clusterReady) sockets = await this.server.local.in([memberRoom(threadId), staffRoom(threadId)]).fetchSockets();
+    else try {
       sockets = await this.server.in([memberRoom(threadId), staffRoom(threadId)]).fetchSockets();
     } catch {
       sockets = await this.server.local.in([memberRoom(threadId), staffRoom(threadId)]).fetchSockets();

@@ -11,6 +11,8 @@ function connectRedis(url: string, role: string, logger: Logger) {
   const client = createClient({
     url,
     socket: { connectTimeout: 2000, reconnectStrategy: (retries: number) => Math.min(200 + retries * 200, 3000) },
+    // publishing fails at once while disconnected instead of queueing; subscriptions must wait for the connection
+    disableOfflineQueue: role === 'publish',
   });
   let down = false;
   client.on('error', (e: Error) => {
@@ -22,6 +24,11 @@ function connectRedis(url: string, role: string, logger: Logger) {
     down = false;
   });
   client.connect().catch(() => undefined); // keeps retrying in the background
+  if (role === 'publish') {
+    // the adapter publishes without awaiting: while Redis is away that must fail quietly, not as an unhandled rejection
+    const publish = client.publish.bind(client);
+    Object.assign(client, { publish: (...args: Parameters<typeof publish>) => publish(...args).catch(() => 0) });
+  }
   return client;
 }
 
@@ -42,8 +49,9 @@ export class RedisLink {
 
   async close(): Promise<void> {
     for (const c of [this.pub, this.sub]) {
-      if (c?.isOpen) await c.quit().catch(() => c.destroy());
-      else c?.destroy();
+      // quit() waits for a reply that an unreachable Redis never sends: only a ready client may say goodbye
+      if (c?.isReady) await c.quit().catch(() => c.destroy());
+      else if (c?.isOpen) c.destroy();
     }
   }
 }
