@@ -1,0 +1,106 @@
+import { parseArgs } from 'node:util';
+
+export const PARTS = ['calibration', 'read', 'depth', 'write', 'fanout', 'memory'] as const;
+export type Part = (typeof PARTS)[number];
+
+export interface Options {
+  only: Set<Part>;
+  /** Reader counts of the fan-out measurement. */
+  ks: number[];
+  runs: number;
+  /** Seconds of each measured load window (read, write, calibration). */
+  duration: number;
+  /** Seconds of warm-up before each measured load window. */
+  warmup: number;
+  /** Passes --cpu-prof to the app, writing a .cpuprofile into bench/results/. */
+  profile: boolean;
+  /** Keeps the benchmark database instead of dropping it at the end (to look at it afterwards). */
+  keepDb: boolean;
+  /** Waits for other processes to be quiet and measures disturbed windows again (default on). */
+  quietGuard: boolean;
+  /** Seconds the quiet guard may spend in all, waiting and measuring again (default 300). */
+  quietBudget: number;
+  /** Uses the embedded database even when a PostgreSQL answers (to try the embedded path). */
+  embedded: boolean;
+  /** Extra flags for the app's node process (experiments such as --max-old-space-size=160). */
+  appFlags: string[];
+}
+
+export const USAGE = `npm run bench -- [options]      (or: node dist/bench/run.js [options] after a build)
+
+  --only LIST      parts to measure, comma-separated: ${PARTS.join(', ')} (default: all)
+  --k LIST         readers of the fan-out measurement (default: 10,100,500,1000; each 1–2000)
+  --runs N         runs of every measurement; the table shows medians (default: 3; 1–10)
+  --duration S     seconds of each read/write/calibration window (default: 10; 1–60)
+  --warmup S       seconds of warm-up before each window (default: 2; 0–30)
+  --profile        start the app with --cpu-prof; the profile lands in bench/results/
+  --keep-db        do not drop the benchmark database at the end
+  --no-quiet-guard measure every window once, even when other processes take CPU during it
+  --quiet-budget S seconds the quiet guard may spend waiting and re-measuring in all (default: 300; 0–3600)
+  --embedded       use the embedded database even when PostgreSQL answers (its figures are not comparable)
+  --app-flags=F    extra node flags for the app process, e.g. --app-flags="--max-old-space-size=160"
+  --help           this text
+
+Database: BENCH_DATABASE_URL (a PostgreSQL server where a database setback_bench_<time> is created and dropped),
+else postgres://postgres@127.0.0.1:5432/postgres when it answers, else the embedded database in a temp folder.`;
+
+export class UsageError extends Error {}
+
+function intIn(name: string, raw: string, min: number, max: number): number {
+  if (!/^\d+$/.test(raw.trim()) || Number(raw) < min || Number(raw) > max) throw new UsageError(`--${name} must be a whole number from ${min} to ${max} (got "${raw}")`);
+  return Number(raw);
+}
+
+function appFlags(raw: string | undefined): string[] {
+  const flags = (raw ?? '').split(/\s+/).filter(Boolean);
+  for (const f of flags) if (!/^--[a-z0-9-]+(=[\w.,:/-]+)?$/i.test(f)) throw new UsageError(`--app-flags: "${f}" is not a node flag (--name or --name=value)`);
+  return flags;
+}
+
+export function parseOptions(argv: string[]): Options | 'help' {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        only: { type: 'string' },
+        k: { type: 'string' },
+        runs: { type: 'string' },
+        duration: { type: 'string' },
+        warmup: { type: 'string' },
+        profile: { type: 'boolean' },
+        'keep-db': { type: 'boolean' },
+        'app-flags': { type: 'string' },
+        embedded: { type: 'boolean' },
+        'no-quiet-guard': { type: 'boolean' },
+        'quiet-budget': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (e) {
+    throw new UsageError(e instanceof Error ? e.message : String(e));
+  }
+  if (values.help) return 'help';
+  const only = new Set<Part>();
+  for (const p of (values.only ?? PARTS.join(',')).split(',').map((s) => s.trim()).filter(Boolean)) {
+    if (!(PARTS as readonly string[]).includes(p)) throw new UsageError(`--only: unknown part "${p}" (known: ${PARTS.join(', ')})`);
+    only.add(p as Part);
+  }
+  if (!only.size) throw new UsageError('--only needs at least one part');
+  const ks = (values.k ?? '10,100,500,1000').split(',').map((s) => intIn('k', s, 1, 2000));
+  return {
+    only,
+    ks: [...new Set(ks)].sort((a, b) => a - b),
+    runs: values.runs === undefined ? 3 : intIn('runs', values.runs, 1, 10),
+    duration: values.duration === undefined ? 10 : intIn('duration', values.duration, 1, 60),
+    warmup: values.warmup === undefined ? 2 : intIn('warmup', values.warmup, 0, 30),
+    profile: values.profile ?? false,
+    keepDb: values['keep-db'] ?? false,
+    appFlags: appFlags(values['app-flags']),
+    embedded: values.embedded ?? false,
+    quietGuard: !(values['no-quiet-guard'] ?? false),
+    quietBudget: values['quiet-budget'] === undefined ? 300 : intIn('quiet-budget', values['quiet-budget'], 0, 3600),
+  };
+}
