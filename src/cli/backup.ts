@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, existsSync } from 'node:fs';
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { Readable } from 'node:stream';
@@ -96,7 +96,9 @@ async function backup(runner: QueryRunner, embedded: boolean, file: string): Pro
       yield `${JSON.stringify(footer)}\n`;
     }
 
-    await mkdir(dirname(target), { recursive: true });
+    // a recursive mkdir spins forever under some pseudo file systems (/proc): create only what is missing below an existing parent
+    const dir = dirname(target);
+    if (!existsSync(dir)) await mkdir(dir, { recursive: !existsSync(dirname(dir)) });
     await rm(partial, { force: true }); // left by a crashed run: start afresh, with the right permissions
     wrote = true;
     const source = Readable.from(content(), { objectMode: false });
