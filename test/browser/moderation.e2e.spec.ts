@@ -191,7 +191,7 @@ const describeViolations = (where: string, violations: AxeViolation[]) =>
     await t.waitForURL('**/welcome');
     await t.getByText('You were signed out, because the moderators have closed this account.').waitFor();
     await t.getByRole('link', { name: 'Sign in' }).first().waitFor();
-    await m.getByText(`${target.username} is banned and was signed out everywhere.`).waitFor();
+    await m.locator("#main").getByText(`${target.username} is banned and was signed out everywhere.`).waitFor(); // the live announcer repeats it
     await m.getByRole('region', { name: 'Unban' }).waitFor();
     expect((await modLog(target.id)).map((l) => l.action)).toEqual(['user.ban']);
   });
