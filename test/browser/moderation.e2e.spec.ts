@@ -92,7 +92,7 @@ const describeViolations = (where: string, violations: AxeViolation[]) =>
     await tools.getByLabel('Slow mode: seconds between replies').fill('120');
     await tools.getByRole('button', { name: 'Set slow mode' }).click();
     await tools.getByText('Slow mode is on: one reply every 120 seconds.').waitFor();
-    await a.getByText('Slow mode: one reply every 120 seconds.').waitFor();
+    await a.locator('#main').getByText('Slow mode: one reply every 120 seconds.').waitFor(); // the announcer says it too
 
     // a reply from another tab of the same reader: this page does not know, and the server says 429
     await createReply(b.app, reader, story.id, { body: 'From my other tab' });
