@@ -147,7 +147,6 @@ describe('moderation', () => {
     const resolved = await t.http().post(`/api/mod/reports/${mine[0].id}/resolve`).set('Cookie', mod.cookie).send({ action: 'dismiss', note: 'fine on reflection' });
     expect(resolved.status).toBe(200);
     expect((await openReports()).filter((r) => r.targetId === s.id)).toHaveLength(0);
-    await waitFor(() => true, 10);
     const note = await t.http().get('/api/notifications').set('Cookie', reporters[1].cookie);
     expect(note.body.items[0].text).toMatch(/reviewed/);
     expect(note.body.items[0].text).not.toMatch(/dismiss/);
@@ -170,7 +169,6 @@ describe('moderation', () => {
     expect(res.body.status).toBe('published');
     expect(res.body.safety.crisis).toBe(true);
     expect(res.body.safety.resources.length).toBeGreaterThan(0);
-    await waitFor(() => true, 10);
     let first: { reason: string; automatic: boolean } | undefined;
     for (let i = 0; i < 100 && !first; i++) {
       [first] = await t.db.dataSource.query(`SELECT reason, automatic FROM reports WHERE target_type = 'reply' AND target_id = $1`, [res.body.id]);

@@ -2,23 +2,12 @@ import { Body, Controller, Get, HttpCode, Post, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AllowSuspended, CurrentViewer, Public } from '../common/decorators.js';
-import { IsString, Length } from 'class-validator';
 import { RateLimit } from '../common/rate-limit.js';
 import { AuthService, SESSION_COOKIE, SignedIn } from './auth.service.js';
-import { CodeDto, LoginDto, PasswordOnlyDto, RecoverDto, RegisterDto } from './auth.dto.js';
+import { ChangePasswordDto, CodeDto, LoginDto, PasswordOnlyDto, RecoverDto, RegisterDto } from './auth.dto.js';
 import { RecoveryService } from './recovery.service.js';
 import { TwoFactorService } from './two-factor.service.js';
 import type { Viewer } from './viewer.js';
-
-export class ChangePasswordDto {
-  @IsString({ message: 'current must be text' })
-  @Length(1, 256, { message: 'current password is required' })
-  current: string;
-
-  @IsString({ message: 'next must be text' })
-  @Length(8, 256, { message: 'next password must be 8–256 characters long' })
-  next: string;
-}
 
 @ApiTags('auth')
 @Controller('auth')

@@ -74,3 +74,13 @@ export class LoginDto {
   @Matches(/^\d{6}$/, { message: 'code must be the 6 digits from your authenticator app' })
   code?: string;
 }
+
+export class ChangePasswordDto {
+  @IsString({ message: 'current must be text' })
+  @Length(1, 256, { message: 'current password is required' })
+  current: string;
+
+  @IsString({ message: 'next must be text' })
+  @Length(8, 256, { message: 'next password must be 8–256 characters long' })
+  next: string;
+}
