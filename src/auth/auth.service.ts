@@ -7,6 +7,7 @@ import { APP_CONFIG } from '../config/config.js';
 import type { AppConfig } from '../config/config.js';
 import type { Role, UserView } from '../contract/views.js';
 import { DomainError } from '../common/errors.js';
+import { prepared, run } from '../database/prepared.js';
 import { User } from '../users/user.entity.js';
 import { toUserView, usernameKey } from '../users/users.service.js';
 import { burnPasswordCheck, hashPassword, verifyPassword } from './passwords.js';
@@ -94,12 +95,7 @@ export class AuthService {
   async resolve(token: string | undefined): Promise<Viewer | null> {
     if (!token || token.length > 200) return null;
     const rows: { session_id: string; id: string; username: string; role: Role; created_at: Date; suspended_until: Date | null; totp: boolean }[] =
-      await this.dataSource.query(
-        `SELECT s.id AS session_id, u.id, u.username, u.role, u.created_at, u.suspended_until, u.totp_enabled_at IS NOT NULL AS totp
-           FROM sessions s JOIN users u ON u.id = s.user_id
-          WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > now() AND u.banned_at IS NULL`,
-        [hashToken(token)],
-      );
+      await run(this.dataSource, SESSION_LOOKUP, [hashToken(token)]);
     const r = rows[0];
     if (!r) return null;
     return { id: r.id, username: r.username, role: r.role, sessionId: r.session_id, createdAt: r.created_at, suspendedUntil: r.suspended_until, totpEnabled: r.totp };
@@ -145,5 +141,12 @@ export class AuthService {
     return { httpOnly: true, sameSite: 'lax', secure: this.config.secureCookies, path: '/', expires: expiresAt };
   }
 }
+
+const SESSION_LOOKUP = prepared(
+  'session.lookup',
+  `SELECT s.id AS session_id, u.id, u.username, u.role, u.created_at, u.suspended_until, u.totp_enabled_at IS NOT NULL AS totp
+     FROM sessions s JOIN users u ON u.id = s.user_id
+    WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > now() AND u.banned_at IS NULL`,
+);
 
 const invalidCredentials = (): DomainError => new DomainError('INVALID_CREDENTIALS', 'That username and password do not match.');

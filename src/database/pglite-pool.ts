@@ -55,8 +55,10 @@ export function createPGliteDriver(db: PGlite): { Pool: unknown; defaults: Recor
   };
 
   class Client extends EventEmitter {
-    async query(sql: string, params?: unknown[]): Promise<ReturnType<typeof toPgResult>> {
+    async query(statement: string | { text: string }, params?: unknown[]): Promise<ReturnType<typeof toPgResult>> {
       if (closed) throw new Error('Driver not Connected: the embedded database is closed');
+      // a named statement (src/database/prepared.ts) arrives as pg's config object; the name buys nothing here
+      const sql = typeof statement === 'string' ? statement : statement.text;
       if (params && params.length) return toPgResult(sql, await db.query(sql, params));
       // the simple protocol allows several statements at once (migrations); TypeORM wants the last result
       const results = await db.exec(sql);
@@ -76,7 +78,7 @@ export function createPGliteDriver(db: PGlite): { Pool: unknown; defaults: Recor
       );
     }
 
-    async query(sql: string, params?: unknown[]): Promise<ReturnType<typeof toPgResult>> {
+    async query(sql: string | { text: string }, params?: unknown[]): Promise<ReturnType<typeof toPgResult>> {
       const release = await acquire();
       try {
         return await this.client.query(sql, params);

@@ -3,11 +3,12 @@ import { EventEmitter2 } from '@nestjs/event-emitter';
 import { DataSource, EntityManager } from 'typeorm';
 import type { Viewer } from '../auth/viewer.js';
 import { isStaff } from '../auth/viewer.js';
-import { assertCanWrite, REPLY_ID_RE } from '../access/policy.js';
+import { assertCanWrite, canReadThread, REPLY_ID_RE, UUID_RE } from '../access/policy.js';
 import { DomainError, forbidden, notFound } from '../common/errors.js';
 import type { DomainEvents } from '../common/events.js';
 import { renderMarkdown } from '../common/markdown.js';
 import type { Page } from '../contract/views.js';
+import { prepared, run } from '../database/prepared.js';
 import { SecretsService } from '../database/secrets.service.js';
 import { SafetyService, SafetyNote, Verdict } from '../safety/safety.service.js';
 import { StoriesService } from '../stories/stories.service.js';
@@ -30,6 +31,31 @@ export async function recountReplies(em: EntityManager | DataSource, threadId: s
 const MY_REACTIONS = `(SELECT array_agg(kind) FROM reply_reactions mr WHERE mr.reply_id = r.id AND mr.user_id = $1) AS my_reactions,
   EXISTS (SELECT 1 FROM blocks b WHERE b.blocker_id = $1 AND b.blocked_id = r.author_id) AS blocked`;
 
+interface ThreadGate {
+  gate_author_id: string;
+  gate_status: string;
+  gate_hidden: boolean;
+  gate_deleted_at: Date | null;
+  gate_blocked: boolean;
+}
+
+// the lateral page runs once for the story row; `t` inside REPLY_COLUMNS is that story
+const REPLIES_PAGE = prepared(
+  'replies.page',
+  `SELECT t.author_id AS gate_author_id, t.status AS gate_status, t.hidden AS gate_hidden, t.deleted_at AS gate_deleted_at,
+          EXISTS (SELECT 1 FROM blocks b WHERE b.blocker_id = $1 AND b.blocked_id = t.author_id) AS gate_blocked, p.*
+     FROM threads t
+     LEFT JOIN LATERAL (
+       SELECT ${REPLY_COLUMNS}, ${MY_REACTIONS}
+         FROM replies r JOIN users u ON u.id = r.author_id
+        WHERE r.thread_id = t.id AND r.id > $3::bigint
+          AND (r.status = 'published' OR r.author_id = $1 OR $4::boolean)
+        ORDER BY r.id
+        LIMIT $5
+     ) p ON true
+    WHERE t.id = $2`,
+);
+
 @Injectable()
 export class RepliesService {
   constructor(
@@ -46,25 +72,23 @@ export class RepliesService {
 
   /** Replies of a thread after a reply id, oldest first; `after` never skips one, as ids become visible in order. */
   async list(viewer: Viewer, threadId: string, q: ListRepliesQuery): Promise<Page<AnyReplyView>> {
-    await this.stories.loadReadable(viewer, threadId);
     return this.page(viewer, threadId, q.after ?? '0', q.limit ?? 50);
   }
 
+  /** One statement: the story's read rule and the page together (404 when the viewer may not read the story). */
   async page(viewer: Viewer, threadId: string, after: string, limit: number): Promise<Page<AnyReplyView>> {
-    const staff = isStaff(viewer);
-    const rows: ReplyRow[] = await this.dataSource.query(
-      `SELECT ${REPLY_COLUMNS}, ${MY_REACTIONS}
-         FROM replies r JOIN users u ON u.id = r.author_id JOIN threads t ON t.id = r.thread_id
-        WHERE r.thread_id = $2 AND r.id > $3::bigint
-          AND (r.status = 'published' OR r.author_id = $1 OR $4::boolean)
-        ORDER BY r.id
-        LIMIT $5`,
-      [viewer.id, threadId, after, staff, limit + 1],
-    );
-    const page = rows.slice(0, limit);
+    if (typeof threadId !== 'string' || !UUID_RE.test(threadId)) throw notFound('That story');
+    const rows: (ReplyRow & ThreadGate)[] = await run(this.dataSource, REPLIES_PAGE, [viewer.id, threadId, after, isStaff(viewer), limit + 1]);
+    const gate = rows[0];
+    if (!gate || !canReadThread(viewer, { author_id: gate.gate_author_id, status: gate.gate_status, hidden: gate.gate_hidden, deleted_at: gate.gate_deleted_at, blocked_by_viewer: gate.gate_blocked })) {
+      throw notFound('That story');
+    }
+    // a readable story without replies (after the cursor) comes back as one row of story columns only
+    const replies = gate.id === null ? [] : rows;
+    const page = replies.slice(0, limit);
     return {
       items: page.map((r) => toReplyView(r, viewer, this.secrets.appSecret)),
-      nextCursor: rows.length > limit ? page[page.length - 1].id : null,
+      nextCursor: replies.length > limit ? page[page.length - 1].id : null,
     };
   }
 

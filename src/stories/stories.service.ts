@@ -11,6 +11,7 @@ import { excerptFromMarkdown, renderMarkdown } from '../common/markdown.js';
 import { APP_CONFIG } from '../config/config.js';
 import type { AppConfig } from '../config/config.js';
 import type { Page, ReactionKind, ThreadListItemView, ThreadView } from '../contract/views.js';
+import { prepared, run } from '../database/prepared.js';
 import { SecretsService } from '../database/secrets.service.js';
 import { SafetyService, Verdict } from '../safety/safety.service.js';
 import { CategoriesService } from './categories.service.js';
@@ -38,6 +39,17 @@ const LIST_COLUMNS = `
 
 const VISIBLE = `t.deleted_at IS NULL AND t.hidden = false AND t.status = 'published'
   AND NOT EXISTS (SELECT 1 FROM blocks b WHERE b.blocker_id = $1 AND b.blocked_id = t.author_id)`;
+
+const threadRead = (lock: boolean): string => `SELECT ${THREAD_COLUMNS},
+       EXISTS (SELECT 1 FROM blocks b WHERE b.blocker_id = $2 AND b.blocked_id = t.author_id) AS blocked_by_viewer
+  FROM threads t JOIN users u ON u.id = t.author_id
+ WHERE t.id = $1 ${lock ? 'FOR UPDATE OF t' : ''}`;
+const THREAD_READ = prepared('thread.read', threadRead(false));
+const THREAD_READ_FOR_UPDATE = prepared('thread.read_for_update', threadRead(true));
+const THREAD_REACTIONS = prepared(
+  'thread.reactions',
+  `SELECT kind, count(*)::int AS n, bool_or(user_id = $2) AS mine FROM thread_reactions WHERE thread_id = $1 GROUP BY kind`,
+);
 
 @Injectable()
 export class StoriesService {
@@ -95,13 +107,7 @@ export class StoriesService {
   /** Loads a thread and applies the read rule; 404 for anything this viewer may not see. */
   async loadReadable(viewer: Viewer, id: string, em: EntityManager | DataSource = this.dataSource, lock = false): Promise<ThreadRow> {
     if (typeof id !== 'string' || !UUID_RE.test(id)) throw notFound('That story');
-    const rows: ThreadRow[] = await em.query(
-      `SELECT ${THREAD_COLUMNS},
-              EXISTS (SELECT 1 FROM blocks b WHERE b.blocker_id = $2 AND b.blocked_id = t.author_id) AS blocked_by_viewer
-         FROM threads t JOIN users u ON u.id = t.author_id
-        WHERE t.id = $1 ${lock ? 'FOR UPDATE OF t' : ''}`,
-      [id, viewer.id],
-    );
+    const rows: ThreadRow[] = await run(em, lock ? THREAD_READ_FOR_UPDATE : THREAD_READ, [id, viewer.id]);
     const row = rows[0];
     if (!row || !canReadThread(viewer, row)) throw notFound('That story');
     return row;
@@ -114,10 +120,7 @@ export class StoriesService {
 
   /** The member view of a thread, with its reactions. */
   async view(viewer: Viewer, row: ThreadRow, opts: { sections?: boolean } = {}): Promise<ThreadView> {
-    const rs: { kind: ReactionKind; n: number; mine: boolean }[] = await this.dataSource.query(
-      `SELECT kind, count(*)::int AS n, bool_or(user_id = $2) AS mine FROM thread_reactions WHERE thread_id = $1 GROUP BY kind`,
-      [row.id, viewer.id],
-    );
+    const rs: { kind: ReactionKind; n: number; mine: boolean }[] = await run(this.dataSource, THREAD_REACTIONS, [row.id, viewer.id]);
     const counts = reactionCounts(Object.fromEntries(rs.map((r) => [r.kind, r.n])));
     const mine = REACTION_KINDS.filter((k) => rs.some((r) => r.kind === k && r.mine));
     return toThreadView(row, viewer, this.secrets.appSecret, counts, mine, opts);
