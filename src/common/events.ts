@@ -1,12 +1,16 @@
+import type { NotificationView } from '../contract/views.js';
+import type { ReplyRow } from '../replies/reply.views.js';
+
 /** Domain events (`<entity>.<past-tense verb>`), emitted by services only after their transaction commits. */
 export interface DomainEvents {
   'thread.created': { threadId: string };
   'thread.updated': { threadId: string; sections: boolean };
-  'reply.created': { threadId: string; replyId: string };
+  /** `row`: the reply as committed, when the emitter has it (a new reply), so listeners need not read it back. */
+  'reply.created': { threadId: string; replyId: string; row?: ReplyRow };
   'reply.updated': { threadId: string; replyId: string };
   'reply.removed': { threadId: string; replyId: string };
   'sessions.ended': { userId: string; sessionIds: string[] | 'all'; reason: string };
-  'notification.created': { userId: string; notificationId: string };
+  'notification.created': { userId: string; notificationId: string; view?: NotificationView };
   /** A post matched a `flag` or `crisis` watched word: an automatic report follows. */
   'content.flagged': { targetType: 'thread' | 'reply'; targetId: string; threadId: string; reason: 'crisis' | 'other'; note: string };
 }

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import { DataSource } from 'typeorm';
 import type { DomainEvents } from '../common/events.js';
+import { prepared, run } from '../database/prepared.js';
 import { SecretsService } from '../database/secrets.service.js';
 import { authorOf } from '../stories/thread.views.js';
 import { usernameKey } from '../users/users.service.js';
@@ -25,6 +26,16 @@ const shortTitle = (title: string): string => {
   const chars = [...title.trim()];
   return chars.length > TITLE_MAX ? `${chars.slice(0, TITLE_MAX - 1).join('')}…` : chars.join('');
 };
+
+const REPLY_CONTEXT = prepared(
+  'notification.reply_context',
+  `SELECT r.id::text AS reply_id, r.thread_id, r.author_id AS replier_id, u.username AS replier_username, r.anonymous, r.body_md,
+          r.status, r.hidden, r.deleted_at,
+          t.author_id AS thread_author_id, t.title, t.status AS thread_status, t.hidden AS thread_hidden, t.deleted_at AS thread_deleted_at,
+          EXISTS (SELECT 1 FROM blocks b WHERE b.blocker_id = t.author_id AND b.blocked_id = r.author_id) AS author_blocked_replier
+     FROM replies r JOIN threads t ON t.id = r.thread_id JOIN users u ON u.id = r.author_id
+    WHERE r.id = $1::bigint AND r.thread_id = $2`,
+);
 
 interface ReplyContext {
   reply_id: string;
@@ -66,15 +77,7 @@ export class NotificationsListener {
   }
 
   private async replyCreated({ threadId, replyId }: DomainEvents['reply.created']): Promise<void> {
-    const rows: ReplyContext[] = await this.dataSource.query(
-      `SELECT r.id::text AS reply_id, r.thread_id, r.author_id AS replier_id, u.username AS replier_username, r.anonymous, r.body_md,
-              r.status, r.hidden, r.deleted_at,
-              t.author_id AS thread_author_id, t.title, t.status AS thread_status, t.hidden AS thread_hidden, t.deleted_at AS thread_deleted_at,
-              EXISTS (SELECT 1 FROM blocks b WHERE b.blocker_id = t.author_id AND b.blocked_id = r.author_id) AS author_blocked_replier
-         FROM replies r JOIN threads t ON t.id = r.thread_id JOIN users u ON u.id = r.author_id
-        WHERE r.id = $1::bigint AND r.thread_id = $2`,
-      [replyId, threadId],
-    );
+    const rows: ReplyContext[] = await run(this.dataSource, REPLY_CONTEXT, [replyId, threadId]);
     const r = rows[0];
     // only a reply everyone can see tells anyone anything; a held one is notified if and when it is published
     if (!r || r.status !== 'published' || r.hidden || r.deleted_at) return;

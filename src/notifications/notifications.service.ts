@@ -6,6 +6,7 @@ import { UUID_RE } from '../access/policy.js';
 import { decodeCursor, encodeCursor } from '../common/cursor.js';
 import type { DomainEvents } from '../common/events.js';
 import type { NotificationView, Page } from '../contract/views.js';
+import { prepared, run } from '../database/prepared.js';
 import { SecretsService } from '../database/secrets.service.js';
 import type { ListNotificationsQuery, MarkReadDto } from './notification.dto.js';
 
@@ -34,6 +35,16 @@ export interface NotificationRow {
 
 const COLUMNS = `n.id, n.kind, n.thread_id, n.reply_id::text AS reply_id, n.text, n.read_at, n.created_at`;
 
+// nothing for an erased member; replies and mentions wait out a break and skip a muted story
+const NOTIFY = prepared(
+  'notification.insert',
+  `INSERT INTO notifications AS n (user_id, kind, thread_id, reply_id, actor_id, text)
+   SELECT $1, $2, $3, $4::bigint, $5, $6
+    WHERE NOT EXISTS (SELECT 1 FROM users WHERE id = $1 AND (deleted_at IS NOT NULL OR ($7::boolean AND break_until > now())))
+      AND NOT ($7::boolean AND EXISTS (SELECT 1 FROM thread_mutes WHERE user_id = $1 AND thread_id = $3))
+   RETURNING ${COLUMNS}`,
+);
+
 /** Longer texts (a moderator's reason, say) are cut here so one notification cannot grow without bound. */
 export const MAX_TEXT = 1000;
 
@@ -59,28 +70,18 @@ export class NotificationsService {
   }
 
   /**
-   * Stores one notification for a member and emits `notification.created`. Call it after the change it
-   * reports has committed (the insert runs on its own, outside any caller's transaction). Returns the new id.
-   */
-  /**
-   * Stores and pushes a notification. Replies and mentions are skipped for a member taking a break or who muted
+   * Stores a notification and emits `notification.created` (the realtime module pushes it). Call it after the
+   * change it reports has committed: the insert runs on its own, outside any caller's transaction. Replies and mentions are skipped for a member taking a break or who muted
    * the story; moderation notices always reach them. Returns null when nothing was stored.
    */
   async notify(userId: string, n: NewNotification): Promise<string | null> {
     const text = n.text.length > MAX_TEXT ? `${n.text.slice(0, MAX_TEXT - 1)}…` : n.text;
     const quiet = n.kind === 'reply' || n.kind === 'mention';
-    const rows: { id: string }[] = await this.dataSource.query(
-      `INSERT INTO notifications (user_id, kind, thread_id, reply_id, actor_id, text)
-       SELECT $1, $2, $3, $4::bigint, $5, $6
-        WHERE NOT EXISTS (SELECT 1 FROM users WHERE id = $1 AND (deleted_at IS NOT NULL OR ($7::boolean AND break_until > now())))
-          AND NOT ($7::boolean AND EXISTS (SELECT 1 FROM thread_mutes WHERE user_id = $1 AND thread_id = $3))
-       RETURNING id`,
-      [userId, n.kind, n.threadId ?? null, n.replyId ?? null, n.actorId ?? null, text, quiet],
-    );
+    const rows: NotificationRow[] = await run(this.dataSource, NOTIFY, [userId, n.kind, n.threadId ?? null, n.replyId ?? null, n.actorId ?? null, text, quiet]);
     if (!rows[0]) return null;
-    const notificationId = rows[0].id;
-    this.emit('notification.created', { userId, notificationId });
-    return notificationId;
+    // the view travels with the event, so the live push does not read the row back
+    this.emit('notification.created', { userId, notificationId: rows[0].id, view: this.view(rows[0]) });
+    return rows[0].id;
   }
 
   /** The member view of a stored notification: never who caused it. */

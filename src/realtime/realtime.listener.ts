@@ -4,9 +4,11 @@ import { DataSource } from 'typeorm';
 import type { Viewer } from '../auth/viewer.js';
 import type { DomainEvents } from '../common/events.js';
 import { ServerEvents } from '../contract/views.js';
+import { prepared, run } from '../database/prepared.js';
 import { SecretsService } from '../database/secrets.service.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
 import { toReplyView } from '../replies/reply.views.js';
+import type { ReplyRow } from '../replies/reply.views.js';
 import { RepliesService } from '../replies/replies.service.js';
 import { StoriesService } from '../stories/stories.service.js';
 import { THREAD_COLUMNS, ThreadRow } from '../stories/thread.views.js';
@@ -15,6 +17,8 @@ import { memberRoom, RealtimeService, sessionRoom, staffRoom, userRoom } from '.
 // broadcast views are built for nobody in particular: no "mine", no own reactions, nothing personal
 const NOBODY: Viewer = { id: '00000000-0000-0000-0000-000000000000', username: '', role: 'member', sessionId: '', createdAt: new Date(0), suspendedUntil: null };
 const STAFF: Viewer = { ...NOBODY, role: 'moderator' };
+
+const BLOCKERS_OF = prepared('blocks.blockers_of', 'SELECT blocker_id FROM blocks WHERE blocked_id = $1');
 
 /**
  * Turns committed domain events into socket emits. Each payload is serialized once per audience (members,
@@ -39,7 +43,7 @@ export class RealtimeListener {
 
   @OnEvent('reply.created', { async: true })
   onReplyCreated(e: DomainEvents['reply.created']): Promise<void> {
-    return this.safely('reply.created', () => this.pushReply(e.threadId, e.replyId, ServerEvents.replyCreated));
+    return this.safely('reply.created', () => this.pushReply(e.threadId, e.replyId, ServerEvents.replyCreated, e.row));
   }
 
   @OnEvent('reply.updated', { async: true })
@@ -52,10 +56,10 @@ export class RealtimeListener {
     return this.safely('reply.removed', () => this.pushReply(e.threadId, e.replyId, ServerEvents.replyRemoved));
   }
 
-  private async pushReply(threadId: string, replyId: string, event: string): Promise<void> {
+  private async pushReply(threadId: string, replyId: string, event: string, committed?: ReplyRow): Promise<void> {
     const io = this.realtime.io;
     if (!io) return;
-    const row = await this.replies.loadRow(NOBODY, replyId);
+    const row = committed ?? (await this.replies.loadRow(NOBODY, replyId));
     const staffView = toReplyView(row, STAFF, this.secrets.appSecret, 'staff');
     const gone = row.deleted_at !== null || row.hidden;
     // moderators see every change in full, including what members no longer see
@@ -66,7 +70,7 @@ export class RealtimeListener {
       return;
     }
     // members who blocked the author get nothing of theirs
-    const blockers: { blocker_id: string }[] = await this.dataSource.query('SELECT blocker_id FROM blocks WHERE blocked_id = $1', [row.author_id]);
+    const blockers: { blocker_id: string }[] = await run(this.dataSource, BLOCKERS_OF, [row.author_id]);
     const target = io.to(memberRoom(threadId)).except(blockers.map((b) => userRoom(b.blocker_id)));
     if (gone || event === ServerEvents.replyRemoved) target.emit(ServerEvents.replyRemoved, { id: row.id, threadId });
     else target.emit(event, toReplyView(row, NOBODY, this.secrets.appSecret, 'member'));
@@ -104,7 +108,7 @@ export class RealtimeListener {
   @OnEvent('notification.created', { async: true })
   onNotification(e: DomainEvents['notification.created']): Promise<void> {
     return this.safely('notification', async () => {
-      const view = await this.notifications.getView(e.userId, e.notificationId);
+      const view = e.view ?? (await this.notifications.getView(e.userId, e.notificationId));
       if (view) this.realtime.io?.to(userRoom(e.userId)).emit(ServerEvents.notification, view);
     });
   }

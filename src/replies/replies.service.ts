@@ -4,6 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import type { Viewer } from '../auth/viewer.js';
 import { isStaff } from '../auth/viewer.js';
 import { assertCanWrite, canReadThread, REPLY_ID_RE, UUID_RE } from '../access/policy.js';
+import type { ThreadAccess } from '../access/policy.js';
 import { DomainError, forbidden, notFound } from '../common/errors.js';
 import type { DomainEvents } from '../common/events.js';
 import { renderMarkdown } from '../common/markdown.js';
@@ -54,6 +55,51 @@ const REPLIES_PAGE = prepared(
         LIMIT $5
      ) p ON true
     WHERE t.id = $2`,
+);
+
+const REPLY_ROW = prepared(
+  'reply.row',
+  `SELECT ${REPLY_COLUMNS}, ${MY_REACTIONS} FROM replies r JOIN users u ON u.id = r.author_id JOIN threads t ON t.id = r.thread_id WHERE r.id = $2::bigint`,
+);
+
+interface ReplyGate extends ThreadAccess {
+  id: string;
+  anonymous: boolean;
+  locked: boolean;
+  paused: boolean;
+  author_blocked_viewer: boolean;
+  slow_mode_wait: number | null;
+}
+
+// the slow-mode wait is only worked out for a story in slow mode (CASE evaluates its sub-select lazily)
+const REPLY_GATE = prepared(
+  'reply.gate',
+  `SELECT t.id, t.author_id, t.anonymous, t.status, t.hidden, t.deleted_at, t.locked, t.paused,
+          EXISTS (SELECT 1 FROM blocks b WHERE b.blocker_id = $2 AND b.blocked_id = t.author_id) AS blocked_by_viewer,
+          EXISTS (SELECT 1 FROM blocks b WHERE b.blocker_id = t.author_id AND b.blocked_id = $2) AS author_blocked_viewer,
+          CASE WHEN t.slow_mode_seconds > 0 THEN
+            (SELECT ceil(t.slow_mode_seconds - extract(epoch FROM now() - max(r.created_at)))::int
+               FROM replies r WHERE r.thread_id = t.id AND r.author_id = $2
+             HAVING max(r.created_at) > now() - make_interval(secs => t.slow_mode_seconds))
+          END AS slow_mode_wait
+     FROM threads t
+    WHERE t.id = $1
+      FOR UPDATE OF t`,
+);
+
+// one statement inserts the reply and, when it is published, counts it on its story
+const REPLY_INSERT = prepared(
+  'reply.insert',
+  `WITH ins AS (
+     INSERT INTO replies (thread_id, author_id, anonymous, body_md, body_html, client_key, status)
+     VALUES ($1, $2, $3, $4, $5, $6, $7)
+     ON CONFLICT (thread_id, author_id, client_key) WHERE client_key IS NOT NULL DO NOTHING
+     RETURNING id, created_at
+   ), bump AS (
+     UPDATE threads SET reply_count = reply_count + 1, last_activity_at = now(), updated_at = now()
+      WHERE id = $1 AND $7 = 'published' AND EXISTS (SELECT 1 FROM ins)
+   )
+   SELECT id::text AS id, created_at FROM ins`,
 );
 
 @Injectable()
@@ -109,66 +155,65 @@ export class RepliesService {
 
   async create(viewer: Viewer, threadId: string, dto: CreateReplyDto): Promise<CreatedReply> {
     assertCanWrite(viewer);
+    if (typeof threadId !== 'string' || !UUID_RE.test(threadId)) throw notFound('That story');
     const html = renderMarkdown(dto.body);
     const verdict = await this.safety.verdict([dto.body], await this.safety.needsReview(viewer));
+    // the story's row lock orders reply ids (one allocated later becomes visible later, so `after` never skips);
+    // it is held for two statements and the commit, so everything else is asked in the statement that takes it
     const result = await this.dataSource.transaction(async (em) => {
-      // the thread row lock orders reply ids: one allocated later becomes visible later, so `after` never skips
-      const t = await this.stories.loadReadable(viewer, threadId, em, true);
-      if (t.deleted_at || t.hidden) throw notFound('That story');
+      const [t]: ReplyGate[] = await run(em, REPLY_GATE, [threadId, viewer.id]);
+      if (!t || !canReadThread(viewer, t) || t.deleted_at || t.hidden) throw notFound('That story');
       if (t.locked) throw new DomainError('THREAD_LOCKED', 'This story is locked: new replies are closed.');
       if (t.paused && t.author_id !== viewer.id) throw new DomainError('REPLIES_PAUSED', 'The author has paused replies on this story for now.');
-      if (!t.anonymous && t.author_id !== viewer.id) {
-        // a member the author blocked cannot answer them; on anonymous stories the reply is only hidden from the author
-        const blocked: unknown[] = await em.query('SELECT 1 FROM blocks WHERE blocker_id = $1 AND blocked_id = $2', [t.author_id, viewer.id]);
-        if (blocked.length) throw forbidden('You cannot reply to this story.');
+      // a member the author blocked cannot answer them; on anonymous stories the reply is only hidden from the author
+      if (!t.anonymous && t.author_id !== viewer.id && t.author_blocked_viewer) throw forbidden('You cannot reply to this story.');
+      if (t.slow_mode_wait !== null && t.slow_mode_wait > 0 && !isStaff(viewer)) {
+        throw new DomainError('RATE_LIMITED', `This story is in slow mode: you can reply again in ${t.slow_mode_wait} s.`, { retryAfter: t.slow_mode_wait });
       }
-      if (t.slow_mode_seconds > 0 && !isStaff(viewer)) await this.checkSlowMode(em, viewer, t.id, t.slow_mode_seconds);
       // the author of an anonymous story always answers under their pseudonym, or they would unmask themselves
       const anonymous = (t.anonymous && t.author_id === viewer.id) || (dto.anonymous ?? false);
-      const inserted: { id: string }[] = await em.query(
-        `INSERT INTO replies (thread_id, author_id, anonymous, body_md, body_html, client_key, status)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)
-         ON CONFLICT (thread_id, author_id, client_key) WHERE client_key IS NOT NULL DO NOTHING
-         RETURNING id::text AS id`,
-        [t.id, viewer.id, anonymous, dto.body, html, dto.clientKey ?? null, verdict.status],
-      );
-      if (!inserted.length) {
-        const existing: { id: string }[] = await em.query(
-          `SELECT id::text AS id FROM replies WHERE thread_id = $1 AND author_id = $2 AND client_key = $3`,
-          [t.id, viewer.id, dto.clientKey],
-        );
-        return { id: existing[0].id, created: false };
-      }
-      if (verdict.status === 'published') {
-        await em.query(`UPDATE threads SET reply_count = reply_count + 1, last_activity_at = now(), updated_at = now() WHERE id = $1`, [t.id]);
-      }
-      return { id: inserted[0].id, created: true };
+      const [inserted]: { id: string; created_at: Date }[] = await run(em, REPLY_INSERT, [t.id, viewer.id, anonymous, dto.body, html, dto.clientKey ?? null, verdict.status]);
+      if (!inserted) return { thread: t, row: null };
+      const row: ReplyRow = {
+        id: inserted.id,
+        thread_id: t.id,
+        author_id: viewer.id,
+        author_username: viewer.username,
+        author_gone: false,
+        anonymous,
+        body_md: dto.body,
+        body_html: html,
+        status: verdict.status,
+        hidden: false,
+        created_at: inserted.created_at,
+        edited_at: null,
+        updated_at: inserted.created_at,
+        deleted_at: null,
+        thread_author_id: t.author_id,
+        thread_anonymous: t.anonymous,
+        reactions: null,
+      };
+      return { thread: t, row };
     });
-    if (result.created) {
-      this.emit('reply.created', { threadId, replyId: result.id });
-      this.stories.emitFlags(verdict, 'reply', result.id, threadId);
+    if (!result.row) {
+      // the same clientKey again: the first reply, as it is now
+      const [existing]: { id: string }[] = await this.dataSource.query(`SELECT id::text AS id FROM replies WHERE thread_id = $1 AND author_id = $2 AND client_key = $3`, [
+        result.thread.id,
+        viewer.id,
+        dto.clientKey,
+      ]);
+      return { reply: await this.getView(viewer, existing.id), created: false };
     }
-    const reply = await this.getView(viewer, result.id);
-    return { reply: result.created && verdict.safety ? { ...reply, safety: verdict.safety } : reply, created: result.created };
-  }
-
-  private async checkSlowMode(em: EntityManager, viewer: Viewer, threadId: string, seconds: number): Promise<void> {
-    const rows: { wait: number }[] = await em.query(
-      `SELECT ceil($3 - extract(epoch FROM now() - max(created_at)))::int AS wait
-         FROM replies WHERE thread_id = $1 AND author_id = $2 HAVING max(created_at) > now() - make_interval(secs => $3)`,
-      [threadId, viewer.id, seconds],
-    );
-    if (rows.length && rows[0].wait > 0) {
-      throw new DomainError('RATE_LIMITED', `This story is in slow mode: you can reply again in ${rows[0].wait} s.`, { retryAfter: rows[0].wait });
-    }
+    // the new reply travels with the event, so the live push does not read it back
+    this.emit('reply.created', { threadId, replyId: result.row.id, row: result.row });
+    this.stories.emitFlags(verdict, 'reply', result.row.id, threadId);
+    const reply = toReplyView(result.row, viewer, this.secrets.appSecret);
+    return { reply: verdict.safety ? { ...reply, safety: verdict.safety } : reply, created: true };
   }
 
   async loadRow(viewer: Viewer, id: string, em: EntityManager | DataSource = this.dataSource): Promise<ReplyRow> {
     if (typeof id !== 'string' || !REPLY_ID_RE.test(id)) throw notFound('That reply');
-    const rows: ReplyRow[] = await em.query(
-      `SELECT ${REPLY_COLUMNS}, ${MY_REACTIONS} FROM replies r JOIN users u ON u.id = r.author_id JOIN threads t ON t.id = r.thread_id WHERE r.id = $2::bigint`,
-      [viewer.id, id],
-    );
+    const rows: ReplyRow[] = await run(em, REPLY_ROW, [viewer.id, id]);
     return rows[0] ?? Promise.reject(notFound('That reply'));
   }
 
