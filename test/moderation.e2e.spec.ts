@@ -4,6 +4,13 @@ import { Member, registerMember, setRole, startApp, TestApp } from './support/ap
 import { createReply, createStory } from './support/factories.js';
 import { collect, connect, emitAck, sleep, waitFor } from './support/sockets.js';
 
+interface QueueItem {
+  id: string;
+  type: 'thread' | 'reply';
+  threadId: string;
+  createdAt: string;
+}
+
 describe('moderation', () => {
   let t: TestApp;
   let member: Member;
@@ -23,6 +30,33 @@ describe('moderation', () => {
 
   const log = async (target: string): Promise<{ action: string; reason: string | null; actor: { id: string } | null }[]> =>
     (await t.http().get('/api/mod/log').query({ target }).set('Cookie', mod.cookie)).body.items;
+
+  /**
+   * Every page of the review queue, in order. In CI other test files share the database and hold posts too,
+   * so callers look only at their own rows; every page must be full except the last, and the whole walk must
+   * come oldest first.
+   */
+  const walkQueue = async (query: { limit?: number } = {}, onPage?: (items: QueueItem[]) => Promise<void>): Promise<QueueItem[]> => {
+    const all: QueueItem[] = [];
+    const size = query.limit ?? 50;
+    let cursor: string | null = null;
+    for (let pages = 0; pages < 2000; pages++) {
+      const res = await t.http().get('/api/mod/queue').query({ ...query, ...(cursor ? { cursor } : {}) }).set('Cookie', mod.cookie);
+      expect(res.status).toBe(200);
+      const page = res.body as { items: QueueItem[]; nextCursor: string | null };
+      expect(page.items.length).toBeLessThanOrEqual(size);
+      if (page.nextCursor !== null) expect(page.items).toHaveLength(size);
+      all.push(...page.items);
+      await onPage?.(page.items);
+      cursor = page.nextCursor;
+      if (!cursor) {
+        const times = all.map((i) => Date.parse(i.createdAt));
+        expect(times.every((x, i) => i === 0 || times[i - 1] <= x)).toBe(true);
+        return all;
+      }
+    }
+    throw new Error('the review queue never ended');
+  };
 
   describe('every /api/mod route', () => {
     // [method, path template, body, admin only]
@@ -205,8 +239,8 @@ describe('moderation', () => {
     const other = await registerMember(t);
     const list = await t.http().get(`/api/threads/${s.id}/replies`).set('Cookie', other.cookie);
     expect(list.body.items.map((r: { id: string }) => r.id)).not.toContain(held.body.id);
-    const queue = await t.http().get('/api/mod/queue').set('Cookie', mod.cookie);
-    expect(queue.body.items.map((q: { id: string }) => q.id)).toContain(held.body.id);
+    // page through the queue: in CI other test files hold posts in the shared database too
+    expect((await walkQueue({ limit: 50 })).map((q) => q.id)).toContain(held.body.id);
     const flagged = await t.http().post(`/api/threads/${s.id}/replies`).set('Cookie', member.cookie).send({ body: 'A MEETUP next week?' });
     expect(flagged.body.status).toBe('published');
     // read straight from the table: in CI other test files fill the shared queue, so the first page may not hold it
@@ -222,6 +256,128 @@ describe('moderation', () => {
     expect((await t.http().delete(`/api/mod/watched-words/${id}`).set('Cookie', mod.cookie)).status).toBe(404);
     const blockId = words.body.items.find((w: { pattern: string }) => w.pattern === 'buy pills').id;
     await t.http().delete(`/api/mod/watched-words/${blockId}`).set('Cookie', mod.cookie);
+  });
+
+  describe('the review queue in pages', () => {
+    /** A day ahead, to the second: held posts dated there sort after everyone else's, so other suites' first pages stay as they were. */
+    const future = () => new Date(Math.floor(Date.now() / 1000) * 1000 + 86_400_000).toISOString();
+
+    /** Holds `n` replies in a new story by SQL, dated `base` plus the microseconds `offset(i)` gives (ties on purpose). */
+    const holdReplies = async (n: number, base: string, offset: (i: number) => number): Promise<{ id: string; off: number; threadId: string }[]> => {
+      const s = await createStory(t, member);
+      const offs = Array.from({ length: n }, (_, i) => offset(i));
+      const rows: { id: string; off: number; threadId: string }[] = await t.db.dataSource.query(
+        `INSERT INTO replies (thread_id, author_id, body_md, body_html, status, created_at)
+         SELECT $1, $2, 'held ' || o.i, '<p>held ' || o.i || '</p>', 'pending', $3::timestamptz + o.off * interval '1 microsecond'
+           FROM unnest($4::int[]) WITH ORDINALITY AS o(off, i)
+         RETURNING id::text AS id, thread_id AS "threadId", (extract(epoch FROM created_at - $3::timestamptz) * 1000000)::int AS off`,
+        [s.id, member.id, base, offs],
+      );
+      return rows;
+    };
+    const release = async (ids: string[]) => {
+      await t.db.dataSource.query(`UPDATE replies SET status = 'rejected' WHERE id = ANY($1::bigint[]) AND status = 'pending'`, [ids.filter((id) => !id.includes('-'))]);
+      await t.db.dataSource.query(`UPDATE threads SET status = 'rejected' WHERE id = ANY($1::uuid[]) AND status = 'pending'`, [ids.filter((id) => id.includes('-'))]);
+    };
+
+    it('walks every held post exactly once, oldest first, ties by type then id, while moderators approve and reject', async () => {
+      const base = future();
+      // 51 replies, three to an instant, all inside one millisecond: a cursor rounded to milliseconds would repeat or skip them
+      const replies = (await holdReplies(51, base, (i) => Math.floor(i / 3))).map((r) => ({ ...r, type: 'reply' as const }));
+      // six stories at some of the same instants (a reply sorts before a story), two of them at the very same one
+      const stories: { id: string; off: number; type: 'thread' }[] = [];
+      for (const off of [0, 3, 7, 11, 16, 16]) {
+        const s = await createStory(t, member, { title: `Held story ${off}` });
+        await t.db.dataSource.query(`UPDATE threads SET status = 'pending', created_at = $2::timestamptz + $3 * interval '1 microsecond' WHERE id = $1`, [s.id, base, off]);
+        stories.push({ id: s.id, off, type: 'thread' });
+      }
+      const mine = [...replies, ...stories];
+      const byId = (a: { id: string; type: string }, b: { id: string; type: string }) =>
+        a.type === 'reply' ? (BigInt(a.id) < BigInt(b.id) ? -1 : 1) : a.id < b.id ? -1 : 1;
+      const expected = [...mine].sort((a, b) => a.off - b.off || (a.type === b.type ? byId(a, b) : a.type === 'reply' ? -1 : 1)).map((x) => x.id);
+      const ids = new Set(expected);
+      try {
+        // the default page is 50, with a cursor to the rest
+        const first = await t.http().get('/api/mod/queue').set('Cookie', mod.cookie);
+        expect(first.status).toBe(200);
+        expect(first.body.items).toHaveLength(50);
+        expect(typeof first.body.nextCursor).toBe('string');
+
+        // small pages; on the first page that shows ours, approve one shown and reject one not yet reached
+        let approved: string | null = null;
+        let rejected: string | null = null;
+        const walked = await walkQueue({ limit: 7 }, async (items) => {
+          const ours = items.filter((i) => ids.has(i.id));
+          if (approved || !ours.length) return;
+          approved = ours[0].id;
+          rejected = expected[expected.length - 2];
+          expect((await t.http().post(`/api/mod/queue/${approved}/approve`).set('Cookie', mod.cookie).send({})).body).toEqual({ ok: true, status: 'published' });
+          const res = await t.http().post(`/api/mod/queue/${rejected}/reject`).set('Cookie', mod.cookie).send({ reason: 'not for this forum' });
+          expect(res.body).toEqual({ ok: true, status: 'rejected' });
+        });
+        const seen = walked.filter((i) => ids.has(i.id));
+        expect(seen.map((i) => i.id)).toEqual(expected.filter((id) => id !== rejected));
+        for (const i of seen) expect({ id: i.id, type: i.type, threadId: i.threadId }).toEqual({ id: i.id, type: i.id.includes('-') ? 'thread' : 'reply', threadId: i.id.includes('-') ? i.id : replies[0].threadId });
+
+        // the same walk with the default and the largest page: what was approved or rejected is gone, the rest is in order
+        for (const limit of [undefined, 50]) {
+          const again = (await walkQueue(limit ? { limit } : {})).filter((i) => ids.has(i.id)).map((i) => i.id);
+          expect(again).toEqual(expected.filter((id) => id !== approved && id !== rejected));
+        }
+      } finally {
+        await release(expected);
+      }
+    });
+
+    it('refuses a bad limit, and a garbled, tampered or foreign cursor, with a clean 400', async () => {
+      const held = await holdReplies(2, future(), (i) => i);
+      try {
+        for (const limit of ['0', '51', '-1', 'abc', '1.5', '1e3', '99999999999999999999']) {
+          const res = await t.http().get(`/api/mod/queue?limit=${limit}`).set('Cookie', mod.cookie);
+          expect({ limit, status: res.status }).toEqual({ limit, status: 400 });
+          expect(res.body).toMatchObject({ statusCode: 400, code: 'VALIDATION_FAILED', errors: [{ field: 'limit', message: 'limit must be a whole number from 1 to 50' }] });
+        }
+        expect((await t.http().get('/api/mod/queue?limit=1&limit=2').set('Cookie', mod.cookie)).status).toBe(400);
+        expect((await t.http().get('/api/mod/queue?page=2').set('Cookie', mod.cookie)).body).toMatchObject({ statusCode: 400, code: 'VALIDATION_FAILED' });
+        for (const limit of [1, 50]) expect((await t.http().get('/api/mod/queue').query({ limit }).set('Cookie', mod.cookie)).status).toBe(200);
+
+        const real: string = (await t.http().get('/api/mod/queue?limit=1').set('Cookie', mod.cookie)).body.nextCursor;
+        expect(typeof real).toBe('string');
+        expect((await t.http().get('/api/mod/queue').query({ limit: 1, cursor: real }).set('Cookie', mod.cookie)).status).toBe(200);
+        const [payload, sig] = real.split('.');
+        const value = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
+        const reencoded = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+        // cursors of other lists, signed with the same secret
+        const s1 = await createStory(t, member);
+        await createStory(t, member);
+        await t.http().post(`/api/mod/threads/${s1.id}/pin`).set('Cookie', mod.cookie).send({});
+        await t.http().post(`/api/mod/threads/${s1.id}/unpin`).set('Cookie', mod.cookie).send({});
+        const logCursor: string = (await t.http().get('/api/mod/log?limit=1').set('Cookie', mod.cookie)).body.nextCursor;
+        const storiesCursor: string = (await t.http().get('/api/threads?limit=1').set('Cookie', mod.cookie)).body.nextCursor;
+        expect(typeof logCursor).toBe('string');
+        expect(typeof storiesCursor).toBe('string');
+        const bad = [
+          'garbage',
+          'a.b',
+          '..',
+          'x'.repeat(600),
+          `${payload}.${sig.slice(0, -1)}${sig.endsWith('A') ? 'B' : 'A'}`,
+          `${reencoded({ ...value, id: held[1].id })}.${sig}`,
+          `${reencoded({ ...value, t: '1970-01-01T00:00:00.000000Z' })}.${sig}`,
+          `${payload}.${sig}.extra`,
+          logCursor,
+          storiesCursor,
+        ];
+        for (const cursor of bad) {
+          const res = await t.http().get('/api/mod/queue').query({ cursor }).set('Cookie', mod.cookie);
+          expect({ cursor, status: res.status }).toEqual({ cursor, status: 400 });
+          expect(res.body).toMatchObject({ statusCode: 400, code: 'INVALID_CURSOR' });
+          expect(typeof res.body.message).toBe('string');
+        }
+      } finally {
+        await release(held.map((r) => r.id));
+      }
+    });
   });
 
   it('suspends: writes 403 with the end date, reads fine; suggests longer steps; moderators cannot act on staff', async () => {

@@ -145,3 +145,15 @@ export const ClientEvents = {
   leave: 'thread.leave',
   typing: 'typing',
 } as const;
+
+/** A post waiting for review (GET /mod/queue), as moderators see it. */
+export interface QueueItemView {
+  id: string;
+  type: 'thread' | 'reply';
+  threadId: string;
+  title: string;
+  bodyHtml: string;
+  author: AuthorView;
+  anonymous: boolean;
+  createdAt: string;
+}

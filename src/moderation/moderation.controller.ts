@@ -5,7 +5,7 @@ import { Permission, RequirePermission } from '../access/permissions.js';
 import { CurrentViewer } from '../common/decorators.js';
 import { RateLimit } from '../common/rate-limit.js';
 import {
-  CreateReportDto, LogQuery, ReasonDto, ReportsQuery, RequiredReasonDto, ResolveReportDto, RevealDto, RoleDto, SuspendDto, ThreadSettingsDto, WatchedWordDto,
+  CreateReportDto, LogQuery, QueueQuery, ReasonDto, ReportsQuery, RequiredReasonDto, ResolveReportDto, RevealDto, RoleDto, SuspendDto, ThreadSettingsDto, WatchedWordDto,
 } from './moderation.dto.js';
 import { ModerationService } from './moderation.service.js';
 import { ReportsService } from './reports.service.js';
@@ -33,8 +33,8 @@ export class ModerationController {
 
   @Get('queue')
   @RequirePermission(Permission.QueueReview)
-  queue() {
-    return this.mod.queue();
+  queue(@Query() q: QueueQuery) {
+    return this.mod.queue(q);
   }
 
   @Post('queue/:id/approve')

@@ -67,6 +67,19 @@ export class ReportsQuery {
   limit?: number;
 }
 
+export const QUEUE_DEFAULT_LIMIT = 50;
+
+export class QueueQuery {
+  @ApiPropertyOptional({ description: 'nextCursor from the previous page' })
+  @IsOptional()
+  @IsString({ message: 'cursor must be text' })
+  cursor?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 50, default: QUEUE_DEFAULT_LIMIT })
+  @LimitParam()
+  limit?: number;
+}
+
 export class LogQuery {
   @IsOptional()
   @IsString({ message: 'actor must be a user id' })

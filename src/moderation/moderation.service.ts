@@ -7,14 +7,14 @@ import { REPLY_ID_RE, UUID_RE } from '../access/policy.js';
 import { decodeCursor, encodeCursor } from '../common/cursor.js';
 import { DomainError, forbidden, invalid, notFound } from '../common/errors.js';
 import type { DomainEvents } from '../common/events.js';
-import type { Role } from '../contract/views.js';
+import type { Page, QueueItemView, Role } from '../contract/views.js';
 import { SecretsService } from '../database/secrets.service.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
 import { recountReplies } from '../replies/replies.service.js';
 import { WatchedWordsService } from '../safety/watched-words.service.js';
 import { CategoriesService } from '../stories/categories.service.js';
 import { authorOf } from '../stories/thread.views.js';
-import type { LogQuery, ThreadSettingsDto, WatchedWordDto } from './moderation.dto.js';
+import { QUEUE_DEFAULT_LIMIT, type LogQuery, type QueueQuery, type ThreadSettingsDto, type WatchedWordDto } from './moderation.dto.js';
 
 export type ThreadAction = 'lock' | 'unlock' | 'pin' | 'unpin' | 'hide' | 'unhide' | 'restore';
 export type ReplyAction = 'hide' | 'unhide' | 'restore';
@@ -37,6 +37,36 @@ const SUSPENSION_STEPS = [1, 3, 7, 30];
 
 const short = (s: string, n = 80): string => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 const withReason = (text: string, reason?: string | null): string => (reason ? `${text}. Reason: ${reason}` : `${text}.`);
+
+interface QueueRow {
+  type: 'thread' | 'reply';
+  id: string;
+  thread_id: string;
+  title: string;
+  body_html: string;
+  author_id: string;
+  username: string;
+  anonymous: boolean;
+  created_at: Date;
+  created_key: string;
+}
+
+/** created_at to the microsecond, in UTC: a JavaScript Date keeps only milliseconds, too coarse for a keyset. */
+const CREATED_KEY = (alias: string): string => `to_char(${alias}.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+const CREATED_KEY_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
+
+/** The last item of a queue page: its created_at key, its type and its id. */
+interface QueueCursor {
+  t: string;
+  k: 'thread' | 'reply';
+  id: string;
+}
+const isQueueCursor = (v: unknown): v is QueueCursor => {
+  const c = v as Record<string, unknown>;
+  if (!c || typeof c !== 'object' || typeof c.t !== 'string' || !CREATED_KEY_RE.test(c.t) || Number.isNaN(Date.parse(`${c.t.slice(0, 23)}Z`))) return false;
+  if (typeof c.id !== 'string') return false;
+  return c.k === 'thread' ? UUID_RE.test(c.id) : c.k === 'reply' && REPLY_ID_RE.test(c.id);
+};
 
 interface LogCursor {
   id: string;
@@ -136,31 +166,60 @@ export class ModerationService {
     return { ok: true };
   }
 
-  /** Posts waiting for review, oldest first, shown in full to moderators. */
-  async queue(): Promise<{ items: unknown[]; nextCursor: null }> {
-    const rows: { type: 'thread' | 'reply'; id: string; thread_id: string; title: string; body_html: string; author_id: string; username: string; anonymous: boolean; created_at: Date }[] =
-      await this.dataSource.query(
-        `SELECT * FROM (
-           SELECT 'thread' AS type, t.id::text AS id, t.id AS thread_id, t.title, t.happened_html AS body_html, t.author_id, u.username, t.anonymous, t.created_at
-             FROM threads t JOIN users u ON u.id = t.author_id WHERE t.status = 'pending' AND t.deleted_at IS NULL
-           UNION ALL
-           SELECT 'reply', r.id::text, r.thread_id, t.title, r.body_html, r.author_id, u.username, r.anonymous, r.created_at
-             FROM replies r JOIN users u ON u.id = r.author_id JOIN threads t ON t.id = r.thread_id WHERE r.status = 'pending' AND r.deleted_at IS NULL
-         ) q ORDER BY created_at, id LIMIT 200`,
-      );
+  /**
+   * Posts waiting for review, oldest first, shown in full to moderators, a page at a time. The order is
+   * (created_at, type, id): stories and replies interleaved by age, a reply before a story of the same instant,
+   * then by id (numeric for replies). Each side reads its partial index in that order; the two are merged.
+   */
+  async queue(q: QueueQuery = {}): Promise<Page<QueueItemView>> {
+    const limit = q.limit ?? QUEUE_DEFAULT_LIMIT;
+    const secret = this.secrets.appSecret;
+    const cursor = decodeCursor(secret, q.cursor, isQueueCursor);
+    const params: unknown[] = [limit + 1];
+    let threadsAfter = '';
+    let repliesAfter = '';
+    if (cursor) {
+      // 'reply' sorts before 'thread': after a reply, stories of that same instant are still to come; after a story, its instant's replies are done
+      params.push(cursor.t, cursor.id);
+      if (cursor.k === 'reply') {
+        threadsAfter = 'AND t.created_at >= $2::timestamptz';
+        repliesAfter = 'AND (r.created_at, r.id) > ($2::timestamptz, $3::bigint)';
+      } else {
+        threadsAfter = 'AND (t.created_at, t.id) > ($2::timestamptz, $3::uuid)';
+        repliesAfter = 'AND r.created_at > $2::timestamptz';
+      }
+    }
+    const rows: QueueRow[] = await this.dataSource.query(
+      `SELECT q.* FROM (
+         (SELECT 'thread' AS type, t.id::text AS id, NULL::bigint AS reply_key, t.id AS thread_key, t.id AS thread_id, t.title, t.happened_html AS body_html,
+                 t.author_id, u.username, t.anonymous, t.created_at, ${CREATED_KEY('t')} AS created_key
+            FROM threads t JOIN users u ON u.id = t.author_id
+           WHERE t.status = 'pending' AND t.deleted_at IS NULL ${threadsAfter}
+           ORDER BY t.created_at, t.id LIMIT $1)
+         UNION ALL
+         (SELECT 'reply', r.id::text, r.id, NULL::uuid, r.thread_id, t.title, r.body_html,
+                 r.author_id, u.username, r.anonymous, r.created_at, ${CREATED_KEY('r')}
+            FROM replies r JOIN users u ON u.id = r.author_id JOIN threads t ON t.id = r.thread_id
+           WHERE r.status = 'pending' AND r.deleted_at IS NULL ${repliesAfter}
+           ORDER BY r.created_at, r.id LIMIT $1)
+       ) q ORDER BY q.created_at, q.type, q.reply_key, q.thread_key LIMIT $1`,
+      params,
+    );
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
     return {
-      items: rows.map((r) => ({
+      items: page.map((r) => ({
         id: r.id,
         type: r.type,
         threadId: r.thread_id,
         title: r.title,
         bodyHtml: r.body_html,
         // moderators review the post as members will see it; revealing an anonymous author is a separate, logged act
-        author: authorOf(this.secrets.appSecret, r.thread_id, r.author_id, r.username, r.anonymous),
+        author: authorOf(secret, r.thread_id, r.author_id, r.username, r.anonymous),
         anonymous: r.anonymous,
         createdAt: r.created_at.toISOString(),
       })),
-      nextCursor: null,
+      nextCursor: rows.length > limit && last ? encodeCursor(secret, { t: last.created_key, k: last.type, id: last.id } satisfies QueueCursor) : null,
     };
   }
 

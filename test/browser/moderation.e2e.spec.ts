@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { registerMember, setRole, type Member } from '../support/app.js';
 import { BrowserHarness, requireBrowser, runAxe, type AxeViolation } from '../support/browser.js';
 import { createReply, createStory } from '../support/factories.js';
@@ -17,6 +17,24 @@ async function openStory(page: Page, id: string): Promise<void> {
   await page.locator('.replies[aria-busy="false"]').waitFor();
   await page.locator('.presence:not([hidden])').waitFor();
 }
+
+/** The review queue's item with this text, pressing "Load more posts" (by keyboard, if asked) until it is shown. */
+async function showInQueue(page: Page, text: string, byKeyboard = false): Promise<Locator> {
+  const item = page.locator('.mod-list > li', { hasText: text });
+  const more = page.getByRole('button', { name: 'Load more posts' });
+  await queueSettled(page);
+  for (let i = 0; i < 200 && !(await item.count()); i++) {
+    if (byKeyboard) {
+      await more.focus();
+      await page.keyboard.press('Enter');
+    } else await more.click();
+    await queueSettled(page);
+  }
+  return item;
+}
+
+/** Waits until the review queue is not loading a page. */
+const queueSettled = (page: Page) => page.locator('.mod-body > div[aria-busy="false"]').waitFor();
 
 const serious = (violations: AxeViolation[]) => violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
 const describeViolations = (where: string, violations: AxeViolation[]) =>
@@ -202,6 +220,12 @@ const describeViolations = (where: string, violations: AxeViolation[]) =>
     const story = await createStory(b.app, author, { title: 'The exam I failed twice', anonymous: true });
     const word = `zorblax${Date.now() % 100000}`;
     await b.app.http().post('/api/mod/watched-words').set('Cookie', mod.cookie).send({ pattern: word, action: 'hold' }).expect(201);
+    // a full page of older held replies, so this one waits behind "Load more"
+    const older = await createStory(b.app, author, { title: 'A story with many held replies' });
+    const fillers: { id: string }[] = await b.app.db.dataSource.query(
+      `INSERT INTO replies (thread_id, author_id, body_md, body_html, status) SELECT $1, $2, 'Held ' || g, '<p>Held ' || g || '</p>', 'pending' FROM generate_series(1, 50) g RETURNING id::text AS id`,
+      [older.id, writer.id],
+    );
     const held = await createReply(b.app, writer, story.id, { body: `Try the ${word} method` });
     expect(held.status).toBe('pending');
     await createReply(b.app, writer, story.id, { body: 'Some days I feel like I want to die.' });
@@ -218,7 +242,7 @@ const describeViolations = (where: string, violations: AxeViolation[]) =>
         path: '/mod',
         ready: '.mod-list > li',
         open: async (p) => {
-          await p.locator('.mod-list > li', { hasText: word }).getByRole('button', { name: 'Reject…' }).click();
+          await (await showInQueue(p, word)).getByRole('button', { name: 'Reject…' }).click();
           await p.getByRole('form', { name: 'Reject this post' }).waitFor();
         },
       },
@@ -272,16 +296,32 @@ const describeViolations = (where: string, violations: AxeViolation[]) =>
     await m.getByRole('button', { name: 'Show everything' }).click();
     await m.waitForURL('**/mod/log');
 
-    // the queue by keyboard: approve the held reply
+    // the queue by keyboard: the next page fails once and is tried again, then approve the held reply
     await m.getByRole('link', { name: 'Review queue' }).focus();
     await m.keyboard.press('Enter');
     await m.waitForURL('**/mod');
-    const item = m.locator('.mod-list > li', { hasText: word });
+    await m.locator('.mod-list > li').first().waitFor();
+    await queueSettled(m);
+    const more = m.getByRole('button', { name: 'Load more posts' });
+    await m.route(/\/api\/mod\/queue\?.*cursor=/, (route) => route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ statusCode: 503, code: 'UNAVAILABLE', message: 'Setback is briefly unavailable.' }) }), { times: 1 });
+    await more.focus();
+    await m.keyboard.press('Enter');
+    await m.getByRole('alert').filter({ hasText: "More posts didn't load. Setback is briefly unavailable." }).waitFor();
+    await m.getByRole('button', { name: 'Load more posts' }).waitFor(); // still there, to try again
+    const item = await showInQueue(m, word, true);
+    await expect(m.getByRole('alert').filter({ hasText: "More posts didn't load." }).count()).resolves.toBe(0);
     await item.getByRole('button', { name: 'Approve' }).focus();
     await m.keyboard.press('Enter');
     await item.getByText('Approved: it is now visible to everyone.').waitFor();
     const after = await b.app.http().get(`/api/threads/${story.id}/replies`).set('Cookie', author.cookie);
     expect(after.body.items.find((r: { id: string }) => r.id === held.id)).toMatchObject({ status: 'published' });
+    // on the last page the button goes
+    for (let i = 0; i < 200 && (await more.isVisible()); i++) {
+      await more.click();
+      await queueSettled(m);
+    }
+    await more.waitFor({ state: 'hidden' });
+    await b.app.db.dataSource.query(`UPDATE replies SET status = 'rejected' WHERE id = ANY($1::bigint[])`, [fillers.map((f) => f.id)]);
 
     // a word already on the list
     await m.goto('/mod/watched-words');

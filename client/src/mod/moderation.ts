@@ -1,7 +1,7 @@
 // /mod/* : the moderators' screens (staff only, loaded on demand). One h1 "Moderation", a sub-navigation of
 // links, then the section: the review queue (/mod), reports (/mod/reports), the log (/mod/log), watched words
 // (/mod/watched-words) and a member's page (/mod/users/:id).
-import type { AuthorView, Page, Role } from '../../../src/contract/views.js';
+import type { AuthorView, Page, QueueItemView, Role } from '../../../src/contract/views.js';
 import { api, ApiError, describeError, qs, seg } from '../api.js';
 import { announce } from '../components/announcer.js';
 import { alertRegion, FormErrors, selectField, textField } from '../components/field.js';
@@ -22,16 +22,7 @@ const TABS: [ModTab, string, string][] = [
   ['words', '/mod/watched-words', 'Watched words'],
 ];
 
-interface QueueItem {
-  id: string;
-  type: 'thread' | 'reply';
-  threadId: string;
-  title: string;
-  bodyHtml: string;
-  author: AuthorView;
-  anonymous: boolean;
-  createdAt: string;
-}
+type QueueItem = QueueItemView;
 
 interface Report {
   id: string;
@@ -175,12 +166,12 @@ function pagedList<T>(
     current = mine;
     const both = AbortSignal.any([signal, mine.signal]);
     moreError.replaceChildren();
+    element.setAttribute('aria-busy', 'true');
     if (first) {
       cursor = null;
       list.replaceChildren();
       more.hidden = true;
       status.replaceChildren(loadingState(`Loading ${what}…`));
-      element.setAttribute('aria-busy', 'true');
     } else {
       more.setAttribute('aria-disabled', 'true');
       more.textContent = 'Loading…';
@@ -237,7 +228,7 @@ function doneLine(text: string): HTMLElement {
 
 function queueScreen(body: HTMLElement, { signal, setTitle }: RouteContext): void {
   setTitle('Review queue');
-  const paged = pagedList<QueueItem>(signal, () => '/mod/queue', (item) => queueItem(item, signal), () => 'Nothing is waiting for review.', 'posts');
+  const paged = pagedList<QueueItem>(signal, (cursor) => `/mod/queue${qs({ cursor })}`, (item) => queueItem(item, signal), () => 'Nothing is waiting for review.', 'posts');
   body.append(
     h('h2', null, 'Review queue'),
     h('p', { class: 'hint' }, 'Posts held for review, oldest first. Members see them only once approved.'),
