@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: starts the built app as a child process against a fresh benchmark database, seeds it with SQL,
- * and measures reads, writes, live fan-out, deep threads and search, and memory. Prints progress, a table
- * (figure, measured, target) and writes everything to bench/results/<time>.json. Loopback only, bounded in time.
+ * and measures reads, writes, live fan-out, deep threads and search, and memory; with --cluster also the fan-out
+ * across two instances sharing the database and Redis. Prints progress, a table (figure, measured, target) and
+ * writes everything to bench/results/<time>.json. Loopback only, bounded in time.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -15,13 +16,14 @@ import { HttpClient } from './lib/http.js';
 import { elapsedSeconds, log } from './lib/log.js';
 import { Options, parseOptions, Part, USAGE, UsageError } from './lib/options.js';
 import { MetricsProbe } from './lib/probe.js';
-import { calibrationRow, depthRows, fanoutRow, memoryRows, readRow, renderTable, Row, writeRow } from './lib/report.js';
+import { benchRedisUrl, deleteKeys, redisProblem } from './lib/redis.js';
+import { calibrationRow, clusterFanoutRows, clusterSkippedRow, depthRows, fanoutRow, memoryRows, readRow, renderTable, Row, writeRow } from './lib/report.js';
 import { seed, Seeded } from './lib/seed.js';
 import { sleep } from './lib/stats.js';
-import { BenchTarget, createTarget } from './lib/target.js';
+import { BenchTarget, createTarget, redact } from './lib/target.js';
 import { Ctx, QuietGuard } from './scenarios/context.js';
 import { depthSeries, DepthResult } from './scenarios/depth.js';
-import { fanoutSeries, FanoutResult } from './scenarios/fanout.js';
+import { ClusterFanoutResult, clusterFanoutSeries, fanoutSeries, FanoutResult } from './scenarios/fanout.js';
 import { loadSeries, LoadSeries } from './scenarios/load.js';
 import { writeSeries, WriteSeries } from './scenarios/write.js';
 
@@ -35,6 +37,8 @@ interface Results {
   depth?: DepthResult;
   write?: WriteSeries;
   fanout?: FanoutResult[];
+  /** --cluster: the fan-out across two instances, or why it was not measured. */
+  fanoutCluster?: ClusterRun | { skipped: string };
   memory?: {
     idleRssMb: number | null;
     afterRssMb: number | null;
@@ -44,6 +48,16 @@ interface Results {
     gcRssMb: number | null;
     gcHeap: HeapView | null;
   };
+}
+
+interface ClusterRun {
+  redisUrl: string;
+  redisPrefix: string;
+  /** A: the writer's instance; B: the other one. */
+  instances: { name: string; url: string; pid: number; logFile: string }[];
+  series: ClusterFanoutResult[];
+  /** Keys the run left under its prefix (rate-limit counters), deleted at the end. */
+  redisKeysDeleted: number | null;
 }
 
 /** What the app says of its own memory (prom-client default metrics), in MB. */
@@ -70,6 +84,7 @@ function interference(r: Results): Record<string, { meanPct: number; maxPct: num
     read: r.read?.flatMap((s) => s.runs.map((x) => x.cpu)) ?? [],
     write: r.write?.runs.map((x) => x.cpu) ?? [],
     fanout: r.fanout?.flatMap((f) => f.rounds.map((x) => x.cpu)) ?? [],
+    'fan-out on 2 instances': r.fanoutCluster && 'series' in r.fanoutCluster ? r.fanoutCluster.series.flatMap((f) => f.rounds.map((x) => x.cpu)) : [],
   };
   const out: Record<string, { meanPct: number; maxPct: number }> = {};
   for (const [part, shares] of Object.entries(parts)) {
@@ -96,7 +111,28 @@ function estimateSeconds(o: Options): number {
   if (o.only.has('write')) s += w;
   if (o.only.has('depth')) s += 20 + o.runs * 8;
   if (o.only.has('fanout')) s += o.ks.reduce((a, k) => a + 3 + k / 80 + o.runs * 6.5, 0);
+  if (o.cluster) s += 20 + o.clusterKs.reduce((a, k) => a + 3 + k / 80 + o.runs * 6.5, 0);
   return s;
+}
+
+/** null when every instance says Redis is ready (/api/health/ready), within 15 s; else what is wrong. */
+async function redisNotReady(instances: HttpClient[]): Promise<string | null> {
+  const deadline = Date.now() + 15_000;
+  let last = '';
+  for (;;) {
+    const answers = await Promise.all(
+      instances.map((h) =>
+        h.request('GET', '/api/health/ready').then(
+          (r) => r.text,
+          (e: unknown) => String(e),
+        ),
+      ),
+    );
+    if (answers.every((t) => /"redis":"ok"/.test(t))) return null;
+    last = answers.join(' / ');
+    if (Date.now() > deadline) return `they did not report Redis ready within 15 s (/api/health/ready: ${last.slice(0, 300)})`;
+    await sleep(250);
+  }
 }
 
 async function main(): Promise<void> {
@@ -121,15 +157,26 @@ async function main(): Promise<void> {
   const stamp = startedAt.toISOString().replace(/[-:]/g, '').replace('T', '_').slice(0, 15);
   const logFile = join(RESULTS, `${stamp}.app.log`);
   const has = (p: Part): boolean => o.only.has(p);
-  log(`Setback benchmark: ${[...o.only].join(', ')}; ${o.runs} run(s), ${o.duration} s windows after ${o.warmup} s warm-up${has('fanout') ? `, fan-out K = ${o.ks.join(', ')}` : ''}`);
+  log(
+    `Setback benchmark: ${[...o.only].join(', ')}; ${o.runs} run(s), ${o.duration} s windows after ${o.warmup} s warm-up${has('fanout') ? `, fan-out K = ${o.ks.join(', ')}` : ''}` +
+      `${o.cluster ? `, fan-out on 2 instances K = ${o.clusterKs.join(', ')}` : ''}`,
+  );
   log(`Machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GB, Node ${process.version}. Expect about ${Math.ceil(estimateSeconds(o) / 60)} min (more on a busy machine: see the quiet guard).`);
 
   let target: BenchTarget | null = null;
   let app: AppProcess | null = null;
+  /** --cluster: instances A and B, registered as soon as each is up, so that every exit path stops them. */
+  const clusterApps: AppProcess[] = [];
+  let clusterRedis: { url: string; prefix: string; cleaned: boolean } | null = null;
   let cleaning: Promise<void> | null = null;
   const cleanup = (): Promise<void> =>
     (cleaning ??= (async () => {
       if (app && !app.exited) await app.stop().catch((e: unknown) => log(`could not stop the app: ${String(e)}`));
+      await Promise.all(clusterApps.filter((a) => !a.exited).map((a) => a.stop().catch((e: unknown) => log(`could not stop an app instance: ${String(e)}`))));
+      if (clusterRedis && !clusterRedis.cleaned) {
+        clusterRedis.cleaned = true;
+        await deleteKeys(clusterRedis.url, clusterRedis.prefix).catch((e: unknown) => log(`could not delete the run's Redis keys under ${clusterRedis?.prefix}: ${String(e)}`));
+      }
       if (target && !o.keepDb) await target.cleanup().catch((e: unknown) => log(`could not remove the benchmark database: ${String(e)}`));
       else if (target?.databaseName) log(`Kept the benchmark database ${target.databaseName} (--keep-db).`);
     })());
@@ -159,7 +206,7 @@ async function main(): Promise<void> {
     log('Seeding with SQL…');
     const sql = await target.open();
     try {
-      seeded = await seed(sql, { readers: Math.max(1000, ...o.ks), depth: has('depth'), search: has('depth') });
+      seeded = await seed(sql, { readers: Math.max(1000, ...o.ks, ...o.clusterKs), depth: has('depth'), search: has('depth') });
     } finally {
       await sql.close();
     }
@@ -172,7 +219,9 @@ async function main(): Promise<void> {
     app = await startAppProcess({ root: ROOT, env, logFile, nodeArgs, name: 'bench' });
     const running = app;
     const http = new HttpClient(app.url, 8);
-    const cpu = new CpuMeter(() => (running.exited ? null : running.pid), target.local);
+    // the app processes whose CPU counts as "app": this one, then the two instances of --cluster
+    let appPids = (): number[] => (running.exited ? [] : [running.pid]);
+    const cpu = new CpuMeter(() => appPids(), target.local);
     const quiet = new QuietGuard(cpu, o.quietGuard, o.quietBudget);
     const ctx: Ctx = { app, http, seeded, opts: o, cpu, probe: new MetricsProbe(http, metricsToken), quiet };
     await sleep(3000);
@@ -209,6 +258,7 @@ async function main(): Promise<void> {
       results.fanout = await fanoutSeries(ctx);
       rows.push(...results.fanout.map(fanoutRow));
     }
+    const clusterRowsAt = rows.length; // the two-instance rows go right below the single-instance fan-out
     const afterRss = app.rssMb();
     const peakRss = statusField(app.pid, 'VmHWM');
     const afterHeap = await heapView(ctx.probe);
@@ -231,6 +281,85 @@ async function main(): Promise<void> {
       for (const [k, v] of m) if (k.startsWith('http_request_duration_seconds_count')) routeCounts[k.slice('http_request_duration_seconds_count'.length)] = v;
     } catch (e) {
       log(`(could not read /api/metrics at the end: ${String(e)})`);
+    }
+
+    if (o.cluster) {
+      // after everything else, so the single instance's figures (memory included) are measured as without --cluster
+      const redisUrl = benchRedisUrl();
+      const redisDown = target.kind === 'postgres' ? await redisProblem(redisUrl) : null;
+      const why =
+        target.kind !== 'postgres'
+          ? 'two instances cannot share the embedded database, and no PostgreSQL answered (see BENCH_DATABASE_URL)'
+          : redisDown
+            ? `Redis at ${redact(redisUrl)} does not answer (${redisDown}); start one or set BENCH_REDIS_URL`
+            : null;
+      let run: ClusterRun | null = null;
+      if (!why) {
+        log('Fan-out on 2 instances: stopping the single instance; starting A and B on the same database and Redis');
+        await app.stop();
+        const prefix = `setback-bench-${stamp}-${randomBytes(3).toString('hex')}:`;
+        clusterRedis = { url: redisUrl, prefix, cleaned: false };
+        const clusterEnv = { ...env, REDIS_URL: redisUrl, REDIS_PREFIX: prefix };
+        // same env and node flags as the single instance; no inspector (no GC measurement) and no --cpu-prof here
+        const names = ['A', 'B'];
+        const logFiles = names.map((n) => join(RESULTS, `${stamp}.app-${n.toLowerCase()}.log`));
+        const started = await Promise.allSettled(
+          names.map((n, i) =>
+            startAppProcess({ root: ROOT, env: clusterEnv, logFile: logFiles[i], nodeArgs: o.appFlags, name: `instance ${n}` }).then((p) => {
+              clusterApps.push(p);
+              return p;
+            }),
+          ),
+        );
+        const failed = started.find((x): x is PromiseRejectedResult => x.status === 'rejected');
+        if (failed) throw failed.reason;
+        const [a, b] = started.map((x) => (x as PromiseFulfilledResult<AppProcess>).value);
+        appPids = () => [a, b].filter((p) => !p.exited).map((p) => p.pid);
+        const httpA = new HttpClient(a.url, 8);
+        const httpB = new HttpClient(b.url, 8);
+        try {
+          const notReady = await redisNotReady([httpA, httpB]);
+          if (notReady) {
+            log(`!! The two instances started but ${notReady}.`);
+            log('!! The fan-out on 2 instances is SKIPPED.');
+            results.fanoutCluster = { skipped: notReady };
+            rows.splice(clusterRowsAt, 0, clusterSkippedRow(notReady));
+          } else {
+            log(`Instance A (writer, pid ${a.pid}) on ${a.url}, instance B (pid ${b.pid}) on ${b.url}; Redis ${redact(redisUrl)}, prefix ${prefix}`);
+            await sleep(2000);
+            const cctx: Ctx = { ...ctx, app: a, http: httpA, probe: new MetricsProbe(httpA, metricsToken) };
+            const series = await clusterFanoutSeries(cctx, { url: b.url, probe: new MetricsProbe(httpB, metricsToken) });
+            run = {
+              redisUrl: redact(redisUrl),
+              redisPrefix: prefix,
+              instances: [a, b].map((p, i) => ({ name: names[i], url: p.url, pid: p.pid, logFile: logFiles[i] })),
+              series,
+              redisKeysDeleted: null,
+            };
+            results.fanoutCluster = run;
+            rows.splice(clusterRowsAt, 0, ...series.flatMap(clusterFanoutRows));
+          }
+        } finally {
+          httpA.close();
+          httpB.close();
+          await Promise.all([a, b].map((p) => p.stop()));
+          appPids = () => [];
+          clusterRedis.cleaned = true;
+          const deleted = await deleteKeys(redisUrl, prefix).catch((e: unknown) => {
+            log(`could not delete the run's Redis keys under ${prefix}: ${String(e)}`);
+            return null;
+          });
+          if (run) run.redisKeysDeleted = deleted;
+          log(`Stopped instances A and B${deleted === null ? '' : `; deleted the run's ${deleted} Redis key(s) under ${prefix}`}.`);
+        }
+      } else {
+        log('');
+        log(`!! --cluster: ${why}.`);
+        log('!! The fan-out on 2 instances is SKIPPED; the other figures are measured as usual.');
+        log('');
+        results.fanoutCluster = { skipped: why };
+        rows.splice(clusterRowsAt, 0, clusterSkippedRow(why));
+      }
     }
     quietStats = { enabled: o.quietGuard, budgetSeconds: o.quietBudget, waitedSeconds: Math.round(quiet.waitedSeconds), retries: quiet.retries, retriedSeconds: Math.round(quiet.retriedSeconds) };
     if (quiet.retries || quiet.waitedSeconds > 60) log(`Quiet guard: waited ${Math.round(quiet.waitedSeconds)} s for quiet moments, measured ${quiet.retries} disturbed window(s) again.`);
@@ -285,6 +414,7 @@ async function main(): Promise<void> {
   }
   log(`Results: ${file}`);
   log(`App log: ${logFile}`);
+  if (results.fanoutCluster && 'series' in results.fanoutCluster) log(`Logs of instances A and B: ${results.fanoutCluster.instances.map((i) => i.logFile).join(', ')}`);
   if (o.profile) log(`CPU profile of the app: ${join(RESULTS, `app-${stamp}.cpuprofile`)} (open it in Chrome DevTools › Performance, or speedscope)`);
   if (failure) {
     console.error('\nThe benchmark failed:', failure);

@@ -66,22 +66,34 @@ export interface CpuShare {
   cores: number;
 }
 
-/** Reads /proc before and after a measurement: the app child, the local PostgreSQL processes, the bench itself. */
+/** The CPU ticks of the app processes together (one, or both instances of the two-instance fan-out). */
+function appTicks(pids: number | readonly number[] | null): number | null {
+  const list = pids === null ? [] : typeof pids === 'number' ? [pids] : pids;
+  let sum: number | null = null;
+  for (const pid of list) {
+    const t = processTicks(pid);
+    if (t !== null) sum = (sum ?? 0) + t;
+  }
+  return sum;
+}
+
+/**
+ * Reads /proc before and after a measurement: the app child (or children: their CPU is added up as "app"), the
+ * local PostgreSQL processes, the bench itself.
+ */
 export class CpuMeter {
   constructor(
-    private readonly appPid: () => number | null,
+    private readonly appPid: () => number | readonly number[] | null,
     private readonly postgresLocal: boolean,
   ) {}
 
   start(): Snapshot {
-    const pid = this.appPid();
-    return { at: Date.now(), app: pid ? processTicks(pid) : null, pg: this.postgresLocal ? postgresTicks() : new Map(), bench: process.cpuUsage(), machine: machineTicks() };
+    return { at: Date.now(), app: appTicks(this.appPid()), pg: this.postgresLocal ? postgresTicks() : new Map(), bench: process.cpuUsage(), machine: machineTicks() };
   }
 
   stop(s: Snapshot): CpuShare {
     const seconds = (Date.now() - s.at) / 1000;
-    const pid = this.appPid();
-    const appNow = pid ? processTicks(pid) : null;
+    const appNow = appTicks(this.appPid());
     const pct = (ticks: number): number => Math.round((ticks / TICKS_PER_SECOND / seconds) * 1000) / 10;
     let pgTicks = 0;
     if (this.postgresLocal) {

@@ -22,6 +22,10 @@ export interface Options {
   quietBudget: number;
   /** Uses the embedded database even when a PostgreSQL answers (to try the embedded path). */
   embedded: boolean;
+  /** Also measures the fan-out across two app instances sharing the database and a Redis server. */
+  cluster: boolean;
+  /** Reader counts of the two-instance fan-out (--k, else 100); empty without --cluster. */
+  clusterKs: number[];
   /** Extra flags for the app's node process (experiments such as --max-old-space-size=160). */
   appFlags: string[];
 }
@@ -29,7 +33,8 @@ export interface Options {
 export const USAGE = `npm run bench -- [options]      (or: node dist/bench/run.js [options] after a build)
 
   --only LIST      parts to measure, comma-separated: ${PARTS.join(', ')} (default: all)
-  --k LIST         readers of the fan-out measurement (default: 10,100,500,1000; each 1–2000)
+  --k LIST         readers of the fan-out measurement (default: 10,100,500,1000; each 1–2000); with --cluster
+                   also of the two-instance one (default there: 100)
   --runs N         runs of every measurement; the table shows medians (default: 3; 1–10)
   --duration S     seconds of each read/write/calibration window (default: 10; 1–60)
   --warmup S       seconds of warm-up before each window (default: 2; 0–30)
@@ -38,11 +43,16 @@ export const USAGE = `npm run bench -- [options]      (or: node dist/bench/run.j
   --no-quiet-guard measure every window once, even when other processes take CPU during it
   --quiet-budget S seconds the quiet guard may spend waiting and re-measuring in all (default: 300; 0–3600)
   --embedded       use the embedded database even when PostgreSQL answers (its figures are not comparable)
+  --cluster        also measure the fan-out across two app instances sharing the database and a Redis server:
+                   the writer posts to instance A, half the readers are on A and half on B (needs PostgreSQL
+                   and Redis; K from --k, default 100; each K at least 2)
   --app-flags=F    extra node flags for the app process, e.g. --app-flags="--max-old-space-size=160"
   --help           this text
 
 Database: BENCH_DATABASE_URL (a PostgreSQL server where a database setback_bench_<time> is created and dropped),
-else postgres://postgres@127.0.0.1:5432/postgres when it answers, else the embedded database in a temp folder.`;
+else postgres://postgres@127.0.0.1:5432/postgres when it answers, else the embedded database in a temp folder.
+Redis (--cluster only): BENCH_REDIS_URL, else redis://127.0.0.1:6379; the run uses keys and channels under a
+prefix of its own and deletes its keys at the end. When Redis does not answer, the two-instance rows are skipped.`;
 
 export class UsageError extends Error {}
 
@@ -72,6 +82,7 @@ export function parseOptions(argv: string[]): Options | 'help' {
         'keep-db': { type: 'boolean' },
         'app-flags': { type: 'string' },
         embedded: { type: 'boolean' },
+        cluster: { type: 'boolean' },
         'no-quiet-guard': { type: 'boolean' },
         'quiet-budget': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -90,9 +101,18 @@ export function parseOptions(argv: string[]): Options | 'help' {
   }
   if (!only.size) throw new UsageError('--only needs at least one part');
   const ks = (values.k ?? '10,100,500,1000').split(',').map((s) => intIn('k', s, 1, 2000));
+  const cluster = values.cluster ?? false;
+  const clusterKs = cluster ? (values.k === undefined ? [100] : ks) : [];
+  if (cluster) {
+    if (values.embedded) throw new UsageError('--cluster needs PostgreSQL: two app instances cannot share the embedded database (drop --embedded)');
+    if (!only.has('fanout')) throw new UsageError('--cluster measures the fan-out: include fanout in --only');
+    if (clusterKs.some((k) => k < 2)) throw new UsageError('--cluster splits the readers over two instances: every --k must be at least 2');
+  }
   return {
     only,
     ks: [...new Set(ks)].sort((a, b) => a - b),
+    cluster,
+    clusterKs: [...new Set(clusterKs)].sort((a, b) => a - b),
     runs: values.runs === undefined ? 3 : intIn('runs', values.runs, 1, 10),
     duration: values.duration === undefined ? 10 : intIn('duration', values.duration, 1, 60),
     warmup: values.warmup === undefined ? 2 : intIn('warmup', values.warmup, 0, 30),

@@ -1,5 +1,5 @@
 import type { DepthResult } from '../scenarios/depth.js';
-import type { FanoutResult } from '../scenarios/fanout.js';
+import type { ClusterFanoutResult, DeliveriesMedian, FanoutResult } from '../scenarios/fanout.js';
 import type { LoadSeries } from '../scenarios/load.js';
 import type { WriteSeries } from '../scenarios/write.js';
 import { round } from './stats.js';
@@ -42,18 +42,40 @@ export function writeRow(s: WriteSeries): Row {
   };
 }
 
-export function fanoutRow(f: FanoutResult): Row {
-  const p99Target = FANOUT_P99_TARGET[f.k];
-  const m = f.median;
-  const clean = m.lost === 0 && m.duplicated === 0 && f.joinFailures === 0 && m.postFailures === 0;
+/** A fan-out row: the target is by the number of readers of the story, wherever they are connected. */
+function deliveryRow(figure: string, k: number, m: DeliveriesMedian, joinFailures: number, postFailures: number): Row {
+  const p99Target = FANOUT_P99_TARGET[k];
+  const clean = m.lost === 0 && m.duplicated === 0 && joinFailures === 0 && postFailures === 0;
   return {
-    figure: `fan-out: ${f.k.toLocaleString('en')} readers, 50 replies at 10/s`,
+    figure,
     measured:
       `p50 ${ms(m.p50)}, p99 ${ms(m.p99)}, max ${ms(m.max)}, lost ${m.lost}, duplicated ${m.duplicated}` +
-      `${f.joinFailures ? `, ${f.joinFailures} could not join` : ''}${m.postFailures ? `, ${m.postFailures} POSTs failed` : ''}`,
+      `${joinFailures ? `, ${joinFailures} could not join` : ''}${postFailures ? `, ${postFailures} POSTs failed` : ''}`,
     target: `${p99Target ? `p99 ≤ ${p99Target} ms, ` : ''}0 lost, 0 duplicated`,
     ok: clean && (p99Target === undefined || m.p99 <= p99Target),
   };
+}
+
+export function fanoutRow(f: FanoutResult): Row {
+  return deliveryRow(`fan-out: ${f.k.toLocaleString('en')} readers, 50 replies at 10/s`, f.k, f.median, f.joinFailures, f.median.postFailures);
+}
+
+/** Two rows per K: the readers on the writer's instance, and those on the other one (each delivery through Redis). */
+export function clusterFanoutRows(f: ClusterFanoutResult): Row[] {
+  return f.instances.map((g, i) =>
+    deliveryRow(
+      `fan-out (2 instances, readers on the ${i === 0 ? 'same' : 'other'} instance): ${f.k.toLocaleString('en')} readers (${g.readers.toLocaleString('en')} on ${i === 0 ? 'A' : 'B'}), 50 replies at 10/s to A`,
+      f.k,
+      g.median,
+      g.joinFailures,
+      f.median.postFailures,
+    ),
+  );
+}
+
+/** In place of the two-instance rows when they could not be measured (no Redis, no PostgreSQL). */
+export function clusterSkippedRow(why: string): Row {
+  return { figure: 'fan-out (2 instances): SKIPPED', measured: `not measured: ${why}`, target: '–', ok: null };
 }
 
 export function depthRows(d: DepthResult): Row[] {

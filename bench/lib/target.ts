@@ -41,7 +41,7 @@ export interface BenchTarget {
   cleanup(): Promise<void>;
 }
 
-const redact = (url: string): string => {
+export const redact = (url: string): string => {
   try {
     const u = new URL(url);
     if (u.password) u.password = '***';

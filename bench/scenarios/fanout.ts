@@ -4,6 +4,7 @@ import { io, type Socket } from 'socket.io-client';
 import { describeCpu } from '../lib/cpu.js';
 import { HttpClient } from '../lib/http.js';
 import { log } from '../lib/log.js';
+import type { InsideView, MetricsProbe } from '../lib/probe.js';
 import type { Account } from '../lib/seed.js';
 import { median, round, sleep, summarize } from '../lib/stats.js';
 import { Ctx, measure, Observed } from './context.js';
@@ -16,25 +17,42 @@ const DELIVERY_GRACE_MS = 10_000;
 
 interface Reader {
   socket: Socket;
+  /** Index of the base URL (app instance) the reader is connected to. */
+  instance: number;
   /** reply id → first arrival (performance.now()) */
   seen: Map<string, number>;
   /** reply id → arrivals after the first */
   dups: Map<string, number>;
 }
 
-export interface FanoutRound {
-  posted: number;
-  postFailures: number;
+/** What reached a set of readers in one round: one (reader, reply) pair is one delivery. */
+export interface Deliveries {
   deliveries: number;
   p50: number;
   p99: number;
   max: number;
   lost: number;
   duplicated: number;
+}
+
+export interface FanoutRound extends Deliveries {
+  posted: number;
+  postFailures: number;
   postP50: number;
   postP99: number;
   /** The five slowest replies: index in the round, POST time and the slowest delivery (ms). */
   slowest: { index: number; postMs: number; worstDeliveryMs: number }[];
+  /** When the readers are spread over several instances: the same figures for the readers of each (in URL order). */
+  byInstance?: Deliveries[];
+}
+
+/** Medians over the rounds of one set of readers: p50/p99 are medians, max the worst of all, lost and duplicated totals. */
+export interface DeliveriesMedian {
+  p50: number;
+  p99: number;
+  max: number;
+  lost: number;
+  duplicated: number;
 }
 
 export interface FanoutResult {
@@ -45,10 +63,24 @@ export interface FanoutResult {
   connectSeconds: number;
   rounds: (FanoutRound & Observed)[];
   /** p50/p99 are medians over the rounds; max is the worst of all; lost, duplicated and failures are totals. */
-  median: { p50: number; p99: number; max: number; lost: number; duplicated: number; postFailures: number };
+  median: DeliveriesMedian & { postFailures: number };
 }
 
-function connectReader(url: string, account: Account, threadId: string): Promise<Reader> {
+/** The fan-out over two app instances sharing the database and Redis: the writer posts to A, the readers alternate A, B. */
+export interface ClusterFanoutResult {
+  k: number;
+  writerUrl: string;
+  connectSeconds: number;
+  joinErrors: string[];
+  /** [0]: the readers on A, the writer's instance ("same instance"); [1]: those on B ("other instance"), reached through Redis. */
+  instances: { url: string; readers: number; joined: number; joinFailures: number; median: DeliveriesMedian }[];
+  /** `cpu.appPct` is both instances together; `inside` is A's own metrics, `insideOther` B's. */
+  rounds: (FanoutRound & Observed & { insideOther: InsideView[] })[];
+  /** All readers together. */
+  median: DeliveriesMedian & { postFailures: number };
+}
+
+function connectReader(url: string, instance: number, account: Account, threadId: string): Promise<Reader> {
   return new Promise((resolve, reject) => {
     const socket = io(url, {
       path: '/socket.io',
@@ -58,7 +90,7 @@ function connectReader(url: string, account: Account, threadId: string): Promise
       forceNew: true,
       timeout: 15_000,
     });
-    const reader: Reader = { socket, seen: new Map(), dups: new Map() };
+    const reader: Reader = { socket, instance, seen: new Map(), dups: new Map() };
     socket.on('reply.created', (reply: { id?: unknown }) => {
       const at = performance.now(); // first thing: the arrival time
       const id = String(reply?.id);
@@ -89,7 +121,7 @@ function connectReader(url: string, account: Account, threadId: string): Promise
 }
 
 /** One writer posts FANOUT_REPLIES replies, one every FANOUT_INTERVAL_MS, and every reader's arrivals are timed. */
-async function runRound(http: HttpClient, writer: Account, threadId: string, readers: Reader[]): Promise<FanoutRound> {
+async function runRound(http: HttpClient, writer: Account, threadId: string, readers: Reader[], instances: number): Promise<FanoutRound> {
   const sentAt = new Map<string, number>();
   const indexOf = new Map<string, { index: number; postMs: number }>();
   const postLatencies: number[] = [];
@@ -125,6 +157,22 @@ async function runRound(http: HttpClient, writer: Account, threadId: string, rea
   const deadline = performance.now() + DELIVERY_GRACE_MS;
   while (received() < expected && performance.now() < deadline) await sleep(50);
 
+  const all = tally(readers, sentAt);
+  const byInstance = instances > 1 ? Array.from({ length: instances }, (_, i) => tally(readers.filter((r) => r.instance === i), sentAt).figures) : undefined;
+  const slowest = [...all.worst]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 5)
+    .map(([id, ms]) => ({ index: indexOf.get(id)?.index ?? -1, postMs: Math.round(indexOf.get(id)?.postMs ?? 0), worstDeliveryMs: Math.round(ms) }));
+  for (const r of readers) {
+    r.seen.clear();
+    r.dups.clear();
+  }
+  const p = summarize(postLatencies);
+  return { posted: sentAt.size, postFailures, ...all.figures, postP50: p.p50, postP99: p.p99, slowest, ...(byInstance ? { byInstance } : {}) };
+}
+
+/** Every (reader, reply) pair of a round: its latency, or lost; and second deliveries. */
+function tally(readers: Reader[], sentAt: Map<string, number>): { figures: Deliveries; worst: Map<string, number> } {
   const latencies: number[] = [];
   const worst = new Map<string, number>();
   let lost = 0;
@@ -140,98 +188,189 @@ async function runRound(http: HttpClient, writer: Account, threadId: string, rea
       duplicated += r.dups.get(id) ?? 0;
     }
   }
-  const slowest = [...worst]
-    .sort((a, b) => b[1] - a[1])
-    .slice(0, 5)
-    .map(([id, ms]) => ({ index: indexOf.get(id)?.index ?? -1, postMs: Math.round(indexOf.get(id)?.postMs ?? 0), worstDeliveryMs: Math.round(ms) }));
-  for (const r of readers) {
-    r.seen.clear();
-    r.dups.clear();
-  }
   const s = summarize(latencies);
-  const p = summarize(postLatencies);
-  return { posted: sentAt.size, postFailures, deliveries: latencies.length, p50: s.p50, p99: s.p99, max: s.max, lost, duplicated, postP50: p.p50, postP99: p.p99, slowest };
+  return { figures: { deliveries: latencies.length, p50: s.p50, p99: s.p99, max: s.max, lost, duplicated }, worst };
 }
 
-async function waitForSocketsClosed(ctx: Ctx): Promise<void> {
+async function waitForSocketsClosed(probes: MetricsProbe[]): Promise<void> {
   const deadline = Date.now() + 15_000;
-  while (Date.now() < deadline) {
+  const open = async (probe: MetricsProbe): Promise<number> => {
     try {
-      const open = (await ctx.probe.scrape()).get('setback_socket_connections');
-      if (open === undefined || open === 0) return;
+      return (await probe.scrape()).get('setback_socket_connections') ?? 0;
     } catch {
-      return;
+      return 0;
     }
+  };
+  while (Date.now() < deadline) {
+    if ((await Promise.all(probes.map(open))).every((n) => n === 0)) return;
     await sleep(200);
   }
   log('  (the app still counts open sockets 15 s after closing them)');
 }
 
-export async function fanoutSeries(ctx: Ctx): Promise<FanoutResult[]> {
-  const results: FanoutResult[] = [];
-  const http = new HttpClient(ctx.app.url, 64);
+const medianOfRounds = (rounds: Deliveries[]): DeliveriesMedian => ({
+  p50: median(rounds.map((r) => r.p50)),
+  p99: median(rounds.map((r) => r.p99)),
+  max: Math.max(...rounds.map((r) => r.max)),
+  lost: rounds.reduce((a, r) => a + r.lost, 0),
+  duplicated: rounds.reduce((a, r) => a + r.duplicated, 0),
+});
+
+const describeDeliveries = (d: Deliveries): string =>
+  `p50 ${round1(d.p50)} ms, p99 ${round1(d.p99)} ms, max ${round1(d.max)} ms, lost ${d.lost}, duplicated ${d.duplicated}`;
+
+/** Where the fan-out runs: the writer's instance, and the instances the readers connect to in turn. */
+interface FanoutPlacement {
+  writerUrl: string;
+  /** Reader i connects to readerUrls[i % readerUrls.length]. */
+  readerUrls: string[];
+  /** The /api/metrics of every instance, in readerUrls order: the first is ctx.probe's, watched by measure(). */
+  probes: MetricsProbe[];
+  /** In the progress lines: "fan-out" or "fan-out (2 instances)". */
+  label: string;
+  /** What each instance's readers are called in the progress lines (with more than one instance). */
+  instanceNames?: string[];
+}
+
+interface FanoutAt {
+  k: number;
+  readers: number[];
+  joined: number[];
+  joinFailures: number[];
+  joinErrors: string[];
+  connectSeconds: number;
+  rounds: (FanoutRound & Observed & { insideOther: InsideView[] })[];
+}
+
+/**
+ * The fan-out at each K of `ks`: K readers connect (alternating over the placement's instances) and join one story,
+ * then `runs` rounds of one writer posting to the writer's instance. The single-instance and the two-instance
+ * measurements are both this.
+ */
+async function fanoutOver(ctx: Ctx, ks: number[], place: FanoutPlacement): Promise<FanoutAt[]> {
+  const results: FanoutAt[] = [];
+  const http = new HttpClient(place.writerUrl, 64);
   const threadId = ctx.seeded.fanoutThreadId;
+  const n = place.readerUrls.length;
+  const others = place.probes.slice(1);
   try {
-    for (const k of ctx.opts.ks) {
+    for (const k of ks) {
       const accounts = ctx.seeded.readers.slice(0, k);
       if (accounts.length < k) throw new Error(`only ${accounts.length} readers were seeded for K = ${k}`);
       const readers: Reader[] = [];
       const joinErrors: string[] = [];
-      let joinFailures = 0;
+      const joinFailures = new Array<number>(n).fill(0);
       const c0 = performance.now();
       // batches, so the handshakes (a session lookup each) do not arrive as one storm
       for (let i = 0; i < accounts.length; i += CONNECT_BATCH) {
-        const batch = await Promise.allSettled(accounts.slice(i, i + CONNECT_BATCH).map((a) => connectReader(ctx.app.url, a, threadId)));
+        const batch = await Promise.allSettled(
+          accounts.slice(i, i + CONNECT_BATCH).map((a, j) => {
+            const instance = (i + j) % n;
+            return connectReader(place.readerUrls[instance], instance, a, threadId).catch((e: unknown) => {
+              joinFailures[instance]++;
+              throw e;
+            });
+          }),
+        );
         for (const b of batch) {
           if (b.status === 'fulfilled') readers.push(b.value);
-          else {
-            joinFailures++;
-            if (joinErrors.length < 5) joinErrors.push(String(b.reason instanceof Error ? b.reason.message : b.reason));
-          }
+          else if (joinErrors.length < 5) joinErrors.push(String(b.reason instanceof Error ? b.reason.message : b.reason));
         }
       }
       const connectSeconds = (performance.now() - c0) / 1000;
-      log(`  K = ${k}: ${readers.length} readers connected and joined in ${connectSeconds.toFixed(1)} s${joinFailures ? ` (${joinFailures} failed: ${joinErrors[0]})` : ''}`);
+      const failed = joinFailures.reduce((a, b) => a + b, 0);
+      const split = n > 1 ? ` (${place.readerUrls.map((_, i) => `${readers.filter((r) => r.instance === i).length} ${place.instanceNames?.[i] ?? `on instance ${i + 1}`}`).join(', ')})` : '';
+      log(`  K = ${k}: ${readers.length} readers${split} connected and joined in ${connectSeconds.toFixed(1)} s${failed ? ` (${failed} failed: ${joinErrors[0]})` : ''}`);
       await sleep(1000); // let the presence broadcast of the joins pass
 
-      const rounds: (FanoutRound & Observed)[] = [];
+      const rounds: FanoutAt['rounds'] = [];
       try {
         for (let i = 1; i <= ctx.opts.runs; i++) {
-          const { result, cpu, inside, discarded } = await measure(ctx, () => runRound(http, ctx.seeded.fanoutWriter, threadId, readers));
-          rounds.push({ ...result, cpu, inside, discarded });
+          const { result, cpu, inside, discarded } = await measure(ctx, async () => {
+            // the other instances' own metrics, for the same window as ctx.probe's (measure() watches that one)
+            const watches = others.map((p) => p.watch());
+            try {
+              const round = await runRound(http, ctx.seeded.fanoutWriter, threadId, readers, n);
+              return { round, insideOther: await Promise.all(watches.map((w) => w.stop())) };
+            } catch (e) {
+              await Promise.all(watches.map((w) => w.stop()));
+              throw e;
+            }
+          });
+          const r = result.round;
+          rounds.push({ ...r, cpu, inside, discarded, insideOther: result.insideOther });
+          const lag = [inside, ...result.insideOther].map((v) => v.lagMaxMs ?? 0);
           log(
-            `  fan-out K = ${k} run ${i}/${ctx.opts.runs}: p50 ${round1(result.p50)} ms, p99 ${round1(result.p99)} ms, max ${round1(result.max)} ms, ` +
-              `lost ${result.lost}, duplicated ${result.duplicated}${result.postFailures ? `, POST failures ${result.postFailures}` : ''}` +
-              ` | slowest: reply #${result.slowest[0]?.index} (POST ${result.slowest[0]?.postMs} ms, last reader ${result.slowest[0]?.worstDeliveryMs} ms)` +
-              ` | ${describeCpu(cpu)}${inside.lagMaxMs ? `, event-loop lag max ${inside.lagMaxMs} ms` : ''}`,
+            `  ${place.label} K = ${k} run ${i}/${ctx.opts.runs}: ${describeDeliveries(r)}${r.postFailures ? `, POST failures ${r.postFailures}` : ''}` +
+              (r.byInstance ? r.byInstance.map((d, j) => ` | readers ${place.instanceNames?.[j] ?? j + 1}: ${describeDeliveries(d)}`).join('') : '') +
+              ` | slowest: reply #${r.slowest[0]?.index} (POST ${r.slowest[0]?.postMs} ms, last reader ${r.slowest[0]?.worstDeliveryMs} ms)` +
+              ` | ${describeCpu(cpu)}${Math.max(...lag) ? `, event-loop lag max ${lag.join(' / ')} ms` : ''}`,
           );
           await sleep(500);
         }
       } finally {
         for (const r of readers) r.socket.disconnect();
-        await waitForSocketsClosed(ctx);
+        await waitForSocketsClosed(place.probes);
       }
       results.push({
         k,
-        joined: readers.length,
+        readers: place.readerUrls.map((_, i) => accounts.filter((__, j) => j % n === i).length),
+        joined: place.readerUrls.map((_, i) => readers.filter((r) => r.instance === i).length),
         joinFailures,
         joinErrors,
         connectSeconds,
         rounds,
-        median: {
-          p50: median(rounds.map((r) => r.p50)),
-          p99: median(rounds.map((r) => r.p99)),
-          max: Math.max(...rounds.map((r) => r.max)),
-          lost: rounds.reduce((a, r) => a + r.lost, 0),
-          duplicated: rounds.reduce((a, r) => a + r.duplicated, 0),
-          postFailures: rounds.reduce((a, r) => a + r.postFailures, 0),
-        },
       });
     }
   } finally {
     http.close();
   }
   return results;
+}
+
+/** The fan-out on the one app instance of the bench: writer and readers on ctx.app. */
+export async function fanoutSeries(ctx: Ctx): Promise<FanoutResult[]> {
+  const at = await fanoutOver(ctx, ctx.opts.ks, { writerUrl: ctx.app.url, readerUrls: [ctx.app.url], probes: [ctx.probe], label: 'fan-out' });
+  return at.map((f) => ({
+    k: f.k,
+    joined: f.joined[0],
+    joinFailures: f.joinFailures[0],
+    joinErrors: f.joinErrors,
+    connectSeconds: f.connectSeconds,
+    // as before the two-instance measurement existed: no per-instance fields
+    rounds: f.rounds.map(({ insideOther: _, ...r }) => r),
+    median: { ...medianOfRounds(f.rounds), postFailures: f.rounds.reduce((a, r) => a + r.postFailures, 0) },
+  }));
+}
+
+/**
+ * The fan-out over two instances sharing the database and Redis: the writer posts to A (ctx.app, ctx.probe), the
+ * readers alternate between A and B, so every other delivery crosses Redis.
+ */
+export async function clusterFanoutSeries(ctx: Ctx, b: { url: string; probe: MetricsProbe }): Promise<ClusterFanoutResult[]> {
+  const urls = [ctx.app.url, b.url];
+  const at = await fanoutOver(ctx, ctx.opts.clusterKs, {
+    writerUrl: ctx.app.url,
+    readerUrls: urls,
+    probes: [ctx.probe, b.probe],
+    label: 'fan-out (2 instances)',
+    instanceNames: ['on A', 'on B'],
+  });
+  return at.map((f) => ({
+    k: f.k,
+    writerUrl: ctx.app.url,
+    connectSeconds: f.connectSeconds,
+    joinErrors: f.joinErrors,
+    instances: urls.map((url, i) => ({
+      url,
+      readers: f.readers[i],
+      joined: f.joined[i],
+      joinFailures: f.joinFailures[i],
+      median: medianOfRounds(f.rounds.map((r) => r.byInstance?.[i] ?? { deliveries: 0, p50: Number.NaN, p99: Number.NaN, max: Number.NaN, lost: 0, duplicated: 0 })),
+    })),
+    rounds: f.rounds,
+    median: { ...medianOfRounds(f.rounds), postFailures: f.rounds.reduce((a, r) => a + r.postFailures, 0) },
+  }));
 }
 
 const round1 = (x: number): number => round(x, 1);
