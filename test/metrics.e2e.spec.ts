@@ -63,6 +63,19 @@ describe('GET /api/metrics', () => {
     }
   });
 
+  it('times the fan-out of every new reply, from its commit to the push to the story\'s readers', async () => {
+    const s = await createStory(t, m);
+    const before = sample((await t.http().get('/api/metrics')).text, 'setback_fanout_seconds_count') ?? 0;
+    await createReply(t, m, s.id);
+    await createReply(t, m, s.id);
+    let after = before;
+    for (let i = 0; i < 100 && after < before + 2; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      after = sample((await t.http().get('/api/metrics')).text, 'setback_fanout_seconds_count') ?? 0;
+    }
+    expect(after).toBe(before + 2);
+  });
+
   it('reports the PostgreSQL pool when there is one', async () => {
     const text = (await t.http().get('/api/metrics')).text;
     expect(text).toContain('# TYPE setback_db_pool_connections gauge');

@@ -5,8 +5,11 @@ import type { ReplyRow } from '../replies/reply.views.js';
 export interface DomainEvents {
   'thread.created': { threadId: string };
   'thread.updated': { threadId: string; sections: boolean };
-  /** `row`: the reply as committed, when the emitter has it (a new reply), so listeners need not read it back. */
-  'reply.created': { threadId: string; replyId: string; row?: ReplyRow };
+  /**
+   * `row`: the reply as committed, when the emitter has it (a new reply), so listeners need not read it back;
+   * `committedAt`: performance.now() at the commit, for the fan-out latency metric.
+   */
+  'reply.created': { threadId: string; replyId: string; row?: ReplyRow; committedAt?: number };
   'reply.updated': { threadId: string; replyId: string };
   'reply.removed': { threadId: string; replyId: string };
   'sessions.ended': { userId: string; sessionIds: string[] | 'all'; reason: string };

@@ -16,8 +16,3 @@ export function observeFanout(seconds: number): void {
   if (Number.isFinite(seconds) && seconds >= 0) fanoutSeconds.observe(seconds);
 }
 
-/** Starts a fan-out timer; call the returned function once the emit is done. */
-export function startFanoutTimer(): () => void {
-  const started = process.hrtime.bigint();
-  return () => observeFanout(Number(process.hrtime.bigint() - started) / 1e9);
-}

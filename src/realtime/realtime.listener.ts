@@ -5,6 +5,7 @@ import type { Viewer } from '../auth/viewer.js';
 import type { DomainEvents } from '../common/events.js';
 import { ServerEvents } from '../contract/views.js';
 import { prepared, run } from '../database/prepared.js';
+import { observeFanout } from '../metrics/fanout.js';
 import { SecretsService } from '../database/secrets.service.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
 import { toReplyView } from '../replies/reply.views.js';
@@ -43,7 +44,11 @@ export class RealtimeListener {
 
   @OnEvent('reply.created', { async: true })
   onReplyCreated(e: DomainEvents['reply.created']): Promise<void> {
-    return this.safely('reply.created', () => this.pushReply(e.threadId, e.replyId, ServerEvents.replyCreated, e.row));
+    const started = e.committedAt ?? performance.now();
+    return this.safely('reply.created', async () => {
+      await this.pushReply(e.threadId, e.replyId, ServerEvents.replyCreated, e.row);
+      observeFanout((performance.now() - started) / 1000);
+    });
   }
 
   @OnEvent('reply.updated', { async: true })

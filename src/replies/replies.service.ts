@@ -205,7 +205,7 @@ export class RepliesService {
       return { reply: await this.getView(viewer, existing.id), created: false };
     }
     // the new reply travels with the event, so the live push does not read it back
-    this.emit('reply.created', { threadId, replyId: result.row.id, row: result.row });
+    this.emit('reply.created', { threadId, replyId: result.row.id, row: result.row, committedAt: performance.now() });
     this.stories.emitFlags(verdict, 'reply', result.row.id, threadId);
     const reply = toReplyView(result.row, viewer, this.secrets.appSecret);
     return { reply: verdict.safety ? { ...reply, safety: verdict.safety } : reply, created: true };
