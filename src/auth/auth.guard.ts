@@ -1,6 +1,4 @@
-import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
-import { APP_CONFIG } from '../config/config.js';
-import type { AppConfig } from '../config/config.js';
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { ALLOW_SUSPENDED, IS_PUBLIC } from '../common/decorators.js';
@@ -21,7 +19,6 @@ export class AuthGuard implements CanActivate {
   constructor(
     private readonly auth: AuthService,
     private readonly reflector: Reflector,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
@@ -38,7 +35,7 @@ export class AuthGuard implements CanActivate {
     if (!SAFE.has(req.method) && !this.reflector.getAllAndOverride<boolean>(ALLOW_SUSPENDED, [ctx.getHandler(), ctx.getClass()])) assertCanWrite(viewer);
     const permission = this.reflector.get<Permission | undefined>(REQUIRED_PERMISSION, ctx.getHandler());
     if (permission && !can(viewer.role, permission)) throw new DomainError('FORBIDDEN', 'Only moderators can do this.');
-    if (permission && this.config.requireStaff2fa && !viewer.totpEnabled) {
+    if (permission && viewer.staffSecondFactorMissing) {
       throw new DomainError('SECOND_FACTOR_SETUP_REQUIRED', 'Moderation needs two-factor sign-in: turn it on in your account settings first.');
     }
     return true;

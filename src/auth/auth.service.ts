@@ -14,6 +14,7 @@ import { burnPasswordCheck, hashPassword, verifyPassword } from './passwords.js'
 import { Session } from './session.entity.js';
 import { issueRecoveryCodes } from './recovery-codes.js';
 import { TwoFactorService } from './two-factor.service.js';
+import { lacksStaffSecondFactor } from './viewer.js';
 import type { Viewer } from './viewer.js';
 import type { LoginDto, RegisterDto } from './auth.dto.js';
 
@@ -98,7 +99,15 @@ export class AuthService {
       await run(this.dataSource, SESSION_LOOKUP, [hashToken(token)]);
     const r = rows[0];
     if (!r) return null;
-    return { id: r.id, username: r.username, role: r.role, sessionId: r.session_id, createdAt: r.created_at, suspendedUntil: r.suspended_until, totpEnabled: r.totp };
+    return {
+      id: r.id,
+      username: r.username,
+      role: r.role,
+      sessionId: r.session_id,
+      createdAt: r.created_at,
+      suspendedUntil: r.suspended_until,
+      staffSecondFactorMissing: lacksStaffSecondFactor(r.role, r.totp, this.config.requireStaff2fa),
+    };
   }
 
   async logout(viewer: Viewer): Promise<void> {

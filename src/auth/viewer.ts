@@ -8,8 +8,19 @@ export interface Viewer {
   sessionId: string;
   createdAt: Date;
   suspendedUntil: Date | null;
-  /** Two-factor sign-in is on for this account (so this session passed it at login). */
-  totpEnabled?: boolean;
+  /**
+   * Staff whose sign-in does not meet REQUIRE_STAFF_2FA (see `lacksStaffSecondFactor`). The role stays as it is, so
+   * account screens show it and moderation routes answer SECOND_FACTOR_SETUP_REQUIRED, but `isStaff` is false.
+   */
+  staffSecondFactorMissing?: boolean;
 }
 
-export const isStaff = (v: Viewer | null | undefined): boolean => v?.role === 'moderator' || v?.role === 'admin';
+/**
+ * The REQUIRE_STAFF_2FA rule, written once: a staff sign-in meets it only when the account has two-factor sign-in
+ * on (sign-in then takes a code, and turning it on ends every other session).
+ */
+export const lacksStaffSecondFactor = (role: Role, totpEnabled: boolean, requireStaff2fa: boolean): boolean =>
+  requireStaff2fa && (role === 'moderator' || role === 'admin') && !totpEnabled;
+
+// a moderator's password alone must not open staff views: without the required second factor, staff read as members
+export const isStaff = (v: Viewer | null | undefined): boolean => (v?.role === 'moderator' || v?.role === 'admin') && !v.staffSecondFactorMissing;

@@ -192,7 +192,10 @@ export class RealtimeService {
       const thread = await this.stories.loadReadable(viewer, p.threadId);
       const s = state(socket);
       // join before reading what was missed: a reply committed in between arrives twice at worst (ids dedupe), never zero times
-      await socket.join(isStaff(viewer) ? staffRoom(thread.id) : memberRoom(thread.id));
+      const staff = isStaff(viewer);
+      await socket.join(staff ? staffRoom(thread.id) : memberRoom(thread.id));
+      // a re-join re-decides the audience: a socket that stopped (or started) reading as staff keeps no stale room
+      await socket.leave(staff ? memberRoom(thread.id) : staffRoom(thread.id));
       s.threads.add(thread.id);
       let missed: unknown[] = [];
       let more = false;
