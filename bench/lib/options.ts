@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
 export const PARTS = ['calibration', 'read', 'depth', 'write', 'fanout', 'memory'] as const;
@@ -46,7 +47,7 @@ export const USAGE = `npm run bench -- [options]      (or: node dist/bench/run.j
   --cluster        also measure the fan-out across two app instances sharing the database and a Redis server:
                    the writer posts to instance A, half the readers are on A and half on B (needs PostgreSQL
                    and Redis; K from --k, default 100; each K at least 2)
-  --app-flags=F    extra node flags for the app process, e.g. --app-flags="--max-old-space-size=160"
+  --app-flags=F    node flags for the app process, after those of `npm start` (its heap cap), e.g. --app-flags="--max-old-space-size=256"
   --help           this text
 
 Database: BENCH_DATABASE_URL (a PostgreSQL server where a database setback_bench_<time> is created and dropped),
@@ -59,6 +60,15 @@ export class UsageError extends Error {}
 function intIn(name: string, raw: string, min: number, max: number): number {
   if (!/^\d+$/.test(raw.trim()) || Number(raw) < min || Number(raw) > max) throw new UsageError(`--${name} must be a whole number from ${min} to ${max} (got "${raw}")`);
   return Number(raw);
+}
+
+/**
+ * The node flags `npm start` gives the app (its heap cap), read from package.json so the bench measures the app
+ * as it is run; --app-flags adds to them (a later --max-old-space-size wins).
+ */
+export function startFlags(): string[] {
+  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { scripts: { start: string } };
+  return pkg.scripts.start.split(/\s+/).filter((w) => /^--[a-z0-9-]+(=[\w.,:/-]+)?$/i.test(w));
 }
 
 function appFlags(raw: string | undefined): string[] {
@@ -118,7 +128,7 @@ export function parseOptions(argv: string[]): Options | 'help' {
     warmup: values.warmup === undefined ? 2 : intIn('warmup', values.warmup, 0, 30),
     profile: values.profile ?? false,
     keepDb: values['keep-db'] ?? false,
-    appFlags: appFlags(values['app-flags']),
+    appFlags: [...startFlags(), ...appFlags(values['app-flags'])],
     embedded: values.embedded ?? false,
     quietGuard: !(values['no-quiet-guard'] ?? false),
     quietBudget: values['quiet-budget'] === undefined ? 300 : intIn('quiet-budget', values['quiet-budget'], 0, 3600),
