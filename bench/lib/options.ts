@@ -47,7 +47,7 @@ export const USAGE = `npm run bench -- [options]      (or: node dist/bench/run.j
   --cluster        also measure the fan-out across two app instances sharing the database and a Redis server:
                    the writer posts to instance A, half the readers are on A and half on B (needs PostgreSQL
                    and Redis; K from --k, default 100; each K at least 2)
-  --app-flags=F    node flags for the app process, after those of `npm start` (its heap cap), e.g. --app-flags="--max-old-space-size=256"
+  --app-flags=F    node flags for the app process, after those of npm start (its heap cap), e.g. --app-flags="--max-old-space-size=256"
   --help           this text
 
 Database: BENCH_DATABASE_URL (a PostgreSQL server where a database setback_bench_<time> is created and dropped),
