@@ -4,7 +4,8 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { extname, join } from 'node:path';
+import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
 
 const root = new URL('..', import.meta.url).pathname;
 const npxBin = (name) => join(root, 'node_modules', '.bin', name);
@@ -41,6 +42,21 @@ if (force) for (const n of ['server', 'client']) try { writeFileSync(join(root, 
 step('server', ['src', 'migrations', 'scripts', 'bench', 'tsconfig.json', 'package-lock.json'], join(root, 'dist/src/main.js'), () =>
   execFileSync(npxBin('tsc'), ['-p', join(root, 'tsconfig.json')], { stdio: 'inherit', cwd: root }),
 );
-step('client', ['client', 'src/contract', 'package-lock.json'], join(root, 'client/dist/index.html'), () =>
-  execFileSync(npxBin('vite'), ['build', '--config', join(root, 'client/vite.config.ts'), '--logLevel', 'warn'], { stdio: 'inherit', cwd: root }),
-);
+// compressed once here, at the highest levels, so serving the client costs no CPU per request (the server picks
+// the .br or .gz file by Accept-Encoding)
+function precompress(dir) {
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) precompress(path);
+    else if (['.js', '.css', '.svg', '.html', '.txt'].includes(extname(name)) && statSync(path).size >= 1024) {
+      const data = readFileSync(path);
+      writeFileSync(`${path}.br`, brotliCompressSync(data, { params: { [zlib.BROTLI_PARAM_QUALITY]: 11, [zlib.BROTLI_PARAM_SIZE_HINT]: data.length } }));
+      writeFileSync(`${path}.gz`, gzipSync(data, { level: 9 }));
+    }
+  }
+}
+
+step('client', ['client', 'src/contract', 'package-lock.json', 'scripts/build.mjs'], join(root, 'client/dist/index.html'), () => {
+  execFileSync(npxBin('vite'), ['build', '--config', join(root, 'client/vite.config.ts'), '--logLevel', 'warn'], { stdio: 'inherit', cwd: root });
+  precompress(join(root, 'client/dist/assets'));
+});

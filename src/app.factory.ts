@@ -2,9 +2,15 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import cookieParser from 'cookie-parser';
+import expressStaticGzip from 'express-static-gzip';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
+import type { Response } from 'express';
+import { notFound } from './common/errors.js';
+import { toErrorBody } from './common/exception.filter.js';
 import { noIndex } from './common/http.middleware.js';
 import { createValidationPipe } from './common/validation.js';
 import { RedisLink, SetbackIoAdapter } from './realtime/redis-io.adapter.js';
@@ -51,6 +57,13 @@ export async function createApp(config: AppConfig, db: OpenDatabase): Promise<Ne
   app.use(noIndex);
   app.use(securityHeaders(config));
   app.use(cookieParser());
+  const assets = join(config.clientDir, 'assets');
+  if (existsSync(assets)) {
+    // the client's assets carry a content hash in their names: cached for good, sent precompressed (scripts/build.mjs)
+    app.use('/assets', expressStaticGzip(assets, { enableBrotli: true, orderPreference: ['br', 'gz'], index: false, serveStatic: { immutable: true, maxAge: '365d' } }));
+    // an asset that is not there (an old page after a deploy) is a 404, not the page in its place
+    app.use('/assets', (_req: unknown, res: Response) => res.status(404).json(toErrorBody(notFound('That file'))));
+  }
   app.setGlobalPrefix('api');
   app.useGlobalPipes(createValidationPipe());
   app.useWebSocketAdapter(new SetbackIoAdapter(app, config, redis));

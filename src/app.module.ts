@@ -55,7 +55,8 @@ export class AppModule implements NestModule {
         EventEmitterModule.forRoot(),
         DatabaseModule.forRoot(db),
         ...(serveClient
-          ? [ServeStaticModule.forRoot({ rootPath: config.clientDir, exclude: ['/api/{*path}', '/socket.io/{*path}'], serveStaticOptions: { index: 'index.html', maxAge: '1h' } })]
+          ? // the page itself is revalidated on every visit, so a deploy reaches everyone; its hashed assets are cached for good (app.factory.ts)
+            [ServeStaticModule.forRoot({ rootPath: config.clientDir, exclude: ['/api/{*path}', '/socket.io/{*path}'], serveStaticOptions: { index: 'index.html', maxAge: 0 } })]
           : []),
         UsersModule,
         AuthModule,
