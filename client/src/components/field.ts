@@ -1,8 +1,8 @@
-// Labelled form fields with a hint and an error slot wired through aria-describedby / aria-invalid,
-// and FormErrors, which puts an API error's errors[] beside the right fields and the rest in a
-// role=alert region.
+// Labelled form fields with a hint and an error slot wired through aria-describedby / aria-invalid;
+// FormErrors, which puts an API error's errors[] beside the right fields and the rest in a role=alert
+// region; and fieldForm() / submitForm(), the markup and the one-submit-at-a-time wiring that forms share.
 import { ApiError, describeError } from '../api.js';
-import { append, h, uid, type Child } from '../dom.js';
+import { append, h, isAbort, uid, type Child } from '../dom.js';
 import { twoFactorLink } from './states.js';
 
 type Control = HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement;
@@ -162,6 +162,9 @@ export function alertRegion(): HTMLElement {
   return h('div', { class: 'form-alert', role: 'alert' });
 }
 
+/** Client-side checks of a form: field name → message (null or undefined when the field is fine). */
+export type Problems = Record<string, string | null | undefined>;
+
 export class FormErrors {
   readonly #fields: Map<string, FieldHandle>;
   readonly #region: HTMLElement;
@@ -177,7 +180,7 @@ export class FormErrors {
   }
 
   /** Client-side checks: field name → message. Returns true when there were none. */
-  check(problems: Record<string, string | null | undefined>): boolean {
+  check(problems: Problems): boolean {
     this.clear();
     const entries = Object.entries(problems).filter((e): e is [string, string] => Boolean(e[1]));
     for (const [name, message] of entries) this.#fields.get(name)?.setError(message);
@@ -234,4 +237,109 @@ export class FormErrors {
       }
     }
   }
+}
+
+export interface FieldFormOptions {
+  fields: FieldHandle[];
+  /** The submit button's text. */
+  submit: string;
+  /** The submit button's classes (default: a primary button). */
+  submitClass?: string;
+  /** A class for the form besides `form`. */
+  className?: string;
+  /** The form's name: the id of its heading (labelledBy), or words (label). */
+  labelledBy?: string;
+  label?: string;
+  /** Before the alert region: a heading, a hint. */
+  intro?: Child[];
+  /** After the submit button, in the actions row: a Cancel button. */
+  actions?: Child[];
+}
+
+/** A form with its errors and its submit button. */
+export interface FormParts {
+  form: HTMLFormElement;
+  errors: FormErrors;
+  submit: HTMLButtonElement;
+}
+
+/** A form of labelled fields: [intro], its alert region, the fields, then the actions with the submit button. */
+export function fieldForm(o: FieldFormOptions): FormParts {
+  const region = alertRegion();
+  const submit = h('button', { type: 'submit', class: o.submitClass ?? 'button button-primary' }, o.submit);
+  const form = h(
+    'form',
+    { class: o.className ? `form ${o.className}` : 'form', novalidate: true, 'aria-labelledby': o.labelledBy, 'aria-label': o.label },
+    o.intro,
+    region,
+    o.fields.map((f) => f.element),
+    h('div', { class: 'actions' }, submit, o.actions),
+  );
+  return { form, errors: new FormErrors(region, o.fields), submit };
+}
+
+export interface SubmitOptions<T = void> {
+  /** What the submit button says (aria-disabled) while the form is being sent. */
+  busyLabel: string;
+  /** Reads the form when it is submitted; what it gives goes to check, skip and send. */
+  read?(): T;
+  /** Client-side checks (the server stays the authority). Without them, old errors are just cleared. */
+  check?(values: T): Problems;
+  /** Once the checks pass: return true to stop without sending (nothing changed). */
+  skip?(values: T): boolean;
+  /** Sends the form. What it throws is shown with failed, unless the request was aborted. */
+  send(values: T): Promise<void>;
+  /** Shows an error send threw (default: errors.show, beside the fields and in the alert region). */
+  failed?(error: unknown): void;
+  /** The screen's signal: leaving the screen removes the listener and quiets errors. */
+  signal?: AbortSignal;
+}
+
+/**
+ * Sends a form one submit at a time: its checks first, then send() with the submit button busy; an error
+ * goes beside the fields and in the alert region, and the button is back to itself afterwards.
+ */
+export function submitForm<T = void>({ form, errors, submit }: FormParts, o: SubmitOptions<T>): void {
+  const label = submit.textContent ?? '';
+  let busy = false;
+  form.addEventListener(
+    'submit',
+    async (event) => {
+      event.preventDefault();
+      if (busy) return;
+      const values = o.read?.() as T;
+      if (!o.check) errors.clear();
+      else if (!errors.check(o.check(values))) return;
+      if (o.skip?.(values)) return;
+      busy = true;
+      submit.setAttribute('aria-disabled', 'true');
+      submit.textContent = o.busyLabel;
+      try {
+        await o.send(values);
+      } catch (error) {
+        if (isAbort(error) || o.signal?.aborted) return;
+        if (o.failed) o.failed(error);
+        else errors.show(error);
+      } finally {
+        busy = false;
+        submit.removeAttribute('aria-disabled');
+        submit.textContent = label;
+      }
+    },
+    { signal: o.signal },
+  );
+}
+
+/** Ctrl+Enter (⌘+Enter on a Mac) in a field sends its form. */
+export function ctrlEnterSubmits(control: HTMLElement, form: HTMLFormElement, signal?: AbortSignal): void {
+  control.addEventListener(
+    'keydown',
+    (event) => {
+      if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+        event.preventDefault();
+        form.requestSubmit();
+      }
+    },
+    { signal },
+  );
 }

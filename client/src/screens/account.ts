@@ -3,7 +3,7 @@
 // /api/auth/recovery-codes), two-factor sign-in (POST /api/auth/2fa/setup|enable|disable), signing out everywhere
 // (POST /api/auth/logout-all) and leaving (DELETE /api/me). Loaded on demand (its own chunk).
 import { api, ApiError, describeError, needsTwoFactor, request } from '../api.js';
-import { alertRegion, FormErrors, selectField, textField, type FieldHandle } from '../components/field.js';
+import { fieldForm, selectField, submitForm, textField, type FieldHandle, type FormErrors } from '../components/field.js';
 import { confirmPanel } from '../components/panels.js';
 import { recoveryCodes, saveFile } from '../components/recovery-codes.js';
 import { h, isAbort, uid, type Child } from '../dom.js';
@@ -39,29 +39,9 @@ interface ActionFormOptions {
 
 /** A small form whose submit runs one request at a time, with its errors beside the fields. */
 function actionForm(o: ActionFormOptions): { element: HTMLFormElement; errors: FormErrors } {
-  const region = alertRegion();
-  const errors = new FormErrors(region, o.fields);
-  const submit = h('button', { type: 'submit', class: `button ${o.danger ? 'button-danger' : 'button-primary'}` }, o.submit);
-  const element = h('form', { class: 'form', novalidate: true, 'aria-label': o.label }, region, ...o.fields.map((f) => f.element), h('div', { class: 'actions' }, submit));
-  let busy = false;
-  element.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    if (busy || (o.check && !errors.check(o.check()))) return;
-    busy = true;
-    submit.setAttribute('aria-disabled', 'true');
-    submit.textContent = o.busyLabel;
-    try {
-      errors.clear();
-      await o.run(errors);
-    } catch (error) {
-      if (!isAbort(error)) errors.show(error);
-    } finally {
-      busy = false;
-      submit.removeAttribute('aria-disabled');
-      submit.textContent = o.submit;
-    }
-  });
-  return { element, errors };
+  const parts = fieldForm({ fields: o.fields, submit: o.submit, submitClass: o.danger ? 'button button-danger' : undefined, label: o.label });
+  submitForm(parts, { busyLabel: o.busyLabel, check: o.check, send: () => o.run(parts.errors) });
+  return { element: parts.form, errors: parts.errors };
 }
 
 const passwordField = (label = 'Your password', hint?: string) =>

@@ -4,7 +4,7 @@ import type { ThreadView } from '../../../src/contract/views.js';
 import { api, ApiError } from '../api.js';
 import { announce } from '../components/announcer.js';
 import { confirmCrisis, type SafetyResource } from '../components/crisis.js';
-import { alertRegion, checkboxField, FormErrors, selectField, textField } from '../components/field.js';
+import { alertRegion, checkboxField, FormErrors, selectField, submitForm, textField } from '../components/field.js';
 import { errorState, loadingState } from '../components/states.js';
 import { debounce, h, isAbort, setServerHtml } from '../dom.js';
 import { navigate } from '../navigation.js';
@@ -314,75 +314,62 @@ export function composeScreen({ outlet, signal }: RouteContext): () => void {
     form.addEventListener('change', () => draft.update(collect()), { signal });
     category.control.addEventListener('change', showCategoryHint, { signal });
 
-    let busy = false;
-    form.addEventListener(
-      'submit',
-      async (event) => {
-        event.preventDefault();
-        if (busy) return;
-        const data = collect();
-        const ok = errors.check({
-          // The server is the authority; these mirror its limits to save a round trip.
-          title: !data.title.trim() ? 'Give your story a title.' : data.title.trim().length < 5 ? 'A title needs at least 5 characters.' : null,
-          category: data.category ? null : 'Choose a category.',
-          happened: !data.happened.trim()
-            ? 'Tell us what happened — even a few lines.'
-            : data.happened.trim().length < 20
-              ? 'Tell us a little more — at least 20 characters.'
-              : null,
-        });
-        if (!ok) return;
-        busy = true;
-        publish.setAttribute('aria-disabled', 'true');
-        publish.textContent = 'Checking…';
-        try {
-          const text = [data.title, data.happened, data.handled, data.learned, data.contentWarning].filter(Boolean).join('\n\n');
-          const safety = await safetyCheck(text, signal);
-          let sawResources = false;
-          if (safety?.crisis) {
-            sawResources = true;
-            void draft.flush();
-            const answer = await confirmCrisis(safety.resources ?? []);
-            if (answer !== 'publish' || signal.aborted) return;
-          }
-          publish.textContent = 'Publishing…';
-          const thread = await api.post<ThreadView & { safety?: SafetyResult }>(
-            '/threads',
-            {
-              title: data.title.trim(),
-              category: data.category,
-              happened: data.happened,
-              // Optional parts are left out when empty (undefined is dropped from the JSON).
-              handled: data.handled.trim() ? data.handled : undefined,
-              learned: data.learned.trim() ? data.learned : undefined,
-              contentWarning: data.contentWarning.trim() || undefined,
-              anonymous: data.anonymous,
-            },
-            { signal },
-          );
-          published = true;
-          draft.stop();
-          void draft.discard().catch(() => undefined);
-          // The author chose the warning: their own story opens uncovered for them.
-          if (data.contentWarning.trim()) reveals.set(thread.id, true);
-          leaveNotice(thread.id, {
-            pending: thread.status === 'pending',
-            safety: !sawResources && thread.safety?.crisis ? thread.safety : undefined,
-          });
-          navigate(`/stories/${encodeURIComponent(thread.id)}`);
-        } catch (error) {
-          if (isAbort(error)) return;
-          // Everything typed stays; the draft keeps saving.
-          errors.show(error);
-          if (!(error instanceof ApiError) || !error.errors.length) region.scrollIntoView({ block: 'nearest' });
-        } finally {
-          busy = false;
-          publish.removeAttribute('aria-disabled');
-          publish.textContent = 'Publish story';
+    submitForm({ form, errors, submit: publish }, {
+      busyLabel: 'Checking…',
+      signal,
+      read: collect,
+      check: (data) => ({
+        // The server is the authority; these mirror its limits to save a round trip.
+        title: !data.title.trim() ? 'Give your story a title.' : data.title.trim().length < 5 ? 'A title needs at least 5 characters.' : null,
+        category: data.category ? null : 'Choose a category.',
+        happened: !data.happened.trim()
+          ? 'Tell us what happened — even a few lines.'
+          : data.happened.trim().length < 20
+            ? 'Tell us a little more — at least 20 characters.'
+            : null,
+      }),
+      send: async (data) => {
+        const text = [data.title, data.happened, data.handled, data.learned, data.contentWarning].filter(Boolean).join('\n\n');
+        const safety = await safetyCheck(text, signal);
+        let sawResources = false;
+        if (safety?.crisis) {
+          sawResources = true;
+          void draft.flush();
+          const answer = await confirmCrisis(safety.resources ?? []);
+          if (answer !== 'publish' || signal.aborted) return;
         }
+        publish.textContent = 'Publishing…';
+        const thread = await api.post<ThreadView & { safety?: SafetyResult }>(
+          '/threads',
+          {
+            title: data.title.trim(),
+            category: data.category,
+            happened: data.happened,
+            // Optional parts are left out when empty (undefined is dropped from the JSON).
+            handled: data.handled.trim() ? data.handled : undefined,
+            learned: data.learned.trim() ? data.learned : undefined,
+            contentWarning: data.contentWarning.trim() || undefined,
+            anonymous: data.anonymous,
+          },
+          { signal },
+        );
+        published = true;
+        draft.stop();
+        void draft.discard().catch(() => undefined);
+        // The author chose the warning: their own story opens uncovered for them.
+        if (data.contentWarning.trim()) reveals.set(thread.id, true);
+        leaveNotice(thread.id, {
+          pending: thread.status === 'pending',
+          safety: !sawResources && thread.safety?.crisis ? thread.safety : undefined,
+        });
+        navigate(`/stories/${encodeURIComponent(thread.id)}`);
       },
-      { signal },
-    );
+      failed: (error) => {
+        // Everything typed stays; the draft keeps saving.
+        errors.show(error);
+        if (!(error instanceof ApiError) || !error.errors.length) region.scrollIntoView({ block: 'nearest' });
+      },
+    });
     return form;
   }
 

@@ -1,7 +1,7 @@
 // /recover (public): back into an account without email. POST /api/auth/recover {username, code, newPassword}
 // → {remainingCodes}; then the member signs in with the new password. Loaded on demand (its own chunk).
 import { api } from '../api.js';
-import { alertRegion, FormErrors, textField } from '../components/field.js';
+import { fieldForm, submitForm, textField } from '../components/field.js';
 import { h } from '../dom.js';
 import type { RouteContext } from '../router.js';
 
@@ -25,70 +25,43 @@ export function recoverScreen({ outlet, signal }: RouteContext): void {
     autocomplete: 'new-password',
     required: true,
   });
-  const region = alertRegion();
-  const errors = new FormErrors(region, [username, code, newPassword]);
-  const submit = h('button', { type: 'submit', class: 'button button-primary' }, 'Set the new password');
-  const form = h(
-    'form',
-    { class: 'form', novalidate: true, 'aria-labelledby': 'recover-title' },
-    region,
-    username.element,
-    code.element,
-    newPassword.element,
-    h('div', { class: 'actions' }, submit),
-  );
+  const recoverForm = fieldForm({ fields: [username, code, newPassword], submit: 'Set the new password', labelledBy: 'recover-title' });
   const screen = h(
     'section',
     { class: 'screen narrow' },
     h('h1', { id: 'recover-title' }, 'Use a recovery code'),
     h('p', { class: 'lead' }, 'There is no email here, so a recovery code is the way back in. It sets a new password and signs you out everywhere else.'),
-    form,
+    recoverForm.form,
     h('p', null, 'Remembered it after all? ', h('a', { href: '/signin' }, 'Sign in'), '.'),
   );
 
-  let busy = false;
-  form.addEventListener(
-    'submit',
-    async (event) => {
-      event.preventDefault();
-      if (busy) return;
-      const ok = errors.check({
-        username: username.control.value.trim() ? null : 'Enter your username.',
-        code: code.control.value.trim() ? null : 'Enter one of your recovery codes.',
-        newPassword: newPassword.control.value.length >= 8 ? null : 'Choose a new password of at least 8 characters.',
-      });
-      if (!ok) return;
-      busy = true;
-      submit.setAttribute('aria-disabled', 'true');
-      submit.textContent = 'Checking…';
-      try {
-        const result = await api.post<{ remainingCodes: number }>(
-          '/auth/recover',
-          { username: username.control.value.trim(), code: code.control.value.trim(), newPassword: newPassword.control.value },
-          { signal },
-        );
-        const left = result?.remainingCodes ?? 0;
-        const done = h(
-          'div',
-          { class: 'notice', role: 'status' },
-          h('h2', { tabindex: '-1' }, 'Your password is changed'),
-          h('p', null, `Sign in with your new password. You have ${left} recovery code${left === 1 ? '' : 's'} left.`),
-          left <= 3 ? h('p', null, 'Once you are in, you can make a fresh set in your account settings.') : null,
-          h('p', null, h('a', { class: 'button button-primary', href: '/signin' }, 'Sign in')),
-        );
-        form.replaceWith(done);
-        done.querySelector<HTMLElement>('h2')?.focus();
-      } catch (error) {
-        if (signal.aborted) return;
-        errors.show(error);
-      } finally {
-        busy = false;
-        submit.removeAttribute('aria-disabled');
-        submit.textContent = 'Set the new password';
-      }
+  submitForm(recoverForm, {
+    busyLabel: 'Checking…',
+    signal,
+    check: () => ({
+      username: username.control.value.trim() ? null : 'Enter your username.',
+      code: code.control.value.trim() ? null : 'Enter one of your recovery codes.',
+      newPassword: newPassword.control.value.length >= 8 ? null : 'Choose a new password of at least 8 characters.',
+    }),
+    send: async () => {
+      const result = await api.post<{ remainingCodes: number }>(
+        '/auth/recover',
+        { username: username.control.value.trim(), code: code.control.value.trim(), newPassword: newPassword.control.value },
+        { signal },
+      );
+      const left = result?.remainingCodes ?? 0;
+      const done = h(
+        'div',
+        { class: 'notice', role: 'status' },
+        h('h2', { tabindex: '-1' }, 'Your password is changed'),
+        h('p', null, `Sign in with your new password. You have ${left} recovery code${left === 1 ? '' : 's'} left.`),
+        left <= 3 ? h('p', null, 'Once you are in, you can make a fresh set in your account settings.') : null,
+        h('p', null, h('a', { class: 'button button-primary', href: '/signin' }, 'Sign in')),
+      );
+      recoverForm.form.replaceWith(done);
+      done.querySelector<HTMLElement>('h2')?.focus();
     },
-    { signal },
-  );
+  });
 
   outlet.append(screen);
 }

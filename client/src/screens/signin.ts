@@ -2,7 +2,7 @@
 // answers 401 SECOND_FACTOR_REQUIRED first: the code field appears and the form is sent again with the code.
 import type { UserView } from '../../../src/contract/views.js';
 import { api, ApiError } from '../api.js';
-import { alertRegion, FormErrors, textField } from '../components/field.js';
+import { fieldForm, submitForm, textField } from '../components/field.js';
 import { h } from '../dom.js';
 import type { RouteContext } from '../router.js';
 import { session } from '../stores/session.js';
@@ -25,65 +25,48 @@ export function signinScreen({ outlet, signal }: RouteContext, deps: AuthScreenD
   });
   code.control.setAttribute('inputmode', 'numeric');
   code.element.hidden = true;
-  const region = alertRegion();
-  const errors = new FormErrors(region, [username, password, code]);
-  const submit = h('button', { type: 'submit', class: 'button button-primary' }, 'Sign in');
+  const signinForm = fieldForm({ fields: [username, password, code], submit: 'Sign in', labelledBy: 'signin-title' });
 
-  const form = h('form', { class: 'form', novalidate: true, 'aria-labelledby': 'signin-title' }, region, username.element, password.element, code.element, h('div', { class: 'actions' }, submit));
-
-  let busy = false;
-  form.addEventListener(
-    'submit',
-    async (event) => {
-      event.preventDefault();
-      if (busy) return;
-      const digits = code.control.value.replace(/\s/g, '');
-      const ok = errors.check({
-        username: username.control.value.trim() ? null : 'Enter your username.',
-        password: password.control.value ? null : 'Enter your password.',
-        code: code.element.hidden || /^\d{6}$/.test(digits) ? null : 'Enter the 6 digits from your app.',
-      });
-      if (!ok) return;
-      busy = true;
-      submit.setAttribute('aria-disabled', 'true');
-      submit.textContent = 'Signing in…';
-      try {
-        const user = await api.post<UserView>(
-          '/auth/login',
-          { username: username.control.value.trim(), password: password.control.value, code: code.element.hidden ? undefined : digits },
-          { signal },
-        );
-        session.setUser(user);
-        deps.afterSignIn();
-      } catch (error) {
-        if (signal.aborted) return;
-        if (error instanceof ApiError && error.code === 'SECOND_FACTOR_REQUIRED') {
-          errors.clear();
-          code.element.hidden = false;
-          code.control.focus();
-          return;
-        }
-        errors.show(error);
-        if (error instanceof ApiError && error.code === 'INVALID_CREDENTIALS') {
-          const wrong = error.fieldErrors().has('code') ? code : password;
-          wrong.control.value = '';
-          wrong.control.focus();
-        }
-      } finally {
-        busy = false;
-        submit.removeAttribute('aria-disabled');
-        submit.textContent = 'Sign in';
+  submitForm(signinForm, {
+    busyLabel: 'Signing in…',
+    signal,
+    read: () => code.control.value.replace(/\s/g, ''),
+    check: (digits) => ({
+      username: username.control.value.trim() ? null : 'Enter your username.',
+      password: password.control.value ? null : 'Enter your password.',
+      code: code.element.hidden || /^\d{6}$/.test(digits) ? null : 'Enter the 6 digits from your app.',
+    }),
+    send: async (digits) => {
+      const user = await api.post<UserView>(
+        '/auth/login',
+        { username: username.control.value.trim(), password: password.control.value, code: code.element.hidden ? undefined : digits },
+        { signal },
+      );
+      session.setUser(user);
+      deps.afterSignIn();
+    },
+    failed: (error) => {
+      if (error instanceof ApiError && error.code === 'SECOND_FACTOR_REQUIRED') {
+        signinForm.errors.clear();
+        code.element.hidden = false;
+        code.control.focus();
+        return;
+      }
+      signinForm.errors.show(error);
+      if (error instanceof ApiError && error.code === 'INVALID_CREDENTIALS') {
+        const wrong = error.fieldErrors().has('code') ? code : password;
+        wrong.control.value = '';
+        wrong.control.focus();
       }
     },
-    { signal },
-  );
+  });
 
   outlet.append(
     h(
       'section',
       { class: 'screen narrow' },
       h('h1', { id: 'signin-title' }, 'Sign in'),
-      form,
+      signinForm.form,
       h('p', null, h('a', { href: '/recover' }, 'Lost your password? Use a recovery code')),
       h('p', null, 'New here? ', h('a', { href: '/signup' }, 'Join Setback'), '.'),
     ),

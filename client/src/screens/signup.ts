@@ -2,7 +2,7 @@
 // POST /api/auth/register {username, password, acceptGuidelines, confirmAge} → 201 User (+ recoveryCodes once).
 import type { RegisteredView } from '../../../src/contract/views.js';
 import { api } from '../api.js';
-import { alertRegion, checkboxField, FormErrors, textField } from '../components/field.js';
+import { checkboxField, fieldForm, submitForm, textField } from '../components/field.js';
 import { recoveryCodes } from '../components/recovery-codes.js';
 import { errorState, loadingState } from '../components/states.js';
 import { h, isAbort, textParagraphs } from '../dom.js';
@@ -80,19 +80,7 @@ export function signupScreen({ outlet, signal }: RouteContext, deps: AuthScreenD
     required: true,
   });
   const confirmAge = checkboxField({ name: 'confirmAge', label: 'I am 16 or older', required: true });
-  const region = alertRegion();
-  const errors = new FormErrors(region, [username, password, acceptGuidelines, confirmAge]);
-  const submit = h('button', { type: 'submit', class: 'button button-primary' }, 'Join Setback');
-  const form = h(
-    'form',
-    { class: 'form', novalidate: true, 'aria-labelledby': 'signup-title' },
-    region,
-    username.element,
-    password.element,
-    acceptGuidelines.element,
-    confirmAge.element,
-    h('div', { class: 'actions' }, submit),
-  );
+  const signupForm = fieldForm({ fields: [username, password, acceptGuidelines, confirmAge], submit: 'Join Setback', labelledBy: 'signup-title' });
   const container = h(
     'section',
     { class: 'screen narrow' },
@@ -101,62 +89,46 @@ export function signupScreen({ outlet, signal }: RouteContext, deps: AuthScreenD
     h('p', null, 'What we keep about you, and who sees what: ', h('a', { href: '/privacy' }, 'Privacy, in plain words'), '.'),
     guidelinesSection(signal),
     h('h2', null, 'Your account'),
-    form,
+    signupForm.form,
     h('p', { class: 'muted' }, 'There is no email here, by design: keep your recovery codes safe.'),
     h('p', null, 'Already a member? ', h('a', { href: '/signin' }, 'Sign in'), '.'),
   );
 
-  let busy = false;
-  form.addEventListener(
-    'submit',
-    async (event) => {
-      event.preventDefault();
-      if (busy) return;
-      const ok = errors.check({
-        username: username.control.value.trim() ? null : 'Choose a username.',
-        password: password.control.value ? null : 'Choose a password.',
-        acceptGuidelines: acceptGuidelines.control.checked ? null : 'Please read and accept the community guidelines to join.',
-        confirmAge: confirmAge.control.checked ? null : 'Setback is for people aged 16 or older.',
-      });
-      if (!ok) return;
-      busy = true;
-      submit.setAttribute('aria-disabled', 'true');
-      submit.textContent = 'Joining…';
-      try {
-        const user = await api.post<RegisteredView>(
-          '/auth/register',
-          {
-            username: username.control.value.trim(),
-            password: password.control.value,
-            acceptGuidelines: acceptGuidelines.control.checked,
-            confirmAge: confirmAge.control.checked,
-          },
-          { signal },
-        );
-        const { recoveryCodes, ...view } = user;
-        if (recoveryCodes?.length) {
-          // Show the one-time codes before entering the app (the session cookie is already set).
-          const panel = recoveryCodesPanel(recoveryCodes, () => {
-            session.setUser(view);
-            deps.afterSignIn();
-          });
-          container.replaceChildren(h('h1', null, 'Welcome to Setback'), panel);
-          panel.querySelector<HTMLElement>('h2')?.focus();
-        } else {
+  submitForm(signupForm, {
+    busyLabel: 'Joining…',
+    signal,
+    check: () => ({
+      username: username.control.value.trim() ? null : 'Choose a username.',
+      password: password.control.value ? null : 'Choose a password.',
+      acceptGuidelines: acceptGuidelines.control.checked ? null : 'Please read and accept the community guidelines to join.',
+      confirmAge: confirmAge.control.checked ? null : 'Setback is for people aged 16 or older.',
+    }),
+    send: async () => {
+      const user = await api.post<RegisteredView>(
+        '/auth/register',
+        {
+          username: username.control.value.trim(),
+          password: password.control.value,
+          acceptGuidelines: acceptGuidelines.control.checked,
+          confirmAge: confirmAge.control.checked,
+        },
+        { signal },
+      );
+      const { recoveryCodes, ...view } = user;
+      if (recoveryCodes?.length) {
+        // Show the one-time codes before entering the app (the session cookie is already set).
+        const panel = recoveryCodesPanel(recoveryCodes, () => {
           session.setUser(view);
           deps.afterSignIn();
-        }
-      } catch (error) {
-        if (signal.aborted) return;
-        errors.show(error);
-      } finally {
-        busy = false;
-        submit.removeAttribute('aria-disabled');
-        submit.textContent = 'Join Setback';
+        });
+        container.replaceChildren(h('h1', null, 'Welcome to Setback'), panel);
+        panel.querySelector<HTMLElement>('h2')?.focus();
+      } else {
+        session.setUser(view);
+        deps.afterSignIn();
       }
     },
-    { signal },
-  );
+  });
 
   outlet.append(container);
 }

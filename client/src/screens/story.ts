@@ -12,8 +12,9 @@ import { announce, createBatchedAnnouncer } from '../components/announcer.js';
 import { authorEl, authorName } from '../components/author.js';
 import { contentWarningGate } from '../components/content-warning.js';
 import { resourceList } from '../components/crisis.js';
-import { alertRegion, checkboxField, FormErrors, textField } from '../components/field.js';
-import { confirmPanel, escapeCloses, reportPanel } from '../components/panels.js';
+import { editForm, loadForEditing } from '../components/edit-form.js';
+import { alertRegion, checkboxField, ctrlEnterSubmits, FormErrors, textField } from '../components/field.js';
+import { confirmPanel, reportPanel } from '../components/panels.js';
 import { ReactionBar, ReactionToggleEvent } from '../components/reactions.js';
 import { isMine, modLink, replyAnchor, ReplyActionEvent, ReplyList, type AnyReply, type OwnableReply } from '../components/reply.js';
 import { emptyState, errorState, loadingState } from '../components/states.js';
@@ -460,85 +461,52 @@ export function storyScreen({ outlet, signal, params, setTitle }: RouteContext):
     };
 
     async function editStory(button: HTMLButtonElement): Promise<void> {
-      button.setAttribute('aria-disabled', 'true');
-      let fresh: MyThread;
-      try {
-        // The sources may be newer than what this page holds (an edit in another tab).
-        fresh = await api.get<MyThread>(`/threads/${seg(thread.id)}`, { signal });
-      } catch (error) {
-        if (isAbort(error)) return;
-        announce(`The story could not be opened for editing. ${describeError(error)}`);
-        return;
-      } finally {
-        button.removeAttribute('aria-disabled');
-      }
+      // The sources may be newer than what this page holds (an edit in another tab).
+      const loaded = await loadForEditing(button, 'The story', () => api.get<MyThread>(`/threads/${seg(thread.id)}`, { signal }));
+      if (!loaded) return;
+      const fresh = loaded.value;
       const title = textField({ name: 'title', label: 'Title', required: true, maxlength: 150, value: fresh.title });
       const happened = textField({ name: 'happened', label: 'What happened?', multiline: true, rows: 8, required: true, value: fresh.happened ?? '' });
       const handled = textField({ name: 'handled', label: 'How did you handle it?', multiline: true, rows: 6, optional: true, value: fresh.handled ?? '' });
       const learned = textField({ name: 'learned', label: 'What did you learn?', multiline: true, rows: 6, optional: true, value: fresh.learned ?? '' });
       const cw = textField({ name: 'contentWarning', label: 'Content warning', optional: true, maxlength: 100, value: fresh.contentWarning ?? '' });
-      const region = alertRegion();
-      const errors = new FormErrors(region, [title, happened, handled, learned, cw]);
-      const save = h('button', { type: 'submit', class: 'button button-primary' }, 'Save changes');
-      const cancel = h('button', { type: 'button', class: 'button' }, 'Cancel');
-      const form = h(
-        'form',
-        { class: 'form story-edit', novalidate: true, 'aria-labelledby': 'story-edit-title' },
-        h('h2', { id: 'story-edit-title', tabindex: '-1' }, 'Edit your story'),
-        h('p', { class: 'hint' }, 'Press Escape to cancel.'),
-        region,
-        title.element,
-        happened.element,
-        handled.element,
-        learned.element,
-        cw.element,
-        h('div', { class: 'actions' }, save, cancel),
-      );
-      const close = () => closeToolsPanel(tools.querySelector<HTMLElement>('[data-action="edit-story"]'));
-      cancel.addEventListener('click', close);
-      escapeCloses(form, close);
-      let busy = false;
-      form.addEventListener('submit', async (event) => {
-        event.preventDefault();
-        if (busy) return;
-        const next = {
-          title: title.control.value.trim(),
-          happened: happened.control.value,
-          handled: handled.control.value,
-          learned: learned.control.value,
-          contentWarning: cw.control.value.trim(),
-        };
-        const ok = errors.check({
-          title: next.title.length < 5 ? 'A title needs at least 5 characters.' : null,
-          happened: next.happened.trim().length < 20 ? 'Tell us a little more — at least 20 characters.' : null,
-        });
-        if (!ok) return;
+      const read = () => ({
+        title: title.control.value.trim(),
+        happened: happened.control.value,
+        handled: handled.control.value,
+        learned: learned.control.value,
+        contentWarning: cw.control.value.trim(),
+      });
+      /** Only the parts that changed. */
+      const patchFor = (next: ReturnType<typeof read>) => {
         const patch: Record<string, string | null> = {};
         if (next.title !== fresh.title) patch.title = next.title;
         if (next.happened !== (fresh.happened ?? '')) patch.happened = next.happened;
         if (next.handled !== (fresh.handled ?? '')) patch.handled = next.handled;
         if (next.learned !== (fresh.learned ?? '')) patch.learned = next.learned;
         if (next.contentWarning !== (fresh.contentWarning ?? '')) patch.contentWarning = next.contentWarning || null;
-        if (!Object.keys(patch).length) {
-          close();
-          return;
-        }
-        busy = true;
-        save.setAttribute('aria-disabled', 'true');
-        save.textContent = 'Saving…';
-        try {
-          const updated = await api.patch<MyThread>(`/threads/${seg(thread.id)}`, patch, { signal });
+        return patch;
+      };
+      const close = () => closeToolsPanel(tools.querySelector<HTMLElement>('[data-action="edit-story"]'));
+      const form = editForm({
+        fields: [title, happened, handled, learned, cw],
+        className: 'story-edit',
+        labelledBy: 'story-edit-title',
+        intro: [h('h2', { id: 'story-edit-title', tabindex: '-1' }, 'Edit your story'), h('p', { class: 'hint' }, 'Press Escape to cancel.')],
+        saveLabel: 'Save changes',
+        close,
+        read,
+        check: (next) => ({
+          title: next.title.length < 5 ? 'A title needs at least 5 characters.' : null,
+          happened: next.happened.trim().length < 20 ? 'Tell us a little more — at least 20 characters.' : null,
+        }),
+        unchanged: (next) => !Object.keys(patchFor(next)).length,
+        save: async (next) => {
+          const updated = await api.patch<MyThread>(`/threads/${seg(thread.id)}`, patchFor(next), { signal });
           applyThread(updated, true);
           close();
           announce('Your story was updated.');
-        } catch (error) {
-          if (isAbort(error)) return;
-          errors.show(error);
-        } finally {
-          busy = false;
-          save.removeAttribute('aria-disabled');
-          save.textContent = 'Save changes';
-        }
+        },
       });
       bodySlot.hidden = true;
       threadBar.element.hidden = true;
@@ -854,22 +822,16 @@ export function storyScreen({ outlet, signal, params, setTitle }: RouteContext):
       let source = (reply as OwnableReply).body;
       if (source === undefined) {
         // A reply that arrived live carries no markdown: fetch this reader's own view of it.
-        trigger.setAttribute('aria-disabled', 'true');
-        try {
+        const loaded = await loadForEditing(trigger, 'Your reply', async () => {
           const after = (BigInt(reply.id) - 1n).toString();
           const page = await api.get<Page<AnyReply>>(`/threads/${seg(threadId)}/replies${qs({ after, limit: 1 })}`, { signal });
           const own = page?.items?.find((r) => r.id === reply.id) as OwnableReply | undefined;
-          if (own && !own.deleted) {
-            view.updateReply({ ...own, threadId }, true);
-            source = own.body;
-          }
-        } catch (error) {
-          if (isAbort(error)) return;
-          announce(`Your reply could not be opened for editing. ${describeError(error)}`);
-          return;
-        } finally {
-          trigger.removeAttribute('aria-disabled');
-        }
+          if (!own || own.deleted) return undefined;
+          view.updateReply({ ...own, threadId }, true);
+          return own.body;
+        });
+        if (!loaded) return;
+        source = loaded.value;
       }
       if (source === undefined) {
         announce('This reply cannot be edited.');
@@ -884,48 +846,24 @@ export function storyScreen({ outlet, signal, params, setTitle }: RouteContext):
         required: true,
         value: source,
       });
-      const region = alertRegion();
-      const errors = new FormErrors(region, [field]);
-      const save = h('button', { type: 'submit', class: 'button button-small button-primary' }, 'Save');
-      const cancel = h('button', { type: 'button', class: 'button button-small' }, 'Cancel');
-      const form = h('form', { class: 'form reply-edit', novalidate: true }, region, field.element, h('div', { class: 'actions' }, save, cancel));
-      const close = () => view.list.closePanel(reply.id, 'edit');
-      cancel.addEventListener('click', close);
-      escapeCloses(form, close);
-      field.control.addEventListener('keydown', (event) => {
-        if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
-          event.preventDefault();
-          form.requestSubmit();
-        }
-      });
-      let busy = false;
-      form.addEventListener('submit', async (event) => {
-        event.preventDefault();
-        if (busy) return;
-        const text = field.control.value;
-        if (!errors.check({ body: text.trim() ? null : 'A reply cannot be empty. To remove it, use Delete.' })) return;
-        if (text === source) {
-          close();
-          return;
-        }
-        busy = true;
-        save.setAttribute('aria-disabled', 'true');
-        save.textContent = 'Saving…';
-        try {
+      const form = editForm({
+        fields: [field],
+        className: 'reply-edit',
+        saveLabel: 'Save',
+        small: true,
+        close: () => view.list.closePanel(reply.id, 'edit'),
+        read: () => field.control.value,
+        check: (text) => ({ body: text.trim() ? null : 'A reply cannot be empty. To remove it, use Delete.' }),
+        unchanged: (text) => text === source,
+        save: async (text) => {
           const updated = await api.patch<ReplyView>(`/replies/${seg(reply.id)}`, { body: text }, { signal });
           view.list.closePanel(reply.id);
           view.updateReply({ ...updated, threadId: updated.threadId ?? threadId }, true);
           view.list.elementFor(reply.id)?.querySelector<HTMLElement>('[data-action="edit"]')?.focus();
           announce('Your reply was updated.');
-        } catch (error) {
-          if (isAbort(error)) return;
-          errors.show(error);
-        } finally {
-          busy = false;
-          save.removeAttribute('aria-disabled');
-          save.textContent = 'Save';
-        }
+        },
       });
+      ctrlEnterSubmits(field.control, form);
       view.list.openPanel(reply.id, form, true);
       field.control.focus();
       field.control.setSelectionRange(field.control.value.length, field.control.value.length);
@@ -1060,16 +998,7 @@ export function storyScreen({ outlet, signal, params, setTitle }: RouteContext):
     let clientKey: string | null = null;
     let busy = false;
 
-    body.control.addEventListener(
-      'keydown',
-      (event) => {
-        if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
-          event.preventDefault();
-          form.requestSubmit();
-        }
-      },
-      { signal },
-    );
+    ctrlEnterSubmits(body.control, form, signal);
     body.control.addEventListener(
       'input',
       () => {
