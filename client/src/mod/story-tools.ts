@@ -144,10 +144,20 @@ export function threadTools(host: ThreadToolsHost): { element: HTMLElement; upda
     ]
       .filter(Boolean)
       .join(' ');
-    if (document.activeElement !== slow.control) slow.control.value = String(t.slowModeSeconds ?? 0);
+    // a refresh or live update only moves a field when the story's own value changed, so it never undoes a
+    // choice the moderator has made but not yet sent
+    const seconds = t.slowModeSeconds ?? 0;
+    if (seconds !== shown.slow && document.activeElement !== slow.control) {
+      slow.control.value = String(seconds);
+      shown.slow = seconds;
+    }
     category.setOptions(categories.items.map((c) => ({ value: c.slug, label: c.name })));
-    if (document.activeElement !== category.control) category.control.value = t.category;
+    if (t.category !== shown.category && document.activeElement !== category.control) {
+      category.control.value = t.category;
+      shown.category = t.category;
+    }
   };
+  const shown: { slow: number | null; category: string | null } = { slow: null, category: null };
   update(host.thread());
   return { element, update };
 }
