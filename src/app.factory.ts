@@ -9,6 +9,7 @@ import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import type { Response } from 'express';
+import { closeConnectionsWhenDraining } from './common/draining.js';
 import { notFound } from './common/errors.js';
 import { toErrorBody } from './common/exception.filter.js';
 import { noIndex } from './common/http.middleware.js';
@@ -54,6 +55,7 @@ export async function createApp(config: AppConfig, db: OpenDatabase): Promise<Ne
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
   app.set('etag', false);
+  app.use(closeConnectionsWhenDraining);
   app.use(noIndex);
   app.use(securityHeaders(config));
   app.use(cookieParser());

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { createApp } from './app.factory.js';
 import { ConfigError, loadConfig } from './config/config.js';
+import { startDraining } from './common/draining.js';
 import { openDatabase } from './database/data-source.js';
 import { EmbeddedDatabaseBusyError } from './database/embedded-lock.js';
 
@@ -24,6 +25,11 @@ async function main(): Promise<void> {
     console.log(`${signal} received: finishing requests in flight, then stopping.`);
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
+    startDraining();
+    // a keep-alive connection busy when the listener closed stays open afterwards; closing each one as soon as it
+    // falls idle lets the exit follow the last answer instead of the clients' idle timeout
+    const server = app.getHttpServer() as import('node:http').Server;
+    setInterval(() => server.closeIdleConnections(), 100).unref();
     await app.close();
     await db.close();
     process.exit(0);

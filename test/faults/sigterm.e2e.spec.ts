@@ -29,7 +29,7 @@ describe('SIGTERM', () => {
 
     // a slow client: half its reply is on the server when the signal comes
     const key = randomUUID();
-    const inFlight = slowRequest(app.url, `/api/threads/${story.body.id}/replies`, member.cookie, { body: 'I was sent across the restart.', clientKey: key });
+    const inFlight = slowRequest(app.url, `/api/threads/${story.body.id}/replies`, member.cookie, { body: 'I was sent across the restart.', clientKey: key }, { keepAlive: true });
     await new Promise((r) => setTimeout(r, 300));
     const signalled = Date.now();
     app.child.kill('SIGTERM');
@@ -49,6 +49,7 @@ describe('SIGTERM', () => {
     // the slow client finishes: its request must still be served
     inFlight.finish();
     const answer = await inFlight.response;
+    const answeredAt = Date.now();
     const { code, at } = await within(app.exited, 15_000, { code: null, signal: null, at: -1 });
     times.push(
       `new connections refused ${refusedAfter ?? 'never'} ms after SIGTERM; socket closed after ${socketGoneAfter} ms; ` +
@@ -59,6 +60,8 @@ describe('SIGTERM', () => {
     expect(refusedAfter).not.toBeNull();
     expect(socketGoneAfter).toBeGreaterThanOrEqual(0);
     expect(answer).toMatchObject({ status: 201 });
+    // the slow client asked for keep-alive: its open connection must not hold the exit back until it times out
+    expect(at - answeredAt).toBeLessThan(2000);
     expect(code).toBe(0);
     expect(at - signalled).toBeLessThan(10_000);
 

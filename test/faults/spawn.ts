@@ -103,7 +103,13 @@ export async function postJson(url: string, path: string, cookie: string, body: 
  * A request whose body arrives in two parts: the first now, the rest when `finish()` is called. Between the
  * two the request is in flight on the server (headers read, body awaited), which is what a slow client is.
  */
-export function slowRequest(url: string, path: string, cookie: string, body: unknown): { finish: () => void; response: Promise<{ status: number; body: string } | { error: string }> } {
+export function slowRequest(
+  url: string,
+  path: string,
+  cookie: string,
+  body: unknown,
+  opts: { keepAlive?: boolean } = {},
+): { finish: () => void; response: Promise<{ status: number; body: string; connection?: string } | { error: string }> } {
   const u = new URL(path, url);
   const data = Buffer.from(JSON.stringify(body));
   const req = httpRequest({
@@ -111,14 +117,14 @@ export function slowRequest(url: string, path: string, cookie: string, body: unk
     port: u.port,
     path: u.pathname,
     method: 'POST',
-    headers: { 'Content-Type': 'application/json', 'Content-Length': data.length, Cookie: cookie, Connection: 'close' },
+    headers: { 'Content-Type': 'application/json', 'Content-Length': data.length, Cookie: cookie, Connection: opts.keepAlive ? 'keep-alive' : 'close' },
   });
-  const response = new Promise<{ status: number; body: string } | { error: string }>((resolve) => {
+  const response = new Promise<{ status: number; body: string; connection?: string } | { error: string }>((resolve) => {
     req.on('response', (res) => {
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (d: string) => (text += d));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text, connection: res.headers.connection }));
       res.on('error', (e) => resolve({ error: e.message }));
     });
     req.on('error', (e: NodeJS.ErrnoException) => resolve({ error: e.code ?? e.message }));
