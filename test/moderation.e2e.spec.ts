@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { EventEmitter2 } from '@nestjs/event-emitter';
 import { randomUUID } from 'node:crypto';
 import { Member, registerMember, setRole, startApp, TestApp } from './support/app.js';
 import { createReply, createStory } from './support/factories.js';
@@ -429,6 +430,37 @@ describe('moderation', () => {
     expect((await t.http().patch(`/api/mod/users/${m.id}`).set('Cookie', admin.cookie).send({ role: 'member' })).status).toBe(200);
     expect((await t.http().get('/api/mod/queue').set('Cookie', m.cookie)).status).toBe(403);
     expect((await t.http().patch(`/api/mod/users/${m.id}`).set('Cookie', admin.cookie).send({ role: 'king' })).status).toBe(400);
+  });
+
+  it('ends the open sockets of a member whose role changes, so none keeps hearing what only staff may', async () => {
+    const m = await registerMember(t);
+    await setRole(t, m.id, 'moderator');
+    const s = await createStory(t, member);
+    const socket = await connect(t, m.cookie);
+    try {
+      expect((await emitAck(socket, 'thread.join', { threadId: s.id })).ok).toBe(true);
+      const gone = new Promise<string>((resolve) => socket.once('disconnect', (reason) => resolve(reason)));
+      expect((await t.http().patch(`/api/mod/users/${m.id}`).set('Cookie', admin.cookie).send({ role: 'member' })).status).toBe(200);
+      await expect(Promise.race([gone, sleep(5000).then(() => 'still connected')])).resolves.toBe('io server disconnect');
+      // joining again: as a member now, held replies no longer reach them
+      const again = await connect(t, m.cookie);
+      try {
+        const created = collect<{ id: string }>(again, 'reply.created');
+        expect((await emitAck(again, 'thread.join', { threadId: s.id })).ok).toBe(true);
+        const held = await t.db.dataSource.query(
+          `INSERT INTO replies (thread_id, author_id, anonymous, body_md, body_html, status) VALUES ($1, $2, false, 'held', '<p>held</p>', 'pending') RETURNING id::text AS id`,
+          [s.id, member.id],
+        );
+        t.app.get(EventEmitter2).emit('reply.created', { threadId: s.id, replyId: held[0].id });
+        const published = await createReply(t, member, s.id);
+        await waitFor(() => created.some((r) => r.id === published.id), 5000, 'the published reply');
+        expect(created.map((r) => r.id)).not.toContain(held[0].id);
+      } finally {
+        again.close();
+      }
+    } finally {
+      socket.close();
+    }
   });
 
   it('hides and restores replies: members see a placeholder, the count follows, the author is told why', async () => {

@@ -1,3 +1,4 @@
+import type { DomainEvents } from '../common/events.js';
 import { Injectable } from '@nestjs/common';
 import { generateSecret, generateURI, verify } from 'otplib';
 import QRCode from 'qrcode';
@@ -67,6 +68,8 @@ export class TwoFactorService {
     if (!u?.totp_enabled_at || !u.totp_secret) return { enabled: false };
     if (!(await this.check(u.totp_secret, code))) throw invalidCode();
     await this.dataSource.query('UPDATE users SET totp_secret = NULL, totp_enabled_at = NULL WHERE id = $1', [viewer.id]);
+    // under REQUIRE_STAFF_2FA a moderator's open sockets must stop hearing what only staff may
+    this.events.emit('user.access_changed', { userId: viewer.id } satisfies DomainEvents['user.access_changed']);
     return { enabled: false };
   }
 }

@@ -13,6 +13,8 @@ export interface DomainEvents {
   'reply.updated': { threadId: string; replyId: string };
   'reply.removed': { threadId: string; replyId: string };
   'sessions.ended': { userId: string; sessionIds: string[] | 'all'; reason: string };
+  /** What a member may read changed (role, two-factor under REQUIRE_STAFF_2FA): their sockets join again under the new rights. */
+  'user.access_changed': { userId: string };
   'notification.created': { userId: string; notificationId: string; view?: NotificationView };
   /** A post matched a `flag` or `crisis` watched word: an automatic report follows. */
   'content.flagged': { targetType: 'thread' | 'reply'; targetId: string; threadId: string; reason: 'crisis' | 'other'; note: string };

@@ -339,12 +339,15 @@ export class ModerationService {
   }
 
   async setRole(viewer: Viewer, id: string, role: Role) {
-    await this.dataSource.transaction(async (em) => {
-      const u = await this.loadTargetUser(em, viewer, id);
-      if (u.id === viewer.id) throw forbidden('You cannot change your own role.');
-      await em.query('UPDATE users SET role = $2 WHERE id = $1', [u.id, role]);
-      await this.log(em, viewer.id, 'user.role', 'user', u.id, null, { from: u.role, to: role });
+    const u = await this.dataSource.transaction(async (em) => {
+      const target = await this.loadTargetUser(em, viewer, id);
+      if (target.id === viewer.id) throw forbidden('You cannot change your own role.');
+      await em.query('UPDATE users SET role = $2 WHERE id = $1', [target.id, role]);
+      await this.log(em, viewer.id, 'user.role', 'user', target.id, null, { from: target.role, to: role });
+      return target;
     });
+    // open sockets joined their stories' rooms under the old role (a demoted moderator would keep staff broadcasts)
+    if (u.role !== role) this.emit('user.access_changed', { userId: u.id });
     return { ok: true, role };
   }
 

@@ -118,6 +118,14 @@ export class RealtimeListener {
     });
   }
 
+  @OnEvent('user.access_changed', { async: true })
+  onAccessChanged(e: DomainEvents['user.access_changed']): Promise<void> {
+    return this.safely('user.access_changed', async () => {
+      // on every instance: the client connects again and rejoins its story, now under the new rights
+      this.realtime.io?.in(userRoom(e.userId)).disconnectSockets(true);
+    });
+  }
+
   @OnEvent('sessions.ended', { async: true })
   onSessionsEnded(e: DomainEvents['sessions.ended']): Promise<void> {
     return this.safely('session.ended', async () => {
