@@ -17,7 +17,7 @@ import { elapsedSeconds, log } from './lib/log.js';
 import { Options, parseOptions, Part, USAGE, UsageError } from './lib/options.js';
 import { MetricsProbe } from './lib/probe.js';
 import { benchRedisUrl, deleteKeys, redisProblem } from './lib/redis.js';
-import { calibrationRow, clusterFanoutRows, clusterSkippedRow, depthRows, fanoutRow, memoryRows, readRow, renderTable, Row, writeRow } from './lib/report.js';
+import { calibrationRow, clusterFanoutRows, clusterSkippedRow, depthRows, fanoutRow, memoryRows, readRow, frontPageRow, renderTable, Row, writeRow } from './lib/report.js';
 import { seed, Seeded } from './lib/seed.js';
 import { sleep } from './lib/stats.js';
 import { BenchTarget, createTarget, redact } from './lib/target.js';
@@ -34,6 +34,7 @@ const HARD_LIMIT_MS = 40 * 60_000; // whatever happens, the bench ends
 interface Results {
   calibration?: LoadSeries;
   read?: LoadSeries[];
+  frontPage?: LoadSeries;
   depth?: DepthResult;
   write?: WriteSeries;
   fanout?: FanoutResult[];
@@ -206,7 +207,7 @@ async function main(): Promise<void> {
     log('Seeding with SQL…');
     const sql = await target.open();
     try {
-      seeded = await seed(sql, { readers: Math.max(1000, ...o.ks, ...o.clusterKs), depth: has('depth'), search: has('depth') });
+      seeded = await seed(sql, { readers: Math.max(1000, ...o.ks, ...o.clusterKs), depth: has('depth'), search: has('depth') || has('read') });
     } finally {
       await sql.close();
     }
@@ -242,6 +243,9 @@ async function main(): Promise<void> {
         await loadSeries(ctx, 'GET /api/threads/:id/replies?limit=20', `/api/threads/${seeded.readThreadId}/replies?limit=20`, cookies),
       ];
       rows.push(...results.read.map(readRow));
+      // no target in the issue, but the page every visit starts with: 20 stories of the 20,000 seeded ones
+      results.frontPage = await loadSeries(ctx, 'GET /api/threads?limit=20', '/api/threads?limit=20', cookies);
+      rows.push(frontPageRow(results.frontPage));
     }
     if (has('depth')) {
       log('Depth: 100,000 replies and 20,000 stories, one request at a time');

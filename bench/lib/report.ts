@@ -32,6 +32,15 @@ export function readRow(s: LoadSeries): Row {
   };
 }
 
+export function frontPageRow(s: LoadSeries): Row {
+  return {
+    figure: `read: ${s.name}, the front page (50 conn.)`,
+    measured: `${int(s.median.reqPerSec)} req/s, p50 ${ms(s.median.p50)}, p99 ${ms(s.median.p99)}, non-2xx ${s.median.non2xx}${s.median.errors ? `, errors ${s.median.errors}` : ''}`,
+    target: '–',
+    ok: null,
+  };
+}
+
 export function writeRow(s: WriteSeries): Row {
   const ok = s.median.repliesPerSec >= 200 && s.median.p99 <= 150 && s.median.failures === 0;
   return {
