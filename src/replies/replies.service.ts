@@ -42,7 +42,7 @@ interface ThreadGate {
 }
 
 /**
- * One prepared statement per page size, with the LIMIT written in: with `LIMIT $n` PostgreSQL costs a generic plan
+ * One prepared statement per standard page size, with the LIMIT written in: with `LIMIT $n` PostgreSQL costs a generic plan
  * as if a tenth of the story could come back, keeps planning the statement anew on every call, and the planning
  * costs more than the run (measured: 0.58 ms a page with `LIMIT $5`, 0.26 ms with the limit written in).
  * "This story's replies after `after`" is written as a range of replies (thread_id, id) so that only that index can
@@ -51,10 +51,13 @@ interface ThreadGate {
  * The lateral page runs once for the story row; `t` inside REPLY_COLUMNS is that story.
  */
 const pageStatements = new Map<number, Prepared>();
-const repliesPage = (rows: number): Prepared => {
+// a few sizes only, so no caller can make a connection hold a plan per possible limit; a smaller limit is cut in code
+const PAGE_ROWS = [21, 51, 201];
+const repliesPage = (wanted: number): Prepared => {
+  const rows = PAGE_ROWS.find((n) => n >= wanted);
+  if (rows === undefined) throw new Error(`replies page of ${wanted} rows`);
   const known = pageStatements.get(rows);
   if (known) return known;
-  if (!Number.isInteger(rows) || rows < 1 || rows > 1000) throw new Error(`replies page of ${rows} rows`);
   const statement = prepared(
     `replies.page_${rows}`,
     `SELECT t.author_id AS gate_author_id, t.status AS gate_status, t.hidden AS gate_hidden, t.deleted_at AS gate_deleted_at,
@@ -147,7 +150,7 @@ export class RepliesService {
       throw notFound('That story');
     }
     // a readable story without replies (after the cursor) comes back as one row of story columns only
-    const replies = gate.id === null ? [] : rows;
+    const replies = gate.id === null ? [] : rows.slice(0, limit + 1);
     const page = replies.slice(0, limit);
     return {
       items: page.map((r) => toReplyView(r, viewer, this.secrets.appSecret)),
