@@ -40,6 +40,8 @@ const LIST_COLUMNS = `
 const VISIBLE = `t.deleted_at IS NULL AND t.hidden = false AND t.status = 'published'
   AND NOT EXISTS (SELECT 1 FROM blocks b WHERE b.blocker_id = $1 AND b.blocked_id = t.author_id)`;
 
+const LIST_ROWS = [21, 51];
+
 const threadRead = (lock: boolean): string => `SELECT ${THREAD_COLUMNS},
        EXISTS (SELECT 1 FROM blocks b WHERE b.blocker_id = $2 AND b.blocked_id = t.author_id) AS blocked_by_viewer
   FROM threads t JOIN users u ON u.id = t.author_id
@@ -171,15 +173,17 @@ export class StoriesService {
       params.push(cursor.p, cursor.t, cursor.id);
       where.push(`(t.pinned, t.last_activity_at, t.id) < ($${params.length - 2}::boolean, $${params.length - 1}::timestamptz, $${params.length}::uuid)`);
     }
-    params.push(limit + 1);
-    const rows: (ThreadListRow & { activity_key: string })[] = await this.dataSource.query(
+    // the front page and its next pages run often: prepared, at a few fixed sizes (a smaller limit is cut here)
+    const size = LIST_ROWS.find((n) => n >= limit + 1) ?? limit + 1;
+    const statement = prepared(
+      `threads.list_${category ? 'category' : 'all'}${cursor ? '_after' : ''}_${size}`,
       `SELECT ${LIST_COLUMNS}
          FROM threads t JOIN users u ON u.id = t.author_id
         WHERE ${where.join(' AND ')}
         ORDER BY t.pinned DESC, t.last_activity_at DESC, t.id DESC
-        LIMIT $${params.length}`,
-      params,
+        LIMIT ${size}`,
     );
+    const rows: (ThreadListRow & { activity_key: string })[] = (await run<(ThreadListRow & { activity_key: string })[]>(this.dataSource, statement, params)).slice(0, limit + 1);
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return {
