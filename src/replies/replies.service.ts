@@ -47,7 +47,10 @@ interface ThreadGate {
  * costs more than the run (measured: 0.58 ms a page with `LIMIT $5`, 0.26 ms with the limit written in).
  * "This story's replies after `after`" is written as a range of replies (thread_id, id) so that only that index can
  * serve it in order: with `thread_id = $2 … ORDER BY id` the generic plan may walk the primary key instead, which
- * on a table dominated by one long story took 20 ms for the first page of a story whose replies came late.
+ * on a table dominated by one long story took 20 ms for the first page of a story whose replies came late. And the
+ * story is named through `t.id`, never `$2`, inside the page: then no call's own values change the estimate, the
+ * generic plan costs the same as a custom one, and PostgreSQL keeps it instead of planning every call anew (with
+ * `$2` it chose by the first five stories a connection happened to serve: 0.41 against 0.30 ms a page).
  * The lateral page runs once for the story row; `t` inside REPLY_COLUMNS is that story.
  */
 const pageStatements = new Map<number, Prepared>();
@@ -66,7 +69,7 @@ const repliesPage = (wanted: number): Prepared => {
        LEFT JOIN LATERAL (
          SELECT ${REPLY_COLUMNS}, ${MY_REACTIONS}
            FROM replies r JOIN users u ON u.id = r.author_id
-          WHERE (r.thread_id, r.id) > ($2, $3::bigint) AND r.thread_id <= $2
+          WHERE (r.thread_id, r.id) > (t.id, $3::bigint) AND r.thread_id <= t.id
             AND (r.status = 'published' OR r.author_id = $1 OR $4::boolean)
           ORDER BY r.thread_id, r.id
           LIMIT ${rows}
