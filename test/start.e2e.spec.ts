@@ -1,22 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort, MAIN } from './faults/spawn.js';
 
-// These start the built app (`npm test` builds it first) as a new user would with `npm start`.
-const MAIN = join(process.cwd(), 'dist/src/main.js');
-
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
+// These start the built app (`npm test` builds it first), the program `npm start` runs after its build.
 
 function run(env: Record<string, string>) {
   const child = spawn(process.execPath, [MAIN], {

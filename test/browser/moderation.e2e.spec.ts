@@ -214,6 +214,23 @@ const describeViolations = (where: string, violations: AxeViolation[]) =>
     expect((await modLog(target.id)).map((l) => l.action)).toEqual(['user.ban']);
   });
 
+  it('lets an admin change a member’s role from the member page, and says so when nothing would change', async () => {
+    const admin = await registerMember(b.app);
+    await setRole(b.app, admin.id, 'admin');
+    const target = await registerMember(b.app);
+    const a = await b.page('admin', admin);
+    await a.goto(`/mod/users/${target.id}`);
+    await a.getByRole('heading', { name: target.username, level: 2 }).waitFor();
+    const role = a.getByRole('region', { name: 'Role' });
+    await role.getByRole('button', { name: 'Change role' }).click();
+    await role.getByText(`${target.username} is already a member.`).waitFor();
+    await role.getByRole('combobox', { name: 'Role' }).selectOption('moderator');
+    await role.getByRole('button', { name: 'Change role' }).click();
+    await a.locator('#main').getByText(`${target.username} is now a moderator.`).waitFor();
+    const [row] = await b.app.db.dataSource.query('SELECT role FROM users WHERE id = $1', [target.id]);
+    expect(row.role).toBe('moderator');
+  });
+
   it('has no serious or critical axe violations on the moderation screens, light and dark, and they work by keyboard', async () => {
     const author = await registerMember(b.app);
     const writer = await registerMember(b.app);

@@ -4,7 +4,7 @@
 import type { AuthorView, Page, QueueItemView, Role } from '../../../src/contract/views.js';
 import { api, ApiError, describeError, qs, seg } from '../api.js';
 import { announce } from '../components/announcer.js';
-import { alertRegion, FormErrors, selectField, textField } from '../components/field.js';
+import { alertRegion, fieldForm, FormErrors, selectField, submitForm, textField } from '../components/field.js';
 import { confirmPanel, escapeCloses } from '../components/panels.js';
 import { emptyState, errorState, loadingState } from '../components/states.js';
 import { h, isAbort, replaceChildren, setServerHtml, uid, type Child } from '../dom.js';
@@ -667,21 +667,18 @@ function memberScreen(body: HTMLElement, { signal, setTitle, params }: RouteCont
     days.control.max = '365';
     days.control.inputMode = 'numeric';
     const suspendReason = reasonField(true, 'Required. The member is told this reason.');
-    const suspendRegion = alertRegion();
-    const suspendErrors = new FormErrors(suspendRegion, [days, suspendReason]);
-    const suspend = h('button', { type: 'submit', class: 'button' }, 'Suspend');
-    const suspendForm = h('form', { class: 'form', novalidate: true, 'aria-labelledby': 'mod-suspend' }, suspendRegion, days.element, suspendReason.element, h('div', { class: 'actions' }, suspend));
-    suspendForm.addEventListener('submit', (event) => {
-      event.preventDefault();
-      const n = Number(days.control.value);
-      const ok = suspendErrors.check({
+    const suspendParts = fieldForm({ fields: [days, suspendReason], submit: 'Suspend', submitClass: 'button', labelledBy: 'mod-suspend' });
+    const suspendForm = suspendParts.form;
+    submitForm(suspendParts, {
+      busyLabel: 'Suspending…',
+      signal,
+      read: () => Number(days.control.value),
+      check: (n) => ({
         days: Number.isInteger(n) && n >= 1 && n <= 365 ? null : 'Give a whole number of days from 1 to 365.',
         reason: reasonProblem(suspendReason.control.value, true),
-      });
-      if (!ok) return;
-      void busy(suspend, 'Suspending…', () =>
-        act(suspendErrors, () => api.post(`/mod/users/${seg(m.id)}/suspend`, { days: n, reason: suspendReason.control.value.trim() }, { signal }), `${m.username} is suspended for ${n} day${n === 1 ? '' : 's'}.`),
-      );
+      }),
+      send: (n) =>
+        act(suspendParts.errors, () => api.post(`/mod/users/${seg(m.id)}/suspend`, { days: n, reason: suspendReason.control.value.trim() }, { signal }), `${m.username} is suspended for ${n} day${n === 1 ? '' : 's'}.`),
     });
 
     // Ban / unban
@@ -739,19 +736,19 @@ function memberScreen(body: HTMLElement, { signal, setTitle, params }: RouteCont
         ],
       });
       role.control.value = m.role;
-      const region = alertRegion();
-      const errors = new FormErrors(region, [role]);
-      const save = h('button', { type: 'submit', class: 'button' }, 'Change role');
-      const form = h('form', { class: 'form', novalidate: true, 'aria-labelledby': 'mod-role' }, region, role.element, h('div', { class: 'actions' }, save));
-      form.addEventListener('submit', (event) => {
-        event.preventDefault();
-        const next = role.control.value;
-        if (next === m.role) {
-          errors.setGeneral(`${m.username} is already a ${next}.`);
-          return;
-        }
-        void busy(save, 'Saving…', () => act(errors, () => api.patch(`/mod/users/${seg(m.id)}`, { role: next }, { signal }), `${m.username} is now a ${next}.`));
+      const parts = fieldForm({ fields: [role], submit: 'Change role', submitClass: 'button', labelledBy: 'mod-role' });
+      submitForm(parts, {
+        busyLabel: 'Saving…',
+        signal,
+        read: () => role.control.value,
+        skip: (next) => {
+          if (next !== m.role) return false;
+          parts.errors.setGeneral(`${m.username} is already a ${next}.`);
+          return true;
+        },
+        send: (next) => act(parts.errors, () => api.patch(`/mod/users/${seg(m.id)}`, { role: next }, { signal }), `${m.username} is now a ${next}.`),
       });
+      const form = parts.form;
       roleSection = h('section', { 'aria-labelledby': 'mod-role' }, h('h3', { id: 'mod-role' }, 'Role'), form);
     }
 
