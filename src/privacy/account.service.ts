@@ -65,7 +65,8 @@ export class AccountService {
   }
 
   /**
-   * Leaving. anonymize: their posts stay, shown as a former member, and the name is gone. erase: the text of every
+   * Leaving. anonymize: their posts stay, named ones shown as a former member, anonymous ones under the pseudonyms
+   * they always had, and the name is gone. erase: the text of every
    * post is removed too (placeholders keep conversations whole), with all personal data. Logged without content.
    */
   async leave(viewer: Viewer, password: string, mode: 'anonymize' | 'erase'): Promise<void> {
@@ -75,11 +76,15 @@ export class AccountService {
     }
     const tombstone = `former_${randomBytes(6).toString('hex')}`;
     const touched = await this.dataSource.transaction(async (em) => {
-      const threads: { id: string }[] = await em.query('SELECT id FROM threads WHERE author_id = $1', [viewer.id]);
-      const replyThreads: { thread_id: string }[] = await em.query('SELECT DISTINCT thread_id FROM replies WHERE author_id = $1', [viewer.id]);
-      // every post becomes anonymous, so nothing links them to one another or to a name
-      await em.query('UPDATE threads SET anonymous = true, updated_at = now() WHERE author_id = $1', [viewer.id]);
-      await em.query('UPDATE replies SET anonymous = true, updated_at = now() WHERE author_id = $1', [viewer.id]);
+      // Anonymous posts are left exactly as they were, pseudonym and all: were they to change now, at the same moment
+      // as the named ones, a before/after comparison would tie them to the name and to one another. Only named
+      // posts change (to "Former member", through users.deleted_at); only they are marked as changed for catch-up
+      // and only their stories are announced. Erasing removes every text, so there everything changes.
+      const onlyNamed = mode === 'erase' ? '' : 'AND NOT anonymous';
+      const threads: { id: string }[] = await em.query(`SELECT id FROM threads WHERE author_id = $1 ${onlyNamed}`, [viewer.id]);
+      const replyThreads: { thread_id: string }[] = await em.query(`SELECT DISTINCT thread_id FROM replies WHERE author_id = $1 ${onlyNamed}`, [viewer.id]);
+      await em.query(`UPDATE threads SET updated_at = now() WHERE author_id = $1 ${onlyNamed}`, [viewer.id]);
+      await em.query(`UPDATE replies SET updated_at = now() WHERE author_id = $1 ${onlyNamed}`, [viewer.id]);
       if (mode === 'erase') {
         await em.query(
           `UPDATE threads SET title = 'A story removed by its author', happened_md = '', happened_html = $2, handled_md = '', handled_html = '',

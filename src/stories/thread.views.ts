@@ -45,13 +45,19 @@ export function reactionCounts(raw: Record<string, number> | null | undefined): 
   return { relate: Number(raw?.relate ?? 0), thanks: Number(raw?.thanks ?? 0), helped: Number(raw?.helped ?? 0) };
 }
 
-/** A named author, or for an anonymous post only its pseudonym within this thread: never the account. */
+/**
+ * A named author, or for an anonymous post only its pseudonym within this thread: never the account.
+ * An anonymous post keeps its pseudonym after its author leaves: were it to change then, together with
+ * their named posts, a before/after comparison would tie every anonymous post to the name and to each other.
+ */
 export function authorOf(secret: string, threadId: string, authorId: string, username: string, anonymous: boolean, isThreadAuthor = false, gone = false): AuthorView {
+  if (anonymous) {
+    const name = pseudonym(secret, threadId, authorId);
+    return isThreadAuthor ? { pseudonym: name, isAuthor: true } : { pseudonym: name };
+  }
   // a member who left is shown as a former member, never by the name they had
   if (gone) return { pseudonym: FORMER_MEMBER };
-  if (!anonymous) return { id: authorId, username };
-  const name = pseudonym(secret, threadId, authorId);
-  return isThreadAuthor ? { pseudonym: name, isAuthor: true } : { pseudonym: name };
+  return { id: authorId, username };
 }
 
 const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
