@@ -83,6 +83,33 @@ describe('GET /api/metrics', () => {
   });
 });
 
+describe('GET /api/metrics without METRICS_TOKEN', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    // a trusted proxy makes req.ip whatever X-Forwarded-For says: the check must look at the socket instead
+    t = await startApp({ TRUST_PROXY: 'true' });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('answers a direct request from this machine', async () => {
+    expect((await t.http().get('/api/metrics')).status).toBe(200);
+  });
+
+  it.each([
+    ['X-Forwarded-For', '127.0.0.1'],
+    ['X-Forwarded-For', '203.0.113.7'],
+    ['Forwarded', 'for=127.0.0.1'],
+    ['X-Real-IP', '127.0.0.1'],
+  ])('refuses a request relayed by a proxy (%s: %s)', async (header, value) => {
+    const res = await t.http().get('/api/metrics').set(header, value);
+    expect(res.status).toBe(403);
+    expect(res.body.code).toBe('FORBIDDEN');
+    expect(res.text).not.toContain('http_request_duration_seconds');
+  });
+});
+
 describe('GET /api/metrics with METRICS_TOKEN', () => {
   let t: TestApp;
   const token = 'bench-and-prometheus-only-0123456789';
@@ -102,9 +129,10 @@ describe('GET /api/metrics with METRICS_TOKEN', () => {
     expect((await t.http().get('/api/metrics').set('Authorization', token)).status).toBe(401);
   });
 
-  it('answers with the bearer token', async () => {
+  it('answers with the bearer token, through a proxy too', async () => {
     const res = await t.http().get('/api/metrics').set('Authorization', `Bearer ${token}`);
     expect(res.status).toBe(200);
+    expect((await t.http().get('/api/metrics').set('Authorization', `Bearer ${token}`).set('X-Forwarded-For', '203.0.113.7')).status).toBe(200);
     expect(res.text).toContain('http_request_duration_seconds');
   });
 });
