@@ -12,8 +12,9 @@ import type { Response } from 'express';
 import { closeConnectionsWhenDraining } from './common/draining.js';
 import { notFound } from './common/errors.js';
 import { toErrorBody } from './common/exception.filter.js';
-import { noIndex } from './common/http.middleware.js';
+import { noIndex, noStore } from './common/http.middleware.js';
 import { createValidationPipe } from './common/validation.js';
+import { sessionCookieName } from './auth/auth.service.js';
 import { RedisLink, SetbackIoAdapter } from './realtime/redis-io.adapter.js';
 import type { AppConfig } from './config/config.js';
 import type { OpenDatabase } from './database/data-source.js';
@@ -57,6 +58,7 @@ export async function createApp(config: AppConfig, db: OpenDatabase): Promise<Ne
   app.set('etag', false);
   app.use(closeConnectionsWhenDraining);
   app.use(noIndex);
+  app.use('/api', noStore); // static assets are served outside /api, with their own long cache
   app.use(securityHeaders(config));
   app.use(cookieParser());
   const assets = join(config.clientDir, 'assets');
@@ -72,7 +74,7 @@ export async function createApp(config: AppConfig, db: OpenDatabase): Promise<Ne
 
   const doc = SwaggerModule.createDocument(
     app,
-    new DocumentBuilder().setTitle('Setback API').setDescription('Stories of failure, told and answered kindly.').setVersion('1').addCookieAuth('setback_session').build(),
+    new DocumentBuilder().setTitle('Setback API').setDescription('Stories of failure, told and answered kindly.').setVersion('1').addCookieAuth(sessionCookieName(config)).build(),
   );
   SwaggerModule.setup('api/docs', app, doc);
   return app;

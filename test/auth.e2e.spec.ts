@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { registerMember, sessionCookie, startApp, TestApp, uniqueName } from './support/app.js';
+import { connect } from './support/sockets.js';
 
 describe('accounts and sessions', () => {
   let t: TestApp;
@@ -134,9 +135,52 @@ describe('accounts and sessions', () => {
     expect(sameOrigin.status).toBe(204);
   });
 
+  it('tells no cache to keep an API answer: signed-in reads, writes and refusals are all no-store', async () => {
+    const m = await registerMember(t);
+    for (const path of ['/api/auth/me', '/api/drafts', '/api/notifications', '/api/threads']) {
+      const res = await t.http().get(path).set('Cookie', m.cookie);
+      expect([path, res.status]).toEqual([path, 200]);
+      expect([path, res.headers['cache-control']]).toEqual([path, 'no-store']);
+    }
+    expect((await t.http().post('/api/auth/login').send({ username: m.username, password: m.password })).headers['cache-control']).toBe('no-store');
+    expect((await t.http().get('/api/auth/me')).headers['cache-control']).toBe('no-store');
+  });
+
   it('serves the community guidelines to visitors', async () => {
     const res = await t.http().get('/api/guidelines');
     expect(res.status).toBe(200);
     expect(res.body.text).toMatch(/kind/i);
+  });
+});
+
+describe('the session cookie on an https site', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startApp({ PUBLIC_ORIGIN: 'https://setback.example' });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('is named with the __Host- prefix, Secure on path / without a Domain, and read by REST and the socket handshake', async () => {
+    const reg = await t.http().post('/api/auth/register').send({ username: uniqueName('host'), password: 'correct horse', acceptGuidelines: true, confirmAge: true });
+    expect(reg.status).toBe(201);
+    const set = (reg.headers['set-cookie'] as unknown as string[]).find((c) => c.includes('setback_session='));
+    expect(set).toMatch(/^__Host-setback_session=[^;]+;/);
+    expect(set).toMatch(/; Secure/i);
+    expect(set).toMatch(/; Path=\/(;|$)/);
+    expect(set).not.toMatch(/Domain=/i);
+    const cookie = set!.split(';')[0];
+    expect((await t.http().get('/api/auth/me').set('Cookie', cookie)).status).toBe(200);
+    // the same token under the plain name is not a session here: a sibling host could have planted that one
+    expect((await t.http().get('/api/auth/me').set('Cookie', cookie.replace(/^__Host-/, ''))).status).toBe(401);
+    const socket = await connect(t, cookie, { origin: 'https://setback.example' });
+    socket.close();
+    await expect(connect(t, cookie.replace(/^__Host-/, ''), { origin: 'https://setback.example' })).rejects.toThrow();
+
+    const out = await t.http().post('/api/auth/logout').set('Cookie', cookie);
+    expect(out.status).toBe(204);
+    const cleared = (out.headers['set-cookie'] as unknown as string[]).join('\n');
+    expect(cleared).toMatch(/^__Host-setback_session=;.*Path=\/.*Secure/im);
   });
 });

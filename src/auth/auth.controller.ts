@@ -3,7 +3,7 @@ import { ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AllowSuspended, CurrentViewer, Public } from '../common/decorators.js';
 import { RateLimit } from '../common/rate-limit.js';
-import { AuthService, SESSION_COOKIE, SignedIn } from './auth.service.js';
+import { AuthService, SignedIn } from './auth.service.js';
 import { ChangePasswordDto, CodeDto, LoginDto, PasswordOnlyDto, RecoverDto, RegisterDto } from './auth.dto.js';
 import { RecoveryService } from './recovery.service.js';
 import { TwoFactorService } from './two-factor.service.js';
@@ -38,7 +38,7 @@ export class AuthController {
   @HttpCode(204)
   async logout(@CurrentViewer() viewer: Viewer, @Res({ passthrough: true }) res: Response): Promise<void> {
     await this.auth.logout(viewer);
-    res.clearCookie(SESSION_COOKIE, { path: '/' });
+    res.clearCookie(this.auth.cookieName, this.auth.cookieOptions());
   }
 
   @Post('logout-all')
@@ -46,7 +46,7 @@ export class AuthController {
   @HttpCode(204)
   async logoutAll(@CurrentViewer() viewer: Viewer, @Res({ passthrough: true }) res: Response): Promise<void> {
     await this.auth.logoutAll(viewer);
-    res.clearCookie(SESSION_COOKIE, { path: '/' });
+    res.clearCookie(this.auth.cookieName, this.auth.cookieOptions());
   }
 
   @Post('password')
@@ -102,7 +102,7 @@ export class AuthController {
   }
 
   private withCookie(res: Response, signedIn: SignedIn) {
-    res.cookie(SESSION_COOKIE, signedIn.token, this.auth.cookieOptions(signedIn.expiresAt));
+    res.cookie(this.auth.cookieName, signedIn.token, this.auth.cookieOptions(signedIn.expiresAt));
     return signedIn.user;
   }
 }

@@ -5,7 +5,7 @@ import { ALLOW_SUSPENDED, IS_PUBLIC } from '../common/decorators.js';
 import { can, Permission, REQUIRED_PERMISSION } from '../access/permissions.js';
 import { assertCanWrite } from '../access/policy.js';
 import { DomainError } from '../common/errors.js';
-import { AuthService, SESSION_COOKIE } from './auth.service.js';
+import { AuthService } from './auth.service.js';
 import type { Viewer } from './viewer.js';
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -24,7 +24,7 @@ export class AuthGuard implements CanActivate {
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     if (ctx.getType() !== 'http') return true;
     const req = ctx.switchToHttp().getRequest<Request & { viewer?: Viewer }>();
-    const token = (req.cookies as Record<string, string> | undefined)?.[SESSION_COOKIE];
+    const token = this.auth.tokenFrom(req.cookies as Record<string, string> | undefined);
     const viewer = await this.auth.resolve(token);
     if (viewer) req.viewer = viewer;
     const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [ctx.getHandler(), ctx.getClass()]);

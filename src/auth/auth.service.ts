@@ -19,7 +19,12 @@ import type { Viewer } from './viewer.js';
 import type { LoginDto, RegisterDto } from './auth.dto.js';
 
 export const SESSION_DAYS = 30;
-export const SESSION_COOKIE = 'setback_session';
+/**
+ * The session cookie's name: with the `__Host-` prefix when the site is https, so the browser insists on Secure,
+ * path / and no Domain, and no other host under the same domain can plant or shadow it. REST and socket
+ * handshakes both read it through AuthService.tokenFrom.
+ */
+export const sessionCookieName = (config: Pick<AppConfig, 'secureCookies'>): string => (config.secureCookies ? '__Host-setback_session' : 'setback_session');
 
 export const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
 
@@ -146,8 +151,18 @@ export class AuthService {
     return { ...toUserView(user), unreadNotifications: unread[0].n, breakUntil, twoFactor: user.totpEnabledAt !== null };
   }
 
-  cookieOptions(expiresAt: Date): { httpOnly: true; sameSite: 'lax'; secure: boolean; path: string; expires: Date } {
-    return { httpOnly: true, sameSite: 'lax', secure: this.config.secureCookies, path: '/', expires: expiresAt };
+  get cookieName(): string {
+    return sessionCookieName(this.config);
+  }
+
+  /** The session token a request or a socket handshake carries, under this deployment's cookie name. */
+  tokenFrom(cookies: Record<string, string | undefined> | undefined): string | undefined {
+    return cookies?.[this.cookieName];
+  }
+
+  /** Options to set the cookie with (an expiry) or to clear it (none): the same attributes, or a `__Host-` cookie is not cleared. */
+  cookieOptions(expiresAt?: Date): { httpOnly: true; sameSite: 'lax'; secure: boolean; path: string; expires?: Date } {
+    return { httpOnly: true, sameSite: 'lax', secure: this.config.secureCookies, path: '/', ...(expiresAt ? { expires: expiresAt } : {}) };
   }
 }
 

@@ -71,6 +71,12 @@ export function isSameOrigin(origin: string, req: { headers: Record<string, stri
 
 const crossSite = (): DomainError => new DomainError('CROSS_SITE', 'This request came from another site and was refused.');
 
+/** API answers carry members' own data (drafts, notifications, lists): no browser or shared cache may keep them. */
+export function noStore(_req: Request, res: Response, next: NextFunction): void {
+  res.setHeader('Cache-Control', 'no-store');
+  next();
+}
+
 /** Setback is members-only: nothing of it belongs in a search engine. */
 export function noIndex(_req: Request, res: Response, next: NextFunction): void {
   res.setHeader('X-Robots-Tag', 'noindex, nofollow');

@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Res } from '
 import { ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { Viewer } from '../auth/viewer.js';
-import { SESSION_COOKIE } from '../auth/auth.service.js';
+import { AuthService } from '../auth/auth.service.js';
 import { AllowSuspended, CurrentViewer, Public } from '../common/decorators.js';
 import { BreakDto, DeleteAccountDto } from './account.dto.js';
 import { AccountService } from './account.service.js';
@@ -11,7 +11,10 @@ import { PRIVACY } from './privacy.text.js';
 @ApiTags('account')
 @Controller()
 export class PrivacyController {
-  constructor(private readonly account: AccountService) {}
+  constructor(
+    private readonly account: AccountService,
+    private readonly auth: AuthService,
+  ) {}
 
   @Public()
   @Get('privacy')
@@ -31,7 +34,7 @@ export class PrivacyController {
   @AllowSuspended()
   async leave(@CurrentViewer() viewer: Viewer, @Body() dto: DeleteAccountDto, @Res({ passthrough: true }) res: Response): Promise<void> {
     await this.account.leave(viewer, dto.password, dto.mode);
-    res.clearCookie(SESSION_COOKIE, { path: '/' });
+    res.clearCookie(this.auth.cookieName, this.auth.cookieOptions());
   }
 
   @Post('me/break')

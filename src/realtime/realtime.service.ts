@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { parse as parseCookie } from 'cookie';
 import type { Server, Socket } from 'socket.io';
-import { AuthService, SESSION_COOKIE } from '../auth/auth.service.js';
+import { AuthService } from '../auth/auth.service.js';
 import type { Viewer } from '../auth/viewer.js';
 import { isStaff } from '../auth/viewer.js';
 import { UUID_RE } from '../access/policy.js';
@@ -88,7 +88,7 @@ export class RealtimeService {
 
   private async authenticate(socket: Socket): Promise<void> {
     const cookies = parseCookie(socket.handshake.headers.cookie ?? '');
-    const token = cookies[SESSION_COOKIE];
+    const token = this.auth.tokenFrom(cookies);
     const viewer = await this.auth.resolve(token);
     if (!viewer || !token) throw new DomainError('UNAUTHENTICATED', 'Please sign in to connect.');
     const open = await this.countSockets(userRoom(viewer.id));
