@@ -502,6 +502,106 @@ describe('moderation', () => {
     expect((await t.http().patch(`/api/mod/threads/${s.id}`).set('Cookie', mod.cookie).send({ slowModeSeconds: -1 })).status).toBe(400);
     expect((await t.http().patch(`/api/mod/threads/${s.id}`).set('Cookie', mod.cookie).send({ category: 'nowhere' })).status).toBe(400);
   });
+
+  describe('loose ends', () => {
+    const notificationTexts = async (m: Member): Promise<string[]> =>
+      (await t.http().get('/api/notifications').set('Cookie', m.cookie)).body.items.map((n: { text: string }) => n.text);
+
+    it('refuses blank reasons with 400 and stores given ones trimmed', async () => {
+      const s = await createStory(t, member, { anonymous: true });
+      for (const reason of ['   ', '\t\n ', ' a ']) {
+        const res = await t.http().post('/api/mod/reveal').set('Cookie', mod.cookie).send({ targetType: 'thread', targetId: s.id, reason });
+        expect({ reason, status: res.status, code: res.body.code }).toEqual({ reason, status: 400, code: 'VALIDATION_FAILED' });
+        expect(res.body.user).toBeUndefined();
+      }
+      const blankOptional = await t.http().post(`/api/mod/threads/${s.id}/lock`).set('Cookie', mod.cookie).send({ reason: '    ' });
+      expect(blankOptional.status).toBe(400);
+      expect(blankOptional.body.message).toMatch(/reason must not be blank/);
+      expect((await t.http().patch(`/api/mod/threads/${s.id}`).set('Cookie', mod.cookie).send({ slowModeSeconds: 30, reason: ' ' })).status).toBe(400);
+      expect((await t.http().post(`/api/mod/users/${member.id}/suspend`).set('Cookie', mod.cookie).send({ days: 1, reason: '  ' })).status).toBe(400);
+      // nothing of those was done or logged
+      expect(await log(s.id)).toEqual([]);
+      expect((await t.http().get(`/api/threads/${s.id}`).set('Cookie', member.cookie)).body).toMatchObject({ locked: false, slowModeSeconds: 0 });
+
+      const ok = await t.http().post('/api/mod/reveal').set('Cookie', mod.cookie).send({ targetType: 'thread', targetId: s.id, reason: '   threats in the story  ' });
+      expect(ok.status).toBe(200);
+      expect((await log(s.id))[0]).toMatchObject({ action: 'author.reveal', reason: 'threats in the story' });
+    });
+
+    it('leaves a moderator\'s own held post to another moderator', async () => {
+      const other = await registerMember(t);
+      await setRole(t, other.id, 'moderator');
+      const story = await createStory(t, mod, { title: 'A held story by a moderator' });
+      await t.db.dataSource.query(`UPDATE threads SET status = 'pending' WHERE id = $1`, [story.id]);
+      const host = await createStory(t, member);
+      const [reply]: { id: string }[] = await t.db.dataSource.query(
+        `INSERT INTO replies (thread_id, author_id, body_md, body_html, status) VALUES ($1, $2, 'held', '<p>held</p>', 'pending') RETURNING id::text AS id`,
+        [host.id, mod.id],
+      );
+      try {
+        for (const [id, verb, body] of [[story.id, 'approve', {}], [reply.id, 'reject', { reason: 'my own words' }], [reply.id, 'approve', {}]] as const) {
+          const res = await t.http().post(`/api/mod/queue/${id}/${verb}`).set('Cookie', mod.cookie).send(body);
+          expect({ verb, status: res.status, code: res.body.code }).toEqual({ verb, status: 403, code: 'FORBIDDEN' });
+          expect(res.body.message).toMatch(/your own post.*another moderator/);
+        }
+        expect(await log(story.id)).toEqual([]);
+        expect(await log(reply.id)).toEqual([]);
+        // another moderator, or an admin, reviews it
+        expect((await t.http().post(`/api/mod/queue/${story.id}/approve`).set('Cookie', other.cookie).send({})).body).toEqual({ ok: true, status: 'published' });
+        expect((await t.http().post(`/api/mod/queue/${reply.id}/reject`).set('Cookie', admin.cookie).send({ reason: 'not for here' })).body).toEqual({ ok: true, status: 'rejected' });
+      } finally {
+        await t.db.dataSource.query(`UPDATE replies SET status = 'rejected' WHERE id = $1::bigint AND status = 'pending'`, [reply.id]);
+        await t.db.dataSource.query(`UPDATE threads SET status = 'rejected' WHERE id = $1 AND status = 'pending'`, [story.id]);
+      }
+    });
+
+    it('answers an action that would change nothing with the state as it is, notifying nobody and logging nothing', async () => {
+      const author = await registerMember(t);
+      const s = await createStory(t, author, { title: 'A story for no-op actions' });
+      const r = await createReply(t, member, s.id);
+      const reader = await connect(t, member.cookie);
+      try {
+        const updates = collect<{ id: string }>(reader, 'thread.updated');
+        expect((await emitAck(reader, 'thread.join', { threadId: s.id })).ok).toBe(true);
+        const open = { id: s.id, locked: false, pinned: false, hidden: false, deleted: false };
+        for (const verb of ['unlock', 'unpin', 'unhide', 'restore']) {
+          const res = await t.http().post(`/api/mod/threads/${s.id}/${verb}`).set('Cookie', mod.cookie).send({ reason: 'again' });
+          expect({ verb, status: res.status, body: res.body }).toEqual({ verb, status: 200, body: { ok: true, changed: false, thread: open } });
+        }
+        for (const verb of ['unhide', 'restore']) {
+          const res = await t.http().post(`/api/mod/replies/${r.id}/${verb}`).set('Cookie', mod.cookie).send({});
+          expect({ verb, status: res.status, body: res.body }).toEqual({ verb, status: 200, body: { ok: true, changed: false, reply: { id: r.id, hidden: false, deleted: false } } });
+        }
+        const sameSettings = await t.http().patch(`/api/mod/threads/${s.id}`).set('Cookie', mod.cookie).send({ slowModeSeconds: 0, category: 'work' });
+        expect(sameSettings.body).toEqual({ ok: true, changed: false, slowModeSeconds: 0, category: 'work' });
+
+        // a real lock, then a second one that changes nothing
+        const lock = await t.http().post(`/api/mod/threads/${s.id}/lock`).set('Cookie', mod.cookie).send({ reason: 'heated' });
+        expect(lock.body).toEqual({ ok: true, changed: true, thread: { ...open, locked: true } });
+        const again = await t.http().post(`/api/mod/threads/${s.id}/lock`).set('Cookie', mod.cookie).send({ reason: 'still heated' });
+        expect(again.body).toEqual({ ok: true, changed: false, thread: { ...open, locked: true } });
+        await t.http().post(`/api/mod/replies/${r.id}/hide`).set('Cookie', mod.cookie).send({ reason: 'off topic' });
+        const hideAgain = await t.http().post(`/api/mod/replies/${r.id}/hide`).set('Cookie', mod.cookie).send({ reason: 'off topic again' });
+        expect(hideAgain.body).toEqual({ ok: true, changed: false, reply: { id: r.id, hidden: true, deleted: false } });
+
+        // the lock's own update arrives; nothing came before it for the no-ops
+        await waitFor(() => updates.length >= 1, 3000, 'thread.updated for the lock');
+        expect((await log(s.id)).map((l) => l.action)).toEqual(['thread.lock']);
+        expect((await log(r.id)).map((l) => l.action)).toEqual(['reply.hide']);
+        expect((await notificationTexts(author)).filter((x) => x.includes('moderator'))).toEqual([expect.stringContaining('locked your story')]);
+        expect((await notificationTexts(member)).filter((x) => x.includes('moderator'))).toEqual([expect.stringContaining('hid your reply')]);
+        const unban = await t.http().post(`/api/mod/users/${author.id}/unban`).set('Cookie', mod.cookie).send({});
+        expect(unban.body).toMatchObject({ ok: true, changed: false });
+        expect(await log(author.id)).toEqual([]);
+        // barrier: a real pin is heard; the second lock, before it, sent nothing
+        expect((await t.http().post(`/api/mod/threads/${s.id}/pin`).set('Cookie', mod.cookie).send({})).body.changed).toBe(true);
+        await waitFor(() => updates.length >= 2, 3000, 'thread.updated for the pin');
+        expect(updates.map((u) => (u as { pinned?: boolean }).pinned)).toEqual([false, true]);
+      } finally {
+        reader.close();
+      }
+    });
+  });
 });
 
 describe('review of first posts', () => {

@@ -1,21 +1,32 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength, Min } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { LimitParam, NoNul } from '../common/validators.js';
 
+/**
+ * A moderator's reason, trimmed before it is checked: it is logged and shown to the member, so spaces alone are
+ * not a reason. Optional reasons may be left out, but when given they must say something too.
+ */
+const Reason = (min: number): PropertyDecorator =>
+  applyDecorators(
+    Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value)),
+    IsString({ message: 'reason must be text' }),
+    NoNul('reason'),
+    MinLength(min, { message: min > 1 ? `reason must be at least ${min} characters long, not counting spaces` : 'reason must not be blank; leave it out to give none' }),
+    MaxLength(500, { message: 'reason must be at most 500 characters long' }),
+  );
+
 export class ReasonDto {
-  @ApiPropertyOptional({ maxLength: 500 })
+  @ApiPropertyOptional({ maxLength: 500, description: 'trimmed; when given, not blank' })
   @IsOptional()
-  @IsString({ message: 'reason must be text' })
-  @NoNul('reason')
-  @MaxLength(500, { message: 'reason must be at most 500 characters long' })
+  @Reason(1)
   reason?: string;
 }
 
 export class RequiredReasonDto {
-  @ApiProperty({ maxLength: 500 })
-  @IsString({ message: 'reason must be text' })
-  @NoNul('reason')
-  @Length(3, 500, { message: 'reason must be 3–500 characters long' })
+  @ApiProperty({ maxLength: 500, minLength: 3, description: 'trimmed, then 3–500 characters' })
+  @Reason(3)
   reason: string;
 }
 
@@ -113,11 +124,9 @@ export class ThreadSettingsDto {
   @MaxLength(64, { message: 'category is not a known category' })
   category?: string;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ maxLength: 500, description: 'trimmed; when given, not blank' })
   @IsOptional()
-  @IsString({ message: 'reason must be text' })
-  @NoNul('reason')
-  @MaxLength(500, { message: 'reason must be at most 500 characters long' })
+  @Reason(1)
   reason?: string;
 }
 

@@ -19,20 +19,42 @@ import { QUEUE_DEFAULT_LIMIT, type LogQuery, type QueueQuery, type ThreadSetting
 export type ThreadAction = 'lock' | 'unlock' | 'pin' | 'unpin' | 'hide' | 'unhide' | 'restore';
 export type ReplyAction = 'hide' | 'unhide' | 'restore';
 
-const THREAD_CHANGES: Record<ThreadAction, { set: string; notify?: string }> = {
-  lock: { set: 'locked = true', notify: 'A moderator locked your story' },
-  unlock: { set: 'locked = false', notify: 'A moderator reopened your story for replies' },
-  pin: { set: 'pinned = true' },
-  unpin: { set: 'pinned = false' },
-  hide: { set: 'hidden = true', notify: 'A moderator hid your story' },
-  unhide: { set: 'hidden = false', notify: 'A moderator made your story visible again' },
-  restore: { set: 'deleted_at = NULL, hidden = false', notify: 'A moderator restored your story' },
+/** A story's moderation state, as the answer to every story action. */
+export interface ThreadModState {
+  id: string;
+  locked: boolean;
+  pinned: boolean;
+  hidden: boolean;
+  deleted: boolean;
+}
+/** A reply's moderation state, as the answer to every reply action. */
+export interface ReplyModState {
+  id: string;
+  hidden: boolean;
+  deleted: boolean;
+}
+
+/**
+ * What each action sets, and whether it would change anything. An action that would not (lock a locked story,
+ * unlock an open one) changes nothing, notifies nobody and logs nothing: it answers with the state as it is.
+ */
+const THREAD_CHANGES: Record<ThreadAction, { set: string; changes: (s: ThreadModState) => boolean; notify?: string }> = {
+  lock: { set: 'locked = true', changes: (s) => !s.locked, notify: 'A moderator locked your story' },
+  unlock: { set: 'locked = false', changes: (s) => s.locked, notify: 'A moderator reopened your story for replies' },
+  pin: { set: 'pinned = true', changes: (s) => !s.pinned },
+  unpin: { set: 'pinned = false', changes: (s) => s.pinned },
+  hide: { set: 'hidden = true', changes: (s) => !s.hidden, notify: 'A moderator hid your story' },
+  unhide: { set: 'hidden = false', changes: (s) => s.hidden, notify: 'A moderator made your story visible again' },
+  restore: { set: 'deleted_at = NULL, hidden = false', changes: (s) => s.deleted || s.hidden, notify: 'A moderator restored your story' },
 };
-const REPLY_CHANGES: Record<ReplyAction, { set: string; notify?: string }> = {
-  hide: { set: 'hidden = true', notify: 'A moderator hid your reply' },
-  unhide: { set: 'hidden = false', notify: 'A moderator made your reply visible again' },
-  restore: { set: 'deleted_at = NULL, hidden = false', notify: 'A moderator restored your reply' },
+const REPLY_CHANGES: Record<ReplyAction, { set: string; changes: (s: ReplyModState) => boolean; notify?: string }> = {
+  hide: { set: 'hidden = true', changes: (s) => !s.hidden, notify: 'A moderator hid your reply' },
+  unhide: { set: 'hidden = false', changes: (s) => s.hidden, notify: 'A moderator made your reply visible again' },
+  restore: { set: 'deleted_at = NULL, hidden = false', changes: (s) => s.deleted || s.hidden, notify: 'A moderator restored your reply' },
 };
+const THREAD_STATE = 'id, locked, pinned, hidden, deleted_at IS NOT NULL AS deleted';
+type LockedThread = ThreadModState & { author_id: string; title: string; slow_mode_seconds: number; category: string };
+const REPLY_STATE = 'id::text AS id, hidden, deleted_at IS NOT NULL AS deleted';
 const SUSPENSION_STEPS = [1, 3, 7, 30];
 
 const short = (s: string, n = 80): string => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
@@ -46,6 +68,7 @@ interface QueueRow {
   body_html: string;
   author_id: string;
   username: string;
+  author_gone: boolean;
   anonymous: boolean;
   created_at: Date;
   created_key: string;
@@ -101,69 +124,82 @@ export class ModerationService {
     ]);
   }
 
-  private async lockThread(em: EntityManager, id: string): Promise<{ id: string; author_id: string; title: string }> {
+  private async lockThread(em: EntityManager, id: string): Promise<LockedThread> {
     if (!UUID_RE.test(id)) throw notFound('That story');
-    const rows: { id: string; author_id: string; title: string }[] = await em.query('SELECT id, author_id, title FROM threads WHERE id = $1 FOR UPDATE', [id]);
+    const rows: LockedThread[] = await em.query(`SELECT ${THREAD_STATE}, author_id, title, slow_mode_seconds, category FROM threads WHERE id = $1 FOR UPDATE`, [id]);
     if (!rows[0]) throw notFound('That story');
     return rows[0];
   }
 
-  private async lockReply(em: EntityManager, id: string): Promise<{ id: string; thread_id: string; author_id: string; status: string; title: string }> {
+  private async lockReply(em: EntityManager, id: string): Promise<ReplyModState & { thread_id: string; author_id: string; status: string; title: string }> {
     if (!REPLY_ID_RE.test(id)) throw notFound('That reply');
-    const rows: { id: string; thread_id: string; author_id: string; status: string; title: string }[] = await em.query(
-      `SELECT r.id::text AS id, r.thread_id, r.author_id, r.status, t.title FROM replies r JOIN threads t ON t.id = r.thread_id WHERE r.id = $1::bigint FOR UPDATE OF r`,
+    const rows: (ReplyModState & { thread_id: string; author_id: string; status: string; title: string })[] = await em.query(
+      `SELECT r.id::text AS id, r.hidden, r.deleted_at IS NOT NULL AS deleted, r.thread_id, r.author_id, r.status, t.title
+         FROM replies r JOIN threads t ON t.id = r.thread_id WHERE r.id = $1::bigint FOR UPDATE OF r`,
       [id],
     );
     if (!rows[0]) throw notFound('That reply');
     return rows[0];
   }
 
-  async threadAction(viewer: Viewer, id: string, action: ThreadAction, reason?: string): Promise<{ ok: true }> {
+  async threadAction(viewer: Viewer, id: string, action: ThreadAction, reason?: string): Promise<{ ok: true; changed: boolean; thread: ThreadModState }> {
     const change = THREAD_CHANGES[action];
     const t = await this.dataSource.transaction(async (em) => {
       const row = await this.lockThread(em, id);
-      await em.query(`UPDATE threads SET ${change.set}, updated_at = now() WHERE id = $1`, [row.id]);
+      const state: ThreadModState = { id: row.id, locked: row.locked, pinned: row.pinned, hidden: row.hidden, deleted: row.deleted };
+      if (!change.changes(state)) return { ...row, state, changed: false };
+      const [after]: [ThreadModState[], number] = await em.query(`UPDATE threads SET ${change.set}, updated_at = now() WHERE id = $1 RETURNING ${THREAD_STATE}`, [row.id]);
       await this.log(em, viewer.id, `thread.${action}`, 'thread', row.id, reason);
-      return row;
+      return { ...row, state: after[0], changed: true };
     });
+    if (!t.changed) return { ok: true, changed: false, thread: t.state };
     this.emit('thread.updated', { threadId: t.id, sections: action === 'restore' || action === 'unhide' });
     if (change.notify && t.author_id !== viewer.id) {
       await this.notifications.notify(t.author_id, { kind: 'moderation', text: withReason(`${change.notify} "${short(t.title)}"`, reason), threadId: t.id });
     }
-    return { ok: true };
+    return { ok: true, changed: true, thread: t.state };
   }
 
-  async threadSettings(viewer: Viewer, id: string, dto: ThreadSettingsDto): Promise<{ ok: true }> {
+  async threadSettings(viewer: Viewer, id: string, dto: ThreadSettingsDto): Promise<{ ok: true; changed: boolean; slowModeSeconds: number; category: string }> {
     if (dto.slowModeSeconds === undefined && dto.category === undefined) throw invalid('slowModeSeconds', 'Give slowModeSeconds or category');
-    const category = dto.category !== undefined ? this.categories.require(dto.category) : undefined;
+    const wanted = dto.category !== undefined ? this.categories.require(dto.category) : undefined;
     const t = await this.dataSource.transaction(async (em) => {
       const row = await this.lockThread(em, id);
-      if (dto.slowModeSeconds !== undefined) await em.query('UPDATE threads SET slow_mode_seconds = $2, updated_at = now() WHERE id = $1', [row.id, dto.slowModeSeconds]);
+      // only what really changes is written, logged and told: the settings a story already has are a no-op
+      const slowModeSeconds = dto.slowModeSeconds !== undefined && dto.slowModeSeconds !== row.slow_mode_seconds ? dto.slowModeSeconds : undefined;
+      const category = wanted !== undefined && wanted !== row.category ? wanted : undefined;
+      if (slowModeSeconds !== undefined) await em.query('UPDATE threads SET slow_mode_seconds = $2, updated_at = now() WHERE id = $1', [row.id, slowModeSeconds]);
       if (category !== undefined) await em.query('UPDATE threads SET category = $2, updated_at = now() WHERE id = $1', [row.id, category]);
-      await this.log(em, viewer.id, 'thread.settings', 'thread', row.id, dto.reason, { slowModeSeconds: dto.slowModeSeconds, category });
-      return row;
+      const changed = slowModeSeconds !== undefined || category !== undefined;
+      if (changed) await this.log(em, viewer.id, 'thread.settings', 'thread', row.id, dto.reason, { slowModeSeconds, category });
+      return { ...row, changed, moved: category !== undefined, slowModeSeconds: slowModeSeconds ?? row.slow_mode_seconds, category: category ?? row.category };
     });
+    const answer = { ok: true as const, changed: t.changed, slowModeSeconds: t.slowModeSeconds, category: t.category };
+    if (!t.changed) return answer;
     this.emit('thread.updated', { threadId: t.id, sections: false });
-    if (category !== undefined && t.author_id !== viewer.id) {
+    if (t.moved && t.author_id !== viewer.id) {
       await this.notifications.notify(t.author_id, { kind: 'moderation', text: withReason(`A moderator moved your story "${short(t.title)}" to another category`, dto.reason), threadId: t.id });
     }
-    return { ok: true };
+    return answer;
   }
 
-  async replyAction(viewer: Viewer, id: string, action: ReplyAction, reason?: string): Promise<{ ok: true }> {
+  async replyAction(viewer: Viewer, id: string, action: ReplyAction, reason?: string): Promise<{ ok: true; changed: boolean; reply: ReplyModState }> {
     const change = REPLY_CHANGES[action];
     const r = await this.dataSource.transaction(async (em) => {
       const row = await this.lockReply(em, id);
-      await em.query(`UPDATE replies SET ${change.set}, updated_at = now() WHERE id = $1::bigint`, [row.id]);
+      const state: ReplyModState = { id: row.id, hidden: row.hidden, deleted: row.deleted };
+      if (!change.changes(state)) return { ...row, state, changed: false };
+      const [after]: [ReplyModState[], number] = await em.query(`UPDATE replies SET ${change.set}, updated_at = now() WHERE id = $1::bigint RETURNING ${REPLY_STATE}`, [row.id]);
       await recountReplies(em, row.thread_id);
       await this.log(em, viewer.id, `reply.${action}`, 'reply', row.id, reason);
-      return row;
+      return { ...row, state: after[0], changed: true };
     });
+    if (!r.changed) return { ok: true, changed: false, reply: r.state };
     this.emit(action === 'hide' ? 'reply.removed' : 'reply.updated', { threadId: r.thread_id, replyId: r.id });
     if (change.notify && r.author_id !== viewer.id) {
       await this.notifications.notify(r.author_id, { kind: 'moderation', text: withReason(`${change.notify} in "${short(r.title)}"`, reason), threadId: r.thread_id, replyId: r.id });
     }
-    return { ok: true };
+    return { ok: true, changed: true, reply: r.state };
   }
 
   /**
@@ -192,13 +228,13 @@ export class ModerationService {
     const rows: QueueRow[] = await this.dataSource.query(
       `SELECT q.* FROM (
          (SELECT 'thread' AS type, t.id::text AS id, NULL::bigint AS reply_key, t.id AS thread_key, t.id AS thread_id, t.title, t.happened_html AS body_html,
-                 t.author_id, u.username, t.anonymous, t.created_at, ${CREATED_KEY('t')} AS created_key
+                 t.author_id, u.username, u.deleted_at IS NOT NULL AS author_gone, t.anonymous, t.created_at, ${CREATED_KEY('t')} AS created_key
             FROM threads t JOIN users u ON u.id = t.author_id
            WHERE t.status = 'pending' AND t.deleted_at IS NULL ${threadsAfter}
            ORDER BY t.created_at, t.id LIMIT $1)
          UNION ALL
          (SELECT 'reply', r.id::text, r.id, NULL::uuid, r.thread_id, t.title, r.body_html,
-                 r.author_id, u.username, r.anonymous, r.created_at, ${CREATED_KEY('r')}
+                 r.author_id, u.username, u.deleted_at IS NOT NULL, r.anonymous, r.created_at, ${CREATED_KEY('r')}
             FROM replies r JOIN users u ON u.id = r.author_id JOIN threads t ON t.id = r.thread_id
            WHERE r.status = 'pending' AND r.deleted_at IS NULL ${repliesAfter}
            ORDER BY r.created_at, r.id LIMIT $1)
@@ -215,7 +251,7 @@ export class ModerationService {
         title: r.title,
         bodyHtml: r.body_html,
         // moderators review the post as members will see it; revealing an anonymous author is a separate, logged act
-        author: authorOf(secret, r.thread_id, r.author_id, r.username, r.anonymous),
+        author: authorOf(secret, r.thread_id, r.author_id, r.username, r.anonymous, false, r.author_gone),
         anonymous: r.anonymous,
         createdAt: r.created_at.toISOString(),
       })),
@@ -236,6 +272,8 @@ export class ModerationService {
           );
       const row = rows[0];
       if (!row) throw notFound('That post');
+      // a held post is judged by someone other than its author: another moderator reviews it
+      if (row.author_id === viewer.id) throw forbidden('You cannot review your own post: another moderator will approve or reject it.');
       if (row.status !== 'pending') throw new DomainError('CONFLICT', 'That post is not waiting for review.');
       if (isThread) await em.query(`UPDATE threads SET status = $2, updated_at = now(), last_activity_at = now() WHERE id = $1`, [row.id, status]);
       else {
@@ -317,38 +355,43 @@ export class ModerationService {
   }
 
   async ban(viewer: Viewer, id: string, reason: string) {
-    await this.dataSource.transaction(async (em) => {
+    const changed = await this.dataSource.transaction(async (em) => {
       const u = await this.loadTargetUser(em, viewer, id);
       this.assertMayActOn(viewer, u);
+      if (u.banned_at) return false; // already banned: nothing to change, log or end
       await em.query('UPDATE users SET banned_at = now() WHERE id = $1', [u.id]);
       await this.log(em, viewer.id, 'user.ban', 'user', u.id, reason);
+      return true;
     });
     // every session ends, and every socket on every instance is told and closed
-    await this.auth.revokeAll(id, 'banned');
-    return { ok: true };
+    if (changed) await this.auth.revokeAll(id, 'banned');
+    return { ok: true, changed, banned: true };
   }
 
   async unban(viewer: Viewer, id: string, reason?: string) {
-    await this.dataSource.transaction(async (em) => {
+    const changed = await this.dataSource.transaction(async (em) => {
       const u = await this.loadTargetUser(em, viewer, id);
       this.assertMayActOn(viewer, u);
+      if (!u.banned_at && !(u.suspended_until && u.suspended_until > new Date())) return false;
       await em.query('UPDATE users SET banned_at = NULL, suspended_until = NULL WHERE id = $1', [u.id]);
       await this.log(em, viewer.id, 'user.unban', 'user', u.id, reason);
+      return true;
     });
-    return { ok: true };
+    return { ok: true, changed, banned: false };
   }
 
   async setRole(viewer: Viewer, id: string, role: Role) {
     const u = await this.dataSource.transaction(async (em) => {
       const target = await this.loadTargetUser(em, viewer, id);
       if (target.id === viewer.id) throw forbidden('You cannot change your own role.');
+      if (target.role === role) return target;
       await em.query('UPDATE users SET role = $2 WHERE id = $1', [target.id, role]);
       await this.log(em, viewer.id, 'user.role', 'user', target.id, null, { from: target.role, to: role });
       return target;
     });
     // open sockets joined their stories' rooms under the old role (a demoted moderator would keep staff broadcasts)
     if (u.role !== role) this.emit('user.access_changed', { userId: u.id });
-    return { ok: true, role };
+    return { ok: true, changed: u.role !== role, role };
   }
 
   /** The account behind an anonymous post: only through this explicit, logged act. */
