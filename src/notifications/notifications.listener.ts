@@ -7,6 +7,7 @@ import { SecretsService } from '../database/secrets.service.js';
 import { authorOf } from '../stories/thread.views.js';
 import { usernameKey } from '../users/users.service.js';
 import { NotificationsService } from './notifications.service.js';
+import { replyBlocked, replyPublic, storyPublic, storyReadable } from '../access/read-rule.js';
 
 const MENTION_RE = /(?<![\w@])@([A-Za-z0-9_]{3,32})\b/g;
 export const MAX_MENTIONS = 10;
@@ -30,9 +31,8 @@ const shortTitle = (title: string): string => {
 const REPLY_CONTEXT = prepared(
   'notification.reply_context',
   `SELECT r.id::text AS reply_id, r.thread_id, r.author_id AS replier_id, u.username AS replier_username, r.anonymous, r.body_md,
-          r.status, r.hidden, r.deleted_at,
-          t.author_id AS thread_author_id, t.title, t.status AS thread_status, t.hidden AS thread_hidden, t.deleted_at AS thread_deleted_at,
-          EXISTS (SELECT 1 FROM blocks b WHERE b.blocker_id = t.author_id AND b.blocked_id = r.author_id) AS author_blocked_replier
+          t.author_id AS thread_author_id, t.title, ${replyPublic('r')} AND ${storyPublic('t')} AS public,
+          ${replyBlocked('r', 't', 't.author_id')} AS author_blocked_replier
      FROM replies r JOIN threads t ON t.id = r.thread_id JOIN users u ON u.id = r.author_id
     WHERE r.id = $1::bigint AND r.thread_id = $2`,
 );
@@ -44,14 +44,9 @@ interface ReplyContext {
   replier_username: string;
   anonymous: boolean;
   body_md: string;
-  status: string;
-  hidden: boolean;
-  deleted_at: Date | null;
   thread_author_id: string;
   title: string;
-  thread_status: string;
-  thread_hidden: boolean;
-  thread_deleted_at: Date | null;
+  public: boolean;
   author_blocked_replier: boolean;
 }
 
@@ -80,8 +75,7 @@ export class NotificationsListener {
     const rows: ReplyContext[] = await run(this.dataSource, REPLY_CONTEXT, [replyId, threadId]);
     const r = rows[0];
     // only a reply everyone can see tells anyone anything; a held one is notified if and when it is published
-    if (!r || r.status !== 'published' || r.hidden || r.deleted_at) return;
-    if (r.thread_status !== 'published' || r.thread_hidden || r.thread_deleted_at) return;
+    if (!r?.public) return;
 
     const who = authorOf(this.secrets.appSecret, r.thread_id, r.replier_id, r.replier_username, r.anonymous);
     const name = 'username' in who ? who.username : who.pseudonym;
@@ -97,13 +91,13 @@ export class NotificationsListener {
 
     const keys = findMentions(r.body_md);
     if (!keys.length) return;
-    // mentioned members who exist, are not the replier, and could read the story and this reply
+    // mentioned members who exist, are not the replier, and could read the story and this reply in full
     const mentioned: { id: string }[] = await this.dataSource.query(
-      `SELECT u.id FROM users u
-        WHERE u.username_key = ANY($1::text[]) AND u.id <> $2 AND u.banned_at IS NULL
-          AND NOT EXISTS (SELECT 1 FROM blocks b WHERE b.blocker_id = u.id AND b.blocked_id IN ($2, $3))
+      `SELECT u.id FROM users u, replies r JOIN threads t ON t.id = r.thread_id
+        WHERE r.id = $2::bigint AND u.username_key = ANY($1::text[]) AND u.id <> r.author_id AND u.banned_at IS NULL
+          AND ${storyReadable('t', { id: 'u.id', staff: 'false' })} AND NOT ${replyBlocked('r', 't', 'u.id')}
         ORDER BY array_position($1::text[], u.username_key)`,
-      [keys, r.replier_id, r.thread_author_id],
+      [keys, r.reply_id],
     );
     for (const m of mentioned) {
       if (notifyAuthor && m.id === r.thread_author_id) continue; // already told by the reply notification

@@ -7,6 +7,7 @@ import type { Viewer } from '../auth/viewer.js';
 import { DomainError } from '../common/errors.js';
 import { excerptFromMarkdown } from '../common/markdown.js';
 import { StoriesService } from '../stories/stories.service.js';
+import { recountReplies } from '../replies/replies.service.js';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 
 const iso = (d: Date | null | undefined): string | null => (d ? d.toISOString() : null);
@@ -98,12 +99,7 @@ export class AccountService {
         await em.query(`DELETE FROM reply_reactions WHERE user_id = $1`, [viewer.id]);
         await em.query(`UPDATE reports SET note = NULL WHERE reporter_id = $1`, [viewer.id]);
         await em.query(`UPDATE reports SET reporter_id = NULL WHERE reporter_id = $1`, [viewer.id]);
-        for (const t of replyThreads) {
-          await em.query(
-            `UPDATE threads SET reply_count = (SELECT count(*) FROM replies WHERE thread_id = $1 AND status = 'published' AND NOT hidden AND deleted_at IS NULL) WHERE id = $1`,
-            [t.thread_id],
-          );
-        }
+        for (const t of replyThreads) await recountReplies(em, t.thread_id);
       }
       for (const table of ['drafts', 'blocks', 'notifications', 'thread_mutes', 'recovery_codes']) {
         await em.query(`DELETE FROM ${table} WHERE ${table === 'blocks' ? 'blocker_id = $1 OR blocked_id = $1' : 'user_id = $1'}`, [viewer.id]);

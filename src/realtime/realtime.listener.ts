@@ -66,18 +66,17 @@ export class RealtimeListener {
     if (!io) return;
     const row = committed ?? (await this.replies.loadRow(NOBODY, replyId));
     const staffView = toReplyView(row, STAFF, this.secrets.appSecret, 'staff');
-    const gone = row.deleted_at !== null || row.hidden;
     // moderators see every change in full, including what members no longer see
     io.to(staffRoom(threadId)).emit(event === ServerEvents.replyRemoved ? ServerEvents.replyUpdated : event, staffView);
-    if (row.status !== 'published') {
+    if (row.held) {
       // a reply awaiting review reaches only its author (and the moderators above)
       io.to(userRoom(row.author_id)).except(staffRoom(threadId)).emit(event, toReplyView(row, STAFF, this.secrets.appSecret, 'member'));
       return;
     }
-    // members who blocked the author get nothing of theirs
-    const blockers: { blocker_id: string }[] = await run(this.dataSource, BLOCKERS_OF, [row.author_id]);
+    // members who blocked the author get nothing of their named replies; an anonymous reply reaches everyone alike
+    const blockers: { blocker_id: string }[] = row.named ? await run(this.dataSource, BLOCKERS_OF, [row.author_id]) : [];
     const target = io.to(memberRoom(threadId)).except(blockers.map((b) => userRoom(b.blocker_id)));
-    if (gone || event === ServerEvents.replyRemoved) target.emit(ServerEvents.replyRemoved, { id: row.id, threadId });
+    if (row.gone || event === ServerEvents.replyRemoved) target.emit(ServerEvents.replyRemoved, { id: row.id, threadId });
     else target.emit(event, toReplyView(row, NOBODY, this.secrets.appSecret, 'member'));
   }
 
@@ -91,13 +90,13 @@ export class RealtimeListener {
       if (!row) return;
       io.to(staffRoom(row.id)).emit(ServerEvents.threadUpdated, await this.stories.view(STAFF, row, { sections: e.sections }));
       const room = memberRoom(row.id);
-      if (row.deleted_at || row.hidden) {
+      if (row.gone) {
         // readers in the room learn it is gone, then hear nothing more from it
         io.to(room).emit(ServerEvents.threadUpdated, { id: row.id, hidden: row.hidden, deleted: row.deleted_at !== null });
         io.in(room).socketsLeave(room);
         return;
       }
-      if (row.status !== 'published') {
+      if (!row.public) {
         // awaiting review (or rejected): only its author may still read it, everyone else is let go
         const author = userRoom(row.author_id);
         io.to(room).except(author).emit(ServerEvents.threadUpdated, { id: row.id, hidden: true, deleted: false });

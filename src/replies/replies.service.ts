@@ -3,8 +3,9 @@ import { EventEmitter2 } from '@nestjs/event-emitter';
 import { DataSource, EntityManager } from 'typeorm';
 import type { Viewer } from '../auth/viewer.js';
 import { isStaff } from '../auth/viewer.js';
-import { assertCanWrite, canReadThread, REPLY_ID_RE, UUID_RE } from '../access/policy.js';
-import type { ThreadAccess } from '../access/policy.js';
+import { assertCanWrite, REPLY_ID_RE, UUID_RE } from '../access/policy.js';
+import { replyBlocked, replyListed, replyNamed, replyPublic, storyAnswerable, storyReadable } from '../access/read-rule.js';
+import type { ViewerSql } from '../access/read-rule.js';
 import { DomainError, forbidden, notFound } from '../common/errors.js';
 import type { DomainEvents } from '../common/events.js';
 import { renderMarkdown } from '../common/markdown.js';
@@ -15,7 +16,7 @@ import { SecretsService } from '../database/secrets.service.js';
 import { SafetyService, SafetyNote, Verdict } from '../safety/safety.service.js';
 import { StoriesService } from '../stories/stories.service.js';
 import type { CreateReplyDto, ListRepliesQuery, UpdateReplyDto } from './reply.dto.js';
-import { AnyReplyView, REPLY_COLUMNS, ReplyRow, toReplyView } from './reply.views.js';
+import { AnyReplyView, REPLY_COLUMNS, REPLY_VERDICTS, ReplyRow, toReplyView } from './reply.views.js';
 
 export interface CreatedReply {
   reply: AnyReplyView & { safety?: SafetyNote };
@@ -25,20 +26,18 @@ export interface CreatedReply {
 /** reply_count counts what members see: published, not hidden, not deleted. */
 export async function recountReplies(em: EntityManager | DataSource, threadId: string): Promise<void> {
   await em.query(
-    `UPDATE threads SET reply_count = (SELECT count(*) FROM replies WHERE thread_id = $1 AND status = 'published' AND NOT hidden AND deleted_at IS NULL) WHERE id = $1`,
+    `UPDATE threads SET reply_count = (SELECT count(*) FROM replies r WHERE r.thread_id = $1 AND ${replyPublic('r')}) WHERE id = $1`,
     [threadId],
   );
 }
 
+// in the statements below $1 is the viewer; `staff` is the parameter that says whether they read as staff
+const viewerSql = (staff: string): ViewerSql => ({ id: '$1', staff });
 const MY_REACTIONS = `(SELECT array_agg(kind) FROM reply_reactions mr WHERE mr.reply_id = r.id AND mr.user_id = $1) AS my_reactions,
-  EXISTS (SELECT 1 FROM blocks b WHERE b.blocker_id = $1 AND b.blocked_id = r.author_id) AS blocked`;
+  ${replyBlocked('r', 't', '$1')} AS blocked`;
 
 interface ThreadGate {
-  gate_author_id: string;
-  gate_status: string;
-  gate_hidden: boolean;
-  gate_deleted_at: Date | null;
-  gate_blocked: boolean;
+  gate_readable: boolean;
 }
 
 /**
@@ -63,14 +62,13 @@ const repliesPage = (wanted: number): Prepared => {
   if (known) return known;
   const statement = prepared(
     `replies.page_${rows}`,
-    `SELECT t.author_id AS gate_author_id, t.status AS gate_status, t.hidden AS gate_hidden, t.deleted_at AS gate_deleted_at,
-            EXISTS (SELECT 1 FROM blocks b WHERE b.blocker_id = $1 AND b.blocked_id = t.author_id) AS gate_blocked, p.*
+    `SELECT ${storyReadable('t', viewerSql('$4::boolean'))} AS gate_readable, p.*
        FROM threads t
        LEFT JOIN LATERAL (
          SELECT ${REPLY_COLUMNS}, ${MY_REACTIONS}
            FROM replies r JOIN users u ON u.id = r.author_id
           WHERE (r.thread_id, r.id) > (t.id, $3::bigint) AND r.thread_id <= t.id
-            AND (r.status = 'published' OR r.author_id = $1 OR $4::boolean)
+            AND ${replyListed('r', viewerSql('$4::boolean'))}
           ORDER BY r.thread_id, r.id
           LIMIT ${rows}
        ) p ON true
@@ -82,11 +80,13 @@ const repliesPage = (wanted: number): Prepared => {
 
 const REPLY_ROW = prepared(
   'reply.row',
-  `SELECT ${REPLY_COLUMNS}, ${MY_REACTIONS} FROM replies r JOIN users u ON u.id = r.author_id JOIN threads t ON t.id = r.thread_id WHERE r.id = $2::bigint`,
+  `SELECT ${REPLY_COLUMNS}, ${MY_REACTIONS}, ${replyListed('r', viewerSql('$3::boolean'))} AS listed FROM replies r JOIN users u ON u.id = r.author_id JOIN threads t ON t.id = r.thread_id WHERE r.id = $2::bigint`,
 );
 
-interface ReplyGate extends ThreadAccess {
+interface ReplyGate {
   id: string;
+  author_id: string;
+  answerable: boolean;
   anonymous: boolean;
   locked: boolean;
   paused: boolean;
@@ -97,8 +97,7 @@ interface ReplyGate extends ThreadAccess {
 // the slow-mode wait is only worked out for a story in slow mode (CASE evaluates its sub-select lazily)
 const REPLY_GATE = prepared(
   'reply.gate',
-  `SELECT t.id, t.author_id, t.anonymous, t.status, t.hidden, t.deleted_at, t.locked, t.paused,
-          EXISTS (SELECT 1 FROM blocks b WHERE b.blocker_id = $2 AND b.blocked_id = t.author_id) AS blocked_by_viewer,
+  `SELECT t.id, t.author_id, t.anonymous, t.locked, t.paused, ${storyAnswerable('t', { id: '$2', staff: '$3::boolean' })} AS answerable,
           EXISTS (SELECT 1 FROM blocks b WHERE b.blocker_id = t.author_id AND b.blocked_id = $2) AS author_blocked_viewer,
           CASE WHEN t.slow_mode_seconds > 0 THEN
             (SELECT ceil(t.slow_mode_seconds - extract(epoch FROM now() - max(r.created_at)))::int
@@ -117,12 +116,12 @@ const REPLY_INSERT = prepared(
      INSERT INTO replies (thread_id, author_id, anonymous, body_md, body_html, client_key, status)
      VALUES ($1, $2, $3, $4, $5, $6, $7)
      ON CONFLICT (thread_id, author_id, client_key) WHERE client_key IS NOT NULL DO NOTHING
-     RETURNING id, created_at
+     RETURNING id, thread_id, author_id, anonymous, status, hidden, deleted_at, created_at
    ), bump AS (
      UPDATE threads SET reply_count = reply_count + 1, last_activity_at = now(), updated_at = now()
-      WHERE id = $1 AND $7 = 'published' AND EXISTS (SELECT 1 FROM ins)
+      WHERE id = $1 AND EXISTS (SELECT 1 FROM ins r WHERE ${replyPublic('r')})
    )
-   SELECT id::text AS id, created_at FROM ins`,
+   SELECT r.id::text AS id, r.created_at, ${REPLY_VERDICTS} FROM ins r JOIN threads t ON t.id = r.thread_id`,
 );
 
 @Injectable()
@@ -149,9 +148,7 @@ export class RepliesService {
     if (typeof threadId !== 'string' || !UUID_RE.test(threadId)) throw notFound('That story');
     const rows: (ReplyRow & ThreadGate)[] = await run(this.dataSource, repliesPage(limit + 1), [viewer.id, threadId, after, isStaff(viewer)]);
     const gate = rows[0];
-    if (!gate || !canReadThread(viewer, { author_id: gate.gate_author_id, status: gate.gate_status, hidden: gate.gate_hidden, deleted_at: gate.gate_deleted_at, blocked_by_viewer: gate.gate_blocked })) {
-      throw notFound('That story');
-    }
+    if (!gate?.gate_readable) throw notFound('That story');
     // a readable story without replies (after the cursor) comes back as one row of story columns only
     const replies = gate.id === null ? [] : rows.slice(0, limit + 1);
     const page = replies.slice(0, limit);
@@ -168,7 +165,7 @@ export class RepliesService {
       `SELECT ${REPLY_COLUMNS}, ${MY_REACTIONS}
          FROM replies r JOIN users u ON u.id = r.author_id JOIN threads t ON t.id = r.thread_id
         WHERE r.thread_id = $2 AND r.updated_at > $3 AND r.id <= $4::bigint AND r.updated_at > r.created_at
-          AND (r.status = 'published' OR r.author_id = $1 OR $5::boolean)
+          AND ${replyListed('r', viewerSql('$5::boolean'))}
         ORDER BY r.id
         LIMIT $6`,
       [viewer.id, threadId, since, upToId, staff, limit],
@@ -184,8 +181,8 @@ export class RepliesService {
     // the story's row lock orders reply ids (one allocated later becomes visible later, so `after` never skips);
     // it is held for two statements and the commit, so everything else is asked in the statement that takes it
     const result = await this.dataSource.transaction(async (em) => {
-      const [t]: ReplyGate[] = await run(em, REPLY_GATE, [threadId, viewer.id]);
-      if (!t || !canReadThread(viewer, t) || t.deleted_at || t.hidden) throw notFound('That story');
+      const [t]: ReplyGate[] = await run(em, REPLY_GATE, [threadId, viewer.id, isStaff(viewer)]);
+      if (!t?.answerable) throw notFound('That story');
       if (t.locked) throw new DomainError('THREAD_LOCKED', 'This story is locked: new replies are closed.');
       if (t.paused && t.author_id !== viewer.id) throw new DomainError('REPLIES_PAUSED', 'The author has paused replies on this story for now.');
       // a member the author blocked cannot answer them; on anonymous stories the reply is only hidden from the author
@@ -195,7 +192,7 @@ export class RepliesService {
       }
       // the author of an anonymous story always answers under their pseudonym, or they would unmask themselves
       const anonymous = (t.anonymous && t.author_id === viewer.id) || (dto.anonymous ?? false);
-      const [inserted]: { id: string; created_at: Date }[] = await run(em, REPLY_INSERT, [t.id, viewer.id, anonymous, dto.body, html, dto.clientKey ?? null, verdict.status]);
+      const [inserted]: (Pick<ReplyRow, 'id' | 'created_at' | 'public' | 'gone' | 'held' | 'named'>)[] = await run(em, REPLY_INSERT, [t.id, viewer.id, anonymous, dto.body, html, dto.clientKey ?? null, verdict.status]);
       if (!inserted) return { thread: t, row: null };
       const row: ReplyRow = {
         id: inserted.id,
@@ -215,6 +212,10 @@ export class RepliesService {
         thread_author_id: t.author_id,
         thread_anonymous: t.anonymous,
         reactions: null,
+        public: inserted.public,
+        gone: inserted.gone,
+        held: inserted.held,
+        named: inserted.named,
       };
       return { thread: t, row };
     });
@@ -236,7 +237,7 @@ export class RepliesService {
 
   async loadRow(viewer: Viewer, id: string, em: EntityManager | DataSource = this.dataSource): Promise<ReplyRow> {
     if (typeof id !== 'string' || !REPLY_ID_RE.test(id)) throw notFound('That reply');
-    const rows: ReplyRow[] = await run(em, REPLY_ROW, [viewer.id, id]);
+    const rows: ReplyRow[] = await run(em, REPLY_ROW, [viewer.id, id, isStaff(viewer)]);
     return rows[0] ?? Promise.reject(notFound('That reply'));
   }
 
@@ -244,7 +245,7 @@ export class RepliesService {
   async getView(viewer: Viewer, id: string): Promise<AnyReplyView> {
     const row = await this.loadRow(viewer, id);
     await this.stories.loadReadable(viewer, row.thread_id);
-    if (row.status !== 'published' && row.author_id !== viewer.id && !isStaff(viewer)) throw notFound('That reply');
+    if (!row.listed) throw notFound('That reply');
     return toReplyView(row, viewer, this.secrets.appSecret);
   }
 
@@ -252,8 +253,8 @@ export class RepliesService {
   private async loadOwn(viewer: Viewer, id: string, em: EntityManager): Promise<ReplyRow> {
     const row = await this.loadRow(viewer, id, em);
     const t = await this.stories.loadReadable(viewer, row.thread_id, em, true);
-    if (row.deleted_at || (row.hidden && !isStaff(viewer))) throw notFound('That reply');
-    if (row.status !== 'published' && row.author_id !== viewer.id && !isStaff(viewer)) throw notFound('That reply');
+    // a deleted reply cannot change; a hidden one only under a moderator's eyes
+    if (row.deleted_at || (row.hidden && !isStaff(viewer)) || !row.listed) throw notFound('That reply');
     if (row.author_id !== viewer.id) throw forbidden('Only the author can change this reply.');
     if (t.locked) throw new DomainError('THREAD_LOCKED', 'This story is locked: replies can no longer be changed.');
     return row;

@@ -2,12 +2,17 @@ import type { Viewer } from '../auth/viewer.js';
 import { isStaff } from '../auth/viewer.js';
 import type { DeletedReplyView, ReactionCounts, ReactionKind, ReplyView } from '../contract/views.js';
 import { authorOf, reactionCounts, REACTION_KINDS } from '../stories/thread.views.js';
+import { NOBODY_SQL, replyGone, replyListed, replyNamed, replyPublic } from '../access/read-rule.js';
+
+/** The read rule's verdicts on a reply row `r` of story `t`, for nobody in particular (see src/access/read-rule.ts). */
+export const REPLY_VERDICTS = `${replyPublic('r')} AS public, ${replyGone('r')} AS gone, NOT ${replyListed('r', NOBODY_SQL)} AS held, ${replyNamed('r', 't')} AS named`;
 
 export const REPLY_COLUMNS = `
   r.id::text AS id, r.thread_id, r.author_id, u.username AS author_username, u.deleted_at IS NOT NULL AS author_gone, r.anonymous, r.body_md, r.body_html,
   r.status, r.hidden, r.created_at, r.edited_at, r.updated_at, r.deleted_at,
   t.author_id AS thread_author_id, t.anonymous AS thread_anonymous,
-  (SELECT json_object_agg(x.kind, x.n) FROM (SELECT kind, count(*)::int AS n FROM reply_reactions rr WHERE rr.reply_id = r.id GROUP BY kind) x) AS reactions`;
+  (SELECT json_object_agg(x.kind, x.n) FROM (SELECT kind, count(*)::int AS n FROM reply_reactions rr WHERE rr.reply_id = r.id GROUP BY kind) x) AS reactions,
+  ${REPLY_VERDICTS}`;
 
 export interface ReplyRow {
   id: string;
@@ -28,6 +33,14 @@ export interface ReplyRow {
   thread_anonymous: boolean;
   reactions: Record<string, number> | null;
   my_reactions?: string[] | null;
+  /** the read rule's verdicts (src/access/read-rule.ts): every member sees it in full / hidden or deleted /
+   * waiting for review or rejected (its author and staff only) / shown under a name, not a pseudonym */
+  public: boolean;
+  gone: boolean;
+  held: boolean;
+  named: boolean;
+  /** for the viewer the row was read for: it has a place in their list / it is a named reply by someone they blocked */
+  listed?: boolean;
   blocked?: boolean;
 }
 
@@ -38,7 +51,7 @@ export type AnyReplyView = ReplyView | DeletedReplyView | (Omit<DeletedReplyView
  * replies by someone they blocked; moderators see the whole reply with its flags.
  */
 export function toReplyView(r: ReplyRow, viewer: Viewer | null, secret: string, audience: 'member' | 'staff' = viewer && isStaff(viewer) ? 'staff' : 'member'): AnyReplyView {
-  if (audience === 'member' && (r.deleted_at || r.hidden)) return { id: r.id, threadId: r.thread_id, deleted: true };
+  if (audience === 'member' && r.gone) return { id: r.id, threadId: r.thread_id, deleted: true };
   if (audience === 'member' && r.blocked) return { id: r.id, threadId: r.thread_id, deleted: false, blocked: true };
   const mine = viewer?.id === r.author_id;
   const my = (r.my_reactions ?? []) as ReactionKind[];

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { published as isPublished } from '../access/read-rule.js';
 import type { Viewer } from '../auth/viewer.js';
 import { isStaff } from '../auth/viewer.js';
 import { APP_CONFIG } from '../config/config.js';
@@ -33,8 +34,8 @@ export class SafetyService {
     const n = this.config.reviewFirstPosts;
     if (n <= 0 || isStaff(viewer)) return false;
     const [{ published }]: { published: number }[] = await this.dataSource.query(
-      `SELECT (SELECT count(*) FROM threads WHERE author_id = $1 AND status = 'published')
-            + (SELECT count(*) FROM replies WHERE author_id = $1 AND status = 'published') AS published`,
+      `SELECT (SELECT count(*) FROM threads t WHERE t.author_id = $1 AND ${isPublished('t')})
+            + (SELECT count(*) FROM replies r WHERE r.author_id = $1 AND ${isPublished('r')}) AS published`,
       [viewer.id],
     );
     return Number(published) < n;

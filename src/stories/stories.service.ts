@@ -3,7 +3,8 @@ import { EventEmitter2 } from '@nestjs/event-emitter';
 import { DataSource, EntityManager } from 'typeorm';
 import type { Viewer } from '../auth/viewer.js';
 import { isStaff } from '../auth/viewer.js';
-import { assertCanWrite, canReadThread, UUID_RE } from '../access/policy.js';
+import { assertCanWrite, UUID_RE } from '../access/policy.js';
+import { storyListed, storyReadable } from '../access/read-rule.js';
 import { decodeCursor, encodeCursor } from '../common/cursor.js';
 import { DomainError, forbidden, notFound } from '../common/errors.js';
 import type { DomainEvents } from '../common/events.js';
@@ -37,13 +38,12 @@ const LIST_COLUMNS = `
   t.pinned, t.locked, t.reply_count, t.created_at, t.last_activity_at, t.last_activity_at::text AS activity_key,
   (SELECT json_object_agg(x.kind, x.n) FROM (SELECT kind, count(*)::int AS n FROM thread_reactions tr WHERE tr.thread_id = t.id GROUP BY kind) x) AS reactions`;
 
-const VISIBLE = `t.deleted_at IS NULL AND t.hidden = false AND t.status = 'published'
-  AND NOT EXISTS (SELECT 1 FROM blocks b WHERE b.blocker_id = $1 AND b.blocked_id = t.author_id)`;
+// lists show the same stories to members and staff ($1 is the viewer)
+const VISIBLE = storyListed('t', '$1');
 
 const LIST_ROWS = [21, 51];
 
-const threadRead = (lock: boolean): string => `SELECT ${THREAD_COLUMNS},
-       EXISTS (SELECT 1 FROM blocks b WHERE b.blocker_id = $2 AND b.blocked_id = t.author_id) AS blocked_by_viewer
+const threadRead = (lock: boolean): string => `SELECT ${THREAD_COLUMNS}, ${storyReadable('t', { id: '$2', staff: '$3::boolean' })} AS readable
   FROM threads t JOIN users u ON u.id = t.author_id
  WHERE t.id = $1 ${lock ? 'FOR UPDATE OF t' : ''}`;
 const THREAD_READ = prepared('thread.read', threadRead(false));
@@ -109,9 +109,9 @@ export class StoriesService {
   /** Loads a thread and applies the read rule; 404 for anything this viewer may not see. */
   async loadReadable(viewer: Viewer, id: string, em: EntityManager | DataSource = this.dataSource, lock = false): Promise<ThreadRow> {
     if (typeof id !== 'string' || !UUID_RE.test(id)) throw notFound('That story');
-    const rows: ThreadRow[] = await run(em, lock ? THREAD_READ_FOR_UPDATE : THREAD_READ, [id, viewer.id]);
+    const rows: ThreadRow[] = await run(em, lock ? THREAD_READ_FOR_UPDATE : THREAD_READ, [id, viewer.id, isStaff(viewer)]);
     const row = rows[0];
-    if (!row || !canReadThread(viewer, row)) throw notFound('That story');
+    if (!row?.readable) throw notFound('That story');
     return row;
   }
 

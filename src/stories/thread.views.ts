@@ -2,12 +2,13 @@ import type { Viewer } from '../auth/viewer.js';
 import { isStaff } from '../auth/viewer.js';
 import type { AuthorView, ReactionCounts, ReactionKind, ThreadListItemView, ThreadView } from '../contract/views.js';
 import { FORMER_MEMBER, pseudonym } from '../common/pseudonym.js';
+import { storyGone, storyPublic } from '../access/read-rule.js';
 
 export const THREAD_COLUMNS = `
   t.id, t.author_id, u.username AS author_username, u.deleted_at IS NOT NULL AS author_gone, t.anonymous, t.category, t.title,
   t.happened_md, t.happened_html, t.handled_md, t.handled_html, t.learned_md, t.learned_html,
   t.excerpt, t.content_warning, t.status, t.locked, t.pinned, t.hidden, t.paused, t.slow_mode_seconds,
-  t.reply_count, t.created_at, t.edited_at, t.last_activity_at, t.deleted_at`;
+  t.reply_count, t.created_at, t.edited_at, t.last_activity_at, t.deleted_at, ${storyPublic('t')} AS public, ${storyGone('t')} AS gone`;
 
 export interface ThreadRow {
   id: string;
@@ -36,7 +37,11 @@ export interface ThreadRow {
   edited_at: Date | null;
   last_activity_at: Date;
   deleted_at: Date | null;
-  blocked_by_viewer?: boolean;
+  /** the read rule's verdicts (src/access/read-rule.ts): every member may see it / it is hidden or deleted */
+  public: boolean;
+  gone: boolean;
+  /** the read rule's verdict for the viewer the row was read for, when read for someone */
+  readable?: boolean;
 }
 
 export const REACTION_KINDS: ReactionKind[] = ['relate', 'thanks', 'helped'];
