@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { AuthModule } from './auth/auth.module.js';
 import { AllExceptionsFilter } from './common/exception.filter.js';
-import { RateLimitInterceptor, RateLimitService } from './common/rate-limit.js';
+import { RateLimitInterceptor, RateLimitModule } from './common/rate-limit.js';
 import { BodyParserMiddleware, CrossSiteMiddleware } from './common/http.middleware.js';
 import { OverloadMiddleware } from './common/overload.js';
 import type { AppConfig } from './config/config.js';
@@ -53,6 +53,7 @@ export class AppModule implements NestModule {
           },
         }),
         EventEmitterModule.forRoot(),
+        RateLimitModule,
         DatabaseModule.forRoot(db),
         ...(serveClient
           ? // the page itself is revalidated on every visit, so a deploy reaches everyone; its hashed assets are cached for good (app.factory.ts)
@@ -72,7 +73,7 @@ export class AppModule implements NestModule {
         ModerationModule,
         PrivacyModule,
       ],
-      providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }, RateLimitService, { provide: APP_INTERCEPTOR, useClass: RateLimitInterceptor }],
+      providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }, { provide: APP_INTERCEPTOR, useClass: RateLimitInterceptor }],
     };
   }
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
-import { registerMember, startApp, TestApp, uniqueName } from './support/app.js';
+import { Member, registerMember, sessionCookie, startApp, TestApp, uniqueName } from './support/app.js';
 import { createStory } from './support/factories.js';
 import { REDIS_URL, requireServices } from './support/services.js';
 
@@ -20,17 +20,6 @@ describe('rate limits', () => {
     expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
     expect(res.body.retryAfter).toBe(Number(res.headers['retry-after']));
   };
-
-  it('limits sign-in attempts per account, without locking out the right password elsewhere', async () => {
-    const m = await registerMember(t);
-    const statuses: number[] = [];
-    for (let i = 0; i < 10; i++) statuses.push((await t.http().post('/api/auth/login').set('X-Forwarded-For', `10.0.0.${i}`).send({ username: m.username, password: 'wrong password' })).status);
-    expect(statuses.every((s) => s === 401)).toBe(true);
-    expectLimited(await t.http().post('/api/auth/login').send({ username: m.username.toUpperCase(), password: m.password }));
-    // another account is unaffected
-    const other = await registerMember(t);
-    expect((await t.http().post('/api/auth/login').send({ username: other.username, password: other.password })).status).toBe(200);
-  });
 
   it('limits sign-ups per address', async () => {
     const fresh = await startApp({ RATE_LIMIT_SCALE: '1' });
@@ -73,6 +62,99 @@ describe('rate limits', () => {
   });
 });
 
+type Limited = { status: number; headers: Record<string, string>; body: { code: string; retryAfter: number } };
+const expectLimitedFor = (res: Limited, atMostSeconds: number) => {
+  expect(res.status).toBe(429);
+  expect(res.body.code).toBe('RATE_LIMITED');
+  expect(res.body.retryAfter).toBe(Number(res.headers['retry-after']));
+  expect(res.body.retryAfter).toBeGreaterThan(0);
+  expect(res.body.retryAfter).toBeLessThanOrEqual(atMostSeconds);
+};
+
+// TRUST_PROXY, so each request can come from an address of its own (X-Forwarded-For)
+describe('sign-in failures', () => {
+  let t: TestApp;
+  let n = 0;
+  beforeAll(async () => {
+    t = await startApp({ RATE_LIMIT_SCALE: '1', TRUST_PROXY: 'true' });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  const address = () => `198.18.${Math.floor(++n / 250)}.${(n % 250) + 1}`;
+  const signIn = (from: string, username: string, password: string) => t.http().post('/api/auth/login').set('X-Forwarded-For', from).send({ username, password });
+  /** A member signed up from an address of their own (sign-ups are limited per address), with their recovery codes. */
+  async function member(): Promise<Member & { codes: string[] }> {
+    const username = uniqueName('owner');
+    const password = `pw-${randomBytes(6).toString('hex')}`;
+    const res = await t.http().post('/api/auth/register').set('X-Forwarded-For', address()).send({ username, password, acceptGuidelines: true, confirmAge: true });
+    expect(res.status).toBe(201);
+    return { id: res.body.id, username, password, cookie: sessionCookie(res), codes: res.body.recoveryCodes };
+  }
+
+  it('ten failures from one address pause that address for that account; the owner elsewhere signs in and recovers', async () => {
+    const dave = await member();
+    const attacker = address();
+    for (let i = 0; i < 10; i++) expect((await signIn(attacker, dave.username, `guess ${i}`)).status).toBe(401);
+    // the attacker's address is paused for this account, even with the right password...
+    expectLimitedFor(await signIn(attacker, dave.username.toUpperCase(), dave.password), 900);
+    // ...but not for another account
+    const mallory = await member();
+    expect((await signIn(attacker, mallory.username, mallory.password)).status).toBe(200);
+    // dave, from his own address: signs in, and recovery is counted apart from sign-in
+    const home = address();
+    expect((await signIn(home, dave.username, dave.password)).status).toBe(200);
+    const recovered = await t.http().post('/api/auth/recover').set('X-Forwarded-For', home).send({ username: dave.username, code: dave.codes[0], newPassword: 'a fresh password' });
+    expect(recovered.status).toBe(200);
+    expect((await signIn(home, dave.username, 'a fresh password')).status).toBe(200);
+  });
+
+  it('counts failures only, and a success clears them', async () => {
+    const m = await member();
+    const from = address();
+    for (let round = 0; round < 3; round++) {
+      for (let i = 0; i < 9; i++) expect((await signIn(from, m.username, `guess ${i}`)).status).toBe(401);
+      expect((await signIn(from, m.username, m.password)).status).toBe(200);
+    }
+    // successes never counted: many in a row are all fine
+    for (let i = 0; i < 12; i++) expect((await signIn(from, m.username, m.password)).status).toBe(200);
+  });
+
+  it('pauses one address that fails on many accounts', async () => {
+    const from = address();
+    for (let i = 0; i < 30; i++) expect((await signIn(from, uniqueName('nobody'), 'password1')).status).toBe(401);
+    const m = await member();
+    expectLimitedFor(await signIn(from, m.username, m.password), 900);
+    expect((await signIn(address(), m.username, m.password)).status).toBe(200);
+  });
+});
+
+// a tenth of the allowances: 1 failure per account and address, 3 per address, a ceiling of 5 per account
+describe('the per-account ceiling on sign-in failures', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startApp({ RATE_LIMIT_SCALE: '0.1', TRUST_PROXY: 'true' });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  const signIn = (from: string, username: string, password: string) => t.http().post('/api/auth/login').set('X-Forwarded-For', from).send({ username, password });
+
+  it('past the ceiling, pauses addresses the account never signed in from, never the owner\'s own', async () => {
+    const owner = await registerMember(t);
+    const home = '192.0.2.10';
+    expect((await signIn(home, owner.username, owner.password)).status).toBe(200);
+    for (let i = 1; i <= 6; i++) expect((await signIn(`203.0.113.${i}`, owner.username, `guess ${i}`)).status).toBe(401);
+    // the sixth failure was one past the ceiling of five: a short pause for any new address, the right password included
+    expectLimitedFor(await signIn('203.0.113.50', owner.username, owner.password), 2);
+    // the owner's own address is never paused by strangers, and the owner's success lifts the pause
+    expect((await signIn(home, owner.username, owner.password)).status).toBe(200);
+    expect((await signIn('203.0.113.51', owner.username, owner.password)).status).toBe(200);
+  });
+});
+
 const shared = await requireServices('rate limits shared across instances', { redis: true, postgres: true });
 
 (shared ? describe : describe.skip)('rate limits across instances', () => {
@@ -88,7 +170,7 @@ const shared = await requireServices('rate limits shared across instances', { re
     await b?.close();
   });
 
-  it('counts sign-in attempts on every instance together, in Redis', async () => {
+  it('counts sign-in failures on every instance together, in Redis', async () => {
     const m = await registerMember(a);
     for (let i = 0; i < 10; i++) {
       const target = i % 2 ? a : b;

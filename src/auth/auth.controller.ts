@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Ip, Post, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AllowSuspended, CurrentViewer, Public } from '../common/decorators.js';
@@ -27,10 +27,10 @@ export class AuthController {
 
   @Public()
   @Post('login')
-  @RateLimit('login.ip', 'login.account')
   @HttpCode(200)
-  async login(@Body() dto: LoginDto, @Res({ passthrough: true }) res: Response) {
-    return this.withCookie(res, await this.auth.login(dto));
+  async login(@Body() dto: LoginDto, @Ip() ip: string | undefined, @Res({ passthrough: true }) res: Response) {
+    // failures only are counted, per account and address, in AuthService (SignInLimits)
+    return this.withCookie(res, await this.auth.login(dto, ip ?? 'unknown'));
   }
 
   @Post('logout')
@@ -60,7 +60,7 @@ export class AuthController {
   @Public()
   @Post('recover')
   @HttpCode(200)
-  @RateLimit('recover.ip', 'login.account')
+  @RateLimit('recover.ip')
   recover(@Body() dto: RecoverDto) {
     return this.recovery.recover(dto.username, dto.code, dto.newPassword);
   }

@@ -6,6 +6,7 @@ import { AuthController } from './auth.controller.js';
 import { AuthGuard } from './auth.guard.js';
 import { AuthService } from './auth.service.js';
 import { RecoveryService } from './recovery.service.js';
+import { SignInLimits } from './sign-in-limits.js';
 import { TwoFactorService } from './two-factor.service.js';
 import { GuidelinesController } from './guidelines.controller.js';
 import { Session } from './session.entity.js';
@@ -13,7 +14,7 @@ import { Session } from './session.entity.js';
 @Module({
   imports: [UsersModule, TypeOrmModule.forFeature([Session])],
   controllers: [AuthController, GuidelinesController],
-  providers: [AuthService, RecoveryService, TwoFactorService, { provide: APP_GUARD, useClass: AuthGuard }],
+  providers: [AuthService, RecoveryService, SignInLimits, TwoFactorService, { provide: APP_GUARD, useClass: AuthGuard }],
   exports: [AuthService, TwoFactorService],
 })
 export class AuthModule {}

@@ -13,6 +13,7 @@ import { toUserView, usernameKey } from '../users/users.service.js';
 import { burnPasswordCheck, hashPassword, verifyPassword } from './passwords.js';
 import { Session } from './session.entity.js';
 import { issueRecoveryCodes } from './recovery-codes.js';
+import { SignInLimits } from './sign-in-limits.js';
 import { TwoFactorService } from './two-factor.service.js';
 import { lacksStaffSecondFactor } from './viewer.js';
 import type { Viewer } from './viewer.js';
@@ -50,6 +51,7 @@ export class AuthService {
     private readonly dataSource: DataSource,
     private readonly events: EventEmitter2,
     private readonly twoFactor: TwoFactorService,
+    private readonly signInLimits: SignInLimits,
   ) {}
 
   async register(dto: RegisterDto): Promise<SignedIn> {
@@ -71,7 +73,23 @@ export class AuthService {
     return { ...signedIn, user: { ...signedIn.user, recoveryCodes: await issueRecoveryCodes(this.dataSource, user.id) } };
   }
 
-  async login(dto: LoginDto): Promise<SignedIn> {
+  /** Signs in from an address; only failures count against it (SignInLimits), and a success clears them. */
+  async login(dto: LoginDto, address: string): Promise<SignedIn> {
+    const account = usernameKey(dto.username);
+    await this.signInLimits.check(account, address);
+    let user: User;
+    try {
+      user = await this.checkCredentials(dto);
+    } catch (e) {
+      if (e instanceof DomainError && e.code === 'INVALID_CREDENTIALS') await this.signInLimits.failed(account, address);
+      throw e;
+    }
+    await this.signInLimits.succeeded(account, address);
+    return this.startSession(user);
+  }
+
+  /** The user whose password (and second factor, when on) this is; a banned account is refused only after the password. */
+  private async checkCredentials(dto: LoginDto): Promise<User> {
     const user = await this.users.findOneBy({ usernameKey: usernameKey(dto.username) });
     if (!user) {
       await burnPasswordCheck(dto.password);
@@ -86,7 +104,7 @@ export class AuthService {
         throw new DomainError('INVALID_CREDENTIALS', 'That code is not right. Codes change every 30 seconds.', { errors: [{ field: 'code', message: 'That code is not right' }] });
       }
     }
-    return this.startSession(user);
+    return user;
   }
 
   /** A fresh random token per sign-in (no fixation); only its hash is stored. */

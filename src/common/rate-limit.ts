@@ -1,4 +1,4 @@
-import { CallHandler, ExecutionContext, Inject, Injectable, NestInterceptor, SetMetadata } from '@nestjs/common';
+import { CallHandler, ExecutionContext, Global, Inject, Injectable, Module, NestInterceptor, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
@@ -9,23 +9,38 @@ import type { AppConfig } from '../config/config.js';
 import { RedisLink } from '../realtime/redis-io.adapter.js';
 import { DomainError } from './errors.js';
 
-/** Each limit: how many actions per window (multiplied by RATE_LIMIT_SCALE) and what it counts by. */
+/**
+ * Each limit: how many actions per window (multiplied by RATE_LIMIT_SCALE) and what it counts by. `by: 'service'`
+ * limits are not counted per request by the decorator but by the service that owns them (sign-in failures).
+ */
 export const LIMITS = {
-  'login.ip': { points: 20, seconds: 300, by: 'ip' },
-  'login.account': { points: 10, seconds: 900, by: 'username' },
+  'login.failures.pair': { points: 10, seconds: 900, by: 'service' },
+  'login.failures.ip': { points: 30, seconds: 900, by: 'service' },
+  'login.failures.account': { points: 50, seconds: 3600, by: 'service' },
+  // not counters: a pause an account's failures impose (set with block), and the addresses it signed in from (set with set)
+  'login.pause': { points: 1, seconds: 300, by: 'service' },
+  'login.known': { points: 1, seconds: 14 * 86_400, by: 'service' }, // under 2^31 ms: the memory limiter's timers
   'register.ip': { points: 5, seconds: 3600, by: 'ip' },
   'recover.ip': { points: 10, seconds: 3600, by: 'ip' },
   'thread.create': { points: 6, seconds: 3600, by: 'member', newMember: 2 },
   'reply.create': { points: 30, seconds: 600, by: 'member', newMember: 10 },
   'report.create': { points: 20, seconds: 3600, by: 'member' },
-} as const satisfies Record<string, { points: number; seconds: number; by: 'ip' | 'username' | 'member'; newMember?: number }>;
+} as const satisfies Record<string, { points: number; seconds: number; by: 'ip' | 'member' | 'service'; newMember?: number }>;
 
 export type LimitName = keyof typeof LIMITS;
+/** The limits a route decorator may name: those counted once per request. */
+export type RouteLimitName = { [K in LimitName]: (typeof LIMITS)[K]['by'] extends 'service' ? never : K }[LimitName];
 const RATE_LIMITS = 'setback:rate-limits';
 const DAY_MS = 86_400_000;
 
 /** Limits a route; several names apply together (e.g. per address and per account). */
-export const RateLimit = (...names: LimitName[]): MethodDecorator => SetMetadata(RATE_LIMITS, names);
+export const RateLimit = (...names: RouteLimitName[]): MethodDecorator => SetMetadata(RATE_LIMITS, names);
+
+/** The 429 every limit answers with, its wait rounded up to whole seconds (also sent as Retry-After). */
+export function rateLimited(msBeforeNext: number): DomainError {
+  const retryAfter = Math.max(1, Math.ceil(msBeforeNext / 1000));
+  return new DomainError('RATE_LIMITED', `That is a lot in a short time. Please wait ${retryAfter} s and try again.`, { retryAfter });
+}
 
 /**
  * Counters live in Redis when REDIS_URL is set, so every instance shares them; if Redis is lost, each
@@ -40,7 +55,8 @@ export class RateLimitService {
     private readonly redis: RedisLink,
   ) {}
 
-  private limiter(name: LimitName, newMember: boolean): RateLimiterAbstract {
+  /** The limiter behind a name, shared by every instance through Redis; `by: 'service'` limits are used through it directly. */
+  limiter(name: LimitName, newMember = false): RateLimiterAbstract {
     const key = `${name}:${newMember ? 'new' : 'all'}`;
     let l = this.limiters.get(key);
     if (l) return l;
@@ -57,10 +73,7 @@ export class RateLimitService {
     try {
       await this.limiter(name, newMember).consume(subject);
     } catch (e) {
-      if (e instanceof RateLimiterRes) {
-        const retryAfter = Math.max(1, Math.ceil(e.msBeforeNext / 1000));
-        throw new DomainError('RATE_LIMITED', `That is a lot in a short time. Please wait ${retryAfter} s and try again.`, { retryAfter });
-      }
+      if (e instanceof RateLimiterRes) throw rateLimited(e.msBeforeNext);
       throw e;
     }
   }
@@ -74,19 +87,13 @@ export class RateLimitInterceptor implements NestInterceptor {
   ) {}
 
   async intercept(ctx: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
-    const names = this.reflector.get<LimitName[] | undefined>(RATE_LIMITS, ctx.getHandler());
+    const names = this.reflector.get<RouteLimitName[] | undefined>(RATE_LIMITS, ctx.getHandler());
     if (names?.length && ctx.getType() === 'http') {
       const req = ctx.switchToHttp().getRequest<Request & { viewer?: Viewer }>();
       for (const name of names) {
         const spec = LIMITS[name];
         // req.ip honours X-Forwarded-For only when TRUST_PROXY is set
-        let subject: string | null = null;
-        if (spec.by === 'ip') subject = req.ip ?? 'unknown';
-        else if (spec.by === 'member') subject = req.viewer?.id ?? null;
-        else {
-          const u = (req.body as { username?: unknown } | undefined)?.username;
-          subject = typeof u === 'string' && u.length <= 64 ? u.normalize('NFKC').toLowerCase() : null;
-        }
+        const subject = spec.by === 'ip' ? (req.ip ?? 'unknown') : (req.viewer?.id ?? null);
         if (subject === null) continue;
         const isNew = !!req.viewer && Date.now() - req.viewer.createdAt.getTime() < DAY_MS;
         await this.limits.consume(name, subject, isNew);
@@ -95,3 +102,8 @@ export class RateLimitInterceptor implements NestInterceptor {
     return next.handle();
   }
 }
+
+/** One RateLimitService for the whole app (the interceptor and the services that count for themselves share its limiters). */
+@Global()
+@Module({ providers: [RateLimitService], exports: [RateLimitService] })
+export class RateLimitModule {}
