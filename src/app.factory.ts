@@ -16,6 +16,7 @@ import { noIndex, noStore } from './common/http.middleware.js';
 import { createValidationPipe } from './common/validation.js';
 import { sessionCookieName } from './auth/auth.service.js';
 import { RedisLink, SetbackIoAdapter } from './realtime/redis-io.adapter.js';
+import { RealtimeService } from './realtime/realtime.service.js';
 import type { AppConfig } from './config/config.js';
 import type { OpenDatabase } from './database/data-source.js';
 
@@ -70,7 +71,8 @@ export async function createApp(config: AppConfig, db: OpenDatabase): Promise<Ne
   }
   app.setGlobalPrefix('api');
   app.useGlobalPipes(createValidationPipe());
-  app.useWebSocketAdapter(new SetbackIoAdapter(app, config, redis));
+  const realtime = app.get(RealtimeService);
+  app.useWebSocketAdapter(new SetbackIoAdapter(app, config, redis, (req) => realtime.signedIn(req)));
 
   const doc = SwaggerModule.createDocument(
     app,

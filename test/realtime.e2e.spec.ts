@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Socket } from 'socket.io-client';
 import { Member, registerMember, sessionCookie, startApp, TestApp } from './support/app.js';
 import { createReply, createStory } from './support/factories.js';
-import { collect, connect, emitAck, sleep, waitFor } from './support/sockets.js';
+import { before, collect, connect, emitAck, record, sleep, waitFor, withId } from './support/sockets.js';
 
 describe('realtime', () => {
   let t: TestApp;
@@ -26,15 +26,47 @@ describe('realtime', () => {
   });
 
   describe('handshake', () => {
+    // engine.io's own handshake: what a visitor gets before socket.io's connect packet
+    const handshake = (cookie?: string) => {
+      const req = t.http().get('/socket.io/?EIO=4&transport=polling');
+      return cookie ? req.set('Cookie', cookie) : req;
+    };
+
     it('refuses a connection without a session cookie', async () => {
-      await expect(connect(t)).rejects.toMatchObject({ data: { code: 'UNAUTHENTICATED' } });
-      await expect(connect(t, 'setback_session=forged')).rejects.toMatchObject({ data: { code: 'UNAUTHENTICATED' } });
+      await expect(connect(t)).rejects.toMatchObject({ message: 'websocket error' });
+      await expect(connect(t, 'setback_session=forged')).rejects.toMatchObject({ message: 'websocket error' });
+    });
+
+    it('refuses a polling handshake without a valid session with a 403 and no session id; a signed-in one gets its sid', async () => {
+      for (const cookie of [undefined, 'setback_session=forged']) {
+        const res = await handshake(cookie);
+        expect(res.status).toBe(403);
+        expect(res.text).not.toContain('sid');
+      }
+      const ok = await handshake(ann.cookie);
+      expect(ok.status).toBe(200);
+      expect(ok.text).toMatch(/^0\{"sid":"[^"]+"/);
     });
 
     it('refuses a revoked session', async () => {
       const m = await registerMember(t);
       await t.http().post('/api/auth/logout').set('Cookie', m.cookie);
-      await expect(connect(t, m.cookie)).rejects.toMatchObject({ data: { code: 'UNAUTHENTICATED' } });
+      await expect(connect(t, m.cookie)).rejects.toBeTruthy();
+      expect((await handshake(m.cookie)).status).toBe(403);
+    });
+
+    it('closes a socket that sends a packet above 64 KB, over websocket and over polling', async () => {
+      const big = await open(ann);
+      const gone = new Promise<string>((r) => big.once('disconnect', r));
+      big.emit('thread.join', { threadId: 'x'.repeat(100_000) });
+      expect(await gone).toBe('transport close');
+
+      const sid = (JSON.parse((await handshake(ann.cookie)).text.slice(1)) as { sid: string }).sid;
+      const post = (body: string) => t.http().post(`/socket.io/?EIO=4&transport=polling&sid=${sid}`).set('Cookie', ann.cookie).set('Content-Type', 'text/plain;charset=UTF-8').send(body);
+      expect((await post('40')).status).toBe(200);
+      expect((await post(`42["thread.join",{"threadId":"${'x'.repeat(100_000)}"}]`)).status).toBe(413);
+      // the session id is gone with it
+      expect((await t.http().get(`/socket.io/?EIO=4&transport=polling&sid=${sid}`).set('Cookie', ann.cookie)).status).toBe(400);
     });
 
     it('refuses a foreign Origin, and accepts the site\'s own', async () => {
@@ -53,9 +85,14 @@ describe('realtime', () => {
     expect(ack).toEqual({ ok: false, error: { code: 'NOT_FOUND', message: expect.any(String) } });
     expect((await emitAck(reader, 'thread.join', { threadId: randomUUID() })).error?.code).toBe('NOT_FOUND');
     // even once the story is visible again, a refused join left the socket outside its room
+    const other = await createStory(t, ann);
+    expect(await emitAck(reader, 'thread.join', { threadId: other.id })).toMatchObject({ ok: true });
+    const log = record(reader);
     await t.db.dataSource.query('UPDATE threads SET hidden = false WHERE id = $1', [s.id]);
     const r = await createReply(t, ann, s.id);
-    await sleep(300);
+    // barrier: a later reply in a story the reader did join must arrive; the refused story's must not come before it
+    const barrier = await createReply(t, ann, other.id);
+    expect((await before(log, withId('reply.created', barrier.id))).filter(withId('reply.created', r.id))).toEqual([]);
     expect(created.find((c) => (c as { id: string }).id === r.id)).toBeUndefined();
   });
 
@@ -71,11 +108,15 @@ describe('realtime', () => {
     expect(j1).toMatchObject({ ok: true, missed: [], more: false, changed: [] });
     await emitAck(r2, 'thread.join', { threadId: s.id });
     const writer = await registerMember(t);
+    const log1 = record(r1);
+    const log2 = record(r2);
     const reply = await createReply(t, writer, s.id, { body: 'Live *hello*' });
     await waitFor(() => created1.length > 0 && created2.length > 0, 3000, 'reply.created at both readers');
-    await sleep(200);
-    expect(created1).toHaveLength(1);
-    expect(created2).toHaveLength(1);
+    // barrier: a later reply by someone else reaches both; a second copy of the first would have come before it
+    const barrier = await createReply(t, ann, s.id, { body: 'and a second one' });
+    for (const log of [log1, log2]) expect((await before(log, withId('reply.created', barrier.id))).filter((e) => e.event === 'reply.created').map((e) => (e.payload as { id: string }).id)).toEqual([reply.id]);
+    expect(created1.filter((c) => c.id === reply.id)).toHaveLength(1);
+    expect(created2.filter((c) => c.id === reply.id)).toHaveLength(1);
     expect(created1[0]).toMatchObject({ id: reply.id, bodyHtml: '<p>Live <em>hello</em></p>', author: { id: writer.id, username: writer.username } });
     expect((created1[0] as Record<string, unknown>).mine).toBeUndefined();
 
@@ -123,6 +164,7 @@ describe('realtime', () => {
 
     reader = await open(ann);
     const live = collect<{ id: string }>(reader, 'reply.created');
+    const log = record(reader);
     const ack = await emitAck(reader, 'thread.join', { threadId: s.id, after: early.id, since: lostAt });
     expect(ack.ok).toBe(true);
     const missed = (ack.missed as { id: string }[]).map((r) => r.id);
@@ -132,8 +174,10 @@ describe('realtime', () => {
     expect(new Set(missed)).toEqual(new Set(posted.map((p) => p.id)));
     expect(ack.more).toBe(false);
     expect((ack.changed as { id: string; bodyHtml: string }[]).map((r) => [r.id, r.bodyHtml])).toEqual([[early.id, '<p>edited while you were away</p>']]);
-    await sleep(200);
-    expect(live).toHaveLength(0); // the burst was over before the reconnect: nothing arrives twice
+    // barrier: a reply posted after the join arrives live; none of the burst may have come before it
+    const barrier = await createReply(t, bob, s.id, { body: 'after the reconnect' });
+    expect((await before(log, withId('reply.created', barrier.id))).filter((e) => e.event === 'reply.created')).toEqual([]);
+    expect(live.filter((r) => r.id !== barrier.id)).toHaveLength(0); // the burst was over before the reconnect: nothing arrives twice
   });
 
   it('says more: true beyond 200 missed replies', async () => {
@@ -156,25 +200,46 @@ describe('realtime', () => {
     const other = await open(bob);
     const seenByBlocker = collect<{ id: string }>(blocker, 'reply.created');
     const seenByOther = collect<{ id: string }>(other, 'reply.created');
+    const blockerLog = record(blocker);
     await emitAck(blocker, 'thread.join', { threadId: s.id });
     await emitAck(other, 'thread.join', { threadId: s.id });
     const r = await createReply(t, troll, s.id);
     await waitFor(() => seenByOther.length === 1, 3000, 'delivery to the other reader');
-    await sleep(200);
+    // barrier: a later reply by a member the blocker did not block reaches them; the troll's must not come before it
+    const barrier = await createReply(t, bob, s.id);
+    expect((await before(blockerLog, withId('reply.created', barrier.id))).filter(withId('reply.created', r.id))).toEqual([]);
     expect(seenByOther[0].id).toBe(r.id);
-    expect(seenByBlocker).toHaveLength(0);
+    expect(seenByBlocker.filter((c) => c.id !== barrier.id)).toHaveLength(0);
   });
 
   it('answers malformed payloads with error acks and keeps answering', async () => {
     const s = await createStory(t, ann);
     const socket = await open(bob);
-    for (const payload of [null, [], 42, 'text', { threadId: 7 }, { threadId: 'x'.repeat(1_000_000) }, { threadId: s.id, after: -1 }, { threadId: s.id, after: 'abc' }, { threadId: s.id, since: 'not a date' }, { threadId: [s.id] }]) {
+    const cases: [unknown, string][] = [
+      [null, 'threadId'],
+      [[], 'threadId'],
+      [42, 'threadId'],
+      ['text', 'threadId'],
+      [{ threadId: 7 }, 'threadId'],
+      [{ threadId: 'x'.repeat(60_000) }, 'threadId'], // under the 64 KB packet limit: an answer, not a closed socket
+      [{ threadId: s.id, after: -1 }, 'after'],
+      [{ threadId: s.id, after: 'abc' }, 'after'],
+      [{ threadId: s.id, since: 'not a date' }, 'since'],
+      [{ threadId: s.id, after: 0, since: 1e20 }, 'since'],
+      [{ threadId: [s.id] }, 'threadId'],
+      [{ threadId: s.id, admin: true }, 'admin'],
+    ];
+    for (const [payload, field] of cases) {
       const ack = await emitAck(socket, 'thread.join', payload);
-      expect(ack.ok).toBe(false);
-      expect(ack.error?.code).toBe('VALIDATION_FAILED');
+      // the same shape as a REST 400, without the status: a code, a message, and each field that was wrong
+      expect(ack).toEqual({ ok: false, error: { code: 'VALIDATION_FAILED', message: expect.any(String), errors: [{ field, message: expect.any(String) }] } });
     }
-    expect((await emitAck(socket, 'typing', null)).ok).toBe(false);
-    expect((await emitAck(socket, 'thread.leave', 'x')).ok).toBe(false);
+    expect((await emitAck(socket, 'typing', null)).error).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ field: 'threadId' }] });
+    expect((await emitAck(socket, 'thread.leave', 'x')).error).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ field: 'threadId' }] });
+    // what stays allowed: after as a number or a decimal string, since as an ISO string or milliseconds
+    for (const ok of [{ threadId: s.id, after: 0, since: Date.now() - 60_000 }, { threadId: s.id, after: '0', since: new Date().toISOString() }, { threadId: s.id, after: null, since: null }]) {
+      expect(await emitAck(socket, 'thread.join', ok)).toMatchObject({ ok: true, threadId: s.id });
+    }
     expect(await emitAck(socket, 'no.such.event', {})).toEqual({ ok: false, error: { code: 'UNKNOWN_EVENT', message: expect.any(String) } });
     socket.emit('thread.join', { threadId: s.id }); // no ack at all
     socket.emit('thread.join');
@@ -211,7 +276,8 @@ describe('realtime', () => {
     await t.http().post('/api/auth/logout').set('Cookie', m.cookie);
     await disconnected;
     expect(ended).toEqual([{ reason: 'signed-out' }]);
-    await sleep(100);
+    // barrier: the other session still answers (a logout that reached it would have closed it first)
+    expect(await emitAck(s2, 'thread.leave', { threadId: randomUUID() })).toEqual({ ok: true });
     expect(s2.connected).toBe(true); // the other session lives on
     const gone = new Promise((r) => s2.once('disconnect', r));
     await t.http().post('/api/auth/logout-all').set('Cookie', other);

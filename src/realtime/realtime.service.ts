@@ -4,15 +4,17 @@ import type { Server, Socket } from 'socket.io';
 import { AuthService } from '../auth/auth.service.js';
 import type { Viewer } from '../auth/viewer.js';
 import { isStaff } from '../auth/viewer.js';
-import { UUID_RE } from '../access/policy.js';
 import { DomainError } from '../common/errors.js';
+import type { FieldError } from '../common/errors.js';
 import { toErrorBody } from '../common/exception.filter.js';
+import { validatePayload } from '../common/validation.js';
 import { APP_CONFIG } from '../config/config.js';
 import type { AppConfig } from '../config/config.js';
 import { ServerEvents } from '../contract/views.js';
 import { RepliesService } from '../replies/replies.service.js';
 import { StoriesService } from '../stories/stories.service.js';
 import { RedisLink } from './redis-io.adapter.js';
+import { ThreadJoinDto, ThreadRefDto } from './socket.dto.js';
 
 export interface SocketState {
   token: string;
@@ -22,7 +24,7 @@ export interface SocketState {
   lastTyping: Map<string, number>;
 }
 
-export type Ack = { ok: true; [k: string]: unknown } | { ok: false; error: { code: string; message: string } };
+export type Ack = { ok: true; [k: string]: unknown } | { ok: false; error: { code: string; message: string; errors?: FieldError[] } };
 
 export const memberRoom = (threadId: string): string => `thread:${threadId}`;
 export const staffRoom = (threadId: string): string => `thread:${threadId}:mod`;
@@ -86,10 +88,19 @@ export class RealtimeService {
     });
   }
 
+  /** The session behind a handshake's cookie header, resolved as REST resolves it. */
+  private async session(cookieHeader: string | undefined): Promise<{ token: string | undefined; viewer: Viewer | null }> {
+    const token = this.auth.tokenFrom(parseCookie(cookieHeader ?? ''));
+    return { token, viewer: await this.auth.resolve(token) };
+  }
+
+  /** socket.io's allowRequest: an engine.io handshake without a valid session is refused before it opens anything. */
+  async signedIn(req: { headers: { cookie?: string } }): Promise<boolean> {
+    return (await this.session(req.headers.cookie)).viewer !== null;
+  }
+
   private async authenticate(socket: Socket): Promise<void> {
-    const cookies = parseCookie(socket.handshake.headers.cookie ?? '');
-    const token = this.auth.tokenFrom(cookies);
-    const viewer = await this.auth.resolve(token);
+    const { token, viewer } = await this.session(socket.handshake.headers.cookie);
     if (!viewer || !token) throw new DomainError('UNAUTHENTICATED', 'Please sign in to connect.');
     const open = await this.countSockets(userRoom(viewer.id));
     if (open >= this.socketAllowance) throw new DomainError('RATE_LIMITED', 'Too many open connections for this account. Close another tab and try again.');
@@ -164,30 +175,17 @@ export class RealtimeService {
     try {
       return await run();
     } catch (e) {
+      // the same body as a REST error, without the HTTP status: a VALIDATION_FAILED names each field in `errors`
       const body = toErrorBody(e, this.logger);
-      return fail(body.code, body.message);
+      return { ok: false, error: { code: body.code, message: body.message, ...(body.errors ? { errors: body.errors } : {}) } };
     }
   }
 
   join(socket: Socket, body: unknown): Promise<Ack> {
     return this.guard(async () => {
-      const p = body as { threadId?: unknown; after?: unknown; since?: unknown } | null;
-      if (!p || typeof p !== 'object' || Array.isArray(p)) return fail('VALIDATION_FAILED', 'thread.join needs {threadId, after?, since?}.');
-      if (typeof p.threadId !== 'string' || !UUID_RE.test(p.threadId)) return fail('VALIDATION_FAILED', 'threadId must be a story id.');
-      let after: string | null = null;
-      if (p.after !== undefined && p.after !== null) {
-        const a = typeof p.after === 'number' && Number.isSafeInteger(p.after) && p.after >= 0 ? String(p.after) : p.after;
-        if (typeof a !== 'string' || !/^(0|[1-9]\d{0,17})$/.test(a)) return fail('VALIDATION_FAILED', 'after must be a reply id.');
-        after = a;
-      }
-      let since: Date | null = null;
-      if (p.since !== undefined && p.since !== null) {
-        const d = typeof p.since === 'number' || (typeof p.since === 'string' && p.since.length <= 40) ? new Date(p.since) : null;
-        if (!d || Number.isNaN(d.getTime()) || d.getTime() < Date.UTC(2020, 0, 1) || d.getTime() > Date.now() + 86_400_000) {
-          return fail('VALIDATION_FAILED', 'since must be a recent time (ISO 8601 or milliseconds).');
-        }
-        since = d;
-      }
+      const p = await validatePayload(ThreadJoinDto, body);
+      const after = p.after ?? null;
+      const since = p.since ?? null;
       const viewer = await this.freshViewer(socket);
       const thread = await this.stories.loadReadable(viewer, p.threadId);
       const s = state(socket);
@@ -212,8 +210,7 @@ export class RealtimeService {
 
   leave(socket: Socket, body: unknown): Promise<Ack> {
     return this.guard(async () => {
-      const p = body as { threadId?: unknown } | null;
-      if (!p || typeof p !== 'object' || typeof p.threadId !== 'string' || !UUID_RE.test(p.threadId)) return fail('VALIDATION_FAILED', 'threadId must be a story id.');
+      const p = await validatePayload(ThreadRefDto, body);
       await socket.leave(memberRoom(p.threadId));
       await socket.leave(staffRoom(p.threadId));
       state(socket).threads.delete(p.threadId);
@@ -224,8 +221,7 @@ export class RealtimeService {
 
   typingEvent(socket: Socket, body: unknown): Promise<Ack> {
     return this.guard(async () => {
-      const p = body as { threadId?: unknown } | null;
-      if (!p || typeof p !== 'object' || typeof p.threadId !== 'string' || !UUID_RE.test(p.threadId)) return fail('VALIDATION_FAILED', 'threadId must be a story id.');
+      const p = await validatePayload(ThreadRefDto, body);
       const s = state(socket);
       if (!s.threads.has(p.threadId)) return fail('NOT_FOUND', 'Join the story before typing in it.');
       const viewer = await this.freshViewer(socket);
@@ -237,7 +233,7 @@ export class RealtimeService {
       socket.to([memberRoom(p.threadId), staffRoom(p.threadId)]).emit(ServerEvents.typing, { threadId: p.threadId, count });
       const timer = setTimeout(() => {
         this.typingTimers.delete(timer);
-        void this.expireTyping(p.threadId as string);
+        void this.expireTyping(p.threadId);
       }, TYPING_TTL_MS + 100);
       timer.unref();
       this.typingTimers.add(timer);

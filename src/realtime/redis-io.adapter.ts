@@ -3,41 +3,39 @@ import { Logger } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { createClient } from 'redis';
+import type { IncomingMessage } from 'node:http';
 import type { ServerOptions, Server } from 'socket.io';
 import type { AppConfig } from '../config/config.js';
 import { isSameOrigin } from '../common/http.middleware.js';
 
-function connectRedis(url: string, role: string, logger: Logger) {
+function createRedisClient(url: string, role: 'publish' | 'subscribe') {
   const client = createClient({
     url,
     socket: { connectTimeout: 2000, reconnectStrategy: (retries: number) => Math.min(200 + retries * 200, 3000) },
     // publishing fails at once while disconnected instead of queueing; subscriptions must wait for the connection
     disableOfflineQueue: role === 'publish',
   });
-  let down = false;
-  client.on('error', (e: Error) => {
-    if (!down) logger.warn(`Redis (${role}) unavailable: ${e.message}. Serving this instance's sockets only until it returns.`);
-    down = true;
-  });
-  client.on('ready', () => {
-    if (down) logger.log(`Redis (${role}) is back.`);
-    down = false;
-  });
-  client.connect().catch(() => undefined); // keeps retrying in the background
   if (role === 'publish') {
-    // the adapter publishes without awaiting: while Redis is away that must fail quietly, not as an unhandled rejection
+    // the adapter publishes without awaiting: while Redis is away that must fail quietly (RedisLink logs the outage once)
     const publish = client.publish.bind(client);
     Object.assign(client, { publish: (...args: Parameters<typeof publish>) => publish(...args).catch(() => 0) });
   }
   return client;
 }
 
-type RedisClient = ReturnType<typeof connectRedis>;
+type RedisClient = ReturnType<typeof createRedisClient>;
 
-/** Holds the Redis connections of the socket.io adapter, so health checks can report them. */
+/**
+ * The Redis connections of the socket.io adapter (rate limits and typing counts use them too), so health checks
+ * can report them. An outage is told once: a warning when the link is lost, a line when it is back. The clients
+ * retry every few hundred ms meanwhile, and each attempt's error would otherwise be a log line of its own.
+ */
 export class RedisLink {
   pub: RedisClient | null = null;
   sub: RedisClient | null = null;
+  private readonly log = new Logger('Redis');
+  private lost = false;
+  private closing = false;
 
   get configured(): boolean {
     return this.pub !== null;
@@ -47,7 +45,35 @@ export class RedisLink {
     return !!this.pub?.isReady && !!this.sub?.isReady;
   }
 
+  /** Opens both clients; they keep reconnecting in the background until close(). */
+  connect(url: string): void {
+    this.pub = this.client(url, 'publish');
+    this.sub = this.client(url, 'subscribe');
+  }
+
+  private client(url: string, role: 'publish' | 'subscribe'): RedisClient {
+    const client = createRedisClient(url, role);
+    client.on('error', (e: Error) => this.failed(e));
+    client.on('ready', () => this.back());
+    // the first attempt's failure is told through 'error' above; the client keeps retrying by itself
+    client.connect().catch(() => undefined);
+    return client;
+  }
+
+  private failed(e: Error): void {
+    if (this.lost || this.closing) return;
+    this.lost = true;
+    this.log.warn(`Redis unavailable (${e.message || e.name}): serving this instance's sockets only and counting rate limits in memory until it returns`);
+  }
+
+  private back(): void {
+    if (!this.lost || !this.ready) return;
+    this.lost = false;
+    this.log.log('Redis is back: sockets fan out across instances and rate limits are shared again');
+  }
+
   async close(): Promise<void> {
+    this.closing = true;
     for (const c of [this.pub, this.sub]) {
       // quit() waits for a reply that an unreachable Redis never sends: only a ready client may say goodbye
       if (c?.isReady) await c.quit().catch(() => c.destroy());
@@ -55,6 +81,9 @@ export class RedisLink {
     }
   }
 }
+
+/** Socket payloads are a story id and two small fields; 64 KB leaves room without letting a visitor park megabytes. */
+export const SOCKET_PACKET_MAX_BYTES = 64 * 1024;
 
 /**
  * socket.io with the site's own Origin check at the handshake and, when REDIS_URL is set, the Redis adapter
@@ -64,10 +93,15 @@ export class RedisLink {
 export class SetbackIoAdapter extends IoAdapter {
   private readonly log = new Logger('Realtime');
 
+  /**
+   * `signedIn`: whether a handshake request carries a valid session (RealtimeService.signedIn, given by
+   * app.factory: this low module must not import auth, which itself depends on the Redis link).
+   */
   constructor(
     app: INestApplicationContext,
     private readonly config: AppConfig,
     private readonly redis: RedisLink,
+    private readonly signedIn: (req: IncomingMessage) => Promise<boolean>,
   ) {
     super(app);
   }
@@ -78,14 +112,23 @@ export class SetbackIoAdapter extends IoAdapter {
       path: '/socket.io',
       serveClient: false,
       cors: undefined,
-      maxHttpBufferSize: 2 * 1024 * 1024, // an oversized payload gets a clear error ack rather than a dropped connection
+      // every client event is a story id and two small fields: a packet beyond this closes that socket
+      maxHttpBufferSize: SOCKET_PACKET_MAX_BYTES,
       pingInterval: 20_000,
       pingTimeout: 15_000,
-      // browsers always send Origin: a foreign one is a cross-site page riding on the cookie
+      // runs once per engine.io handshake (polling or websocket), before any session id or buffer exists
       allowRequest: (req, cb) => {
+        // browsers always send Origin: a foreign one is a cross-site page riding on the cookie
         const origin = req.headers.origin;
-        if (origin === undefined || isSameOrigin(origin, req, this.config)) cb(null, true);
-        else cb('CROSS_SITE', false);
+        if (origin !== undefined && !isSameOrigin(origin, req, this.config)) return cb('CROSS_SITE', false);
+        // a visitor gets no socket at all (a 403), rather than an open one waiting for a connect packet
+        this.signedIn(req).then(
+          (ok) => cb(ok ? null : 'UNAUTHENTICATED', ok),
+          (e: unknown) => {
+            this.log.warn(`A socket handshake could not check its session: ${String(e)}`);
+            cb('UNAVAILABLE', false);
+          },
+        );
       },
     } as ServerOptions);
     if (this.config.redisUrl) this.attachRedis(server, this.config.redisUrl);
@@ -93,8 +136,8 @@ export class SetbackIoAdapter extends IoAdapter {
   }
 
   private attachRedis(server: Server, url: string): void {
-    this.redis.pub = connectRedis(url, 'publish', this.log);
-    this.redis.sub = connectRedis(url, 'subscribe', this.log);
+    this.redis.connect(url);
+    if (!this.redis.pub || !this.redis.sub) return;
     server.adapter(createAdapter(this.redis.pub, this.redis.sub, { key: `${this.config.redisPrefix}socket.io`, requestsTimeout: 2000 }));
   }
 }

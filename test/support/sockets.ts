@@ -39,3 +39,29 @@ export async function waitFor(check: () => boolean, timeoutMs = 5000, what = 'co
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export interface Received {
+  event: string;
+  payload: unknown;
+}
+
+/** Every event a socket receives, in the order it arrived: for "nothing arrived before the barrier" checks. */
+export function record(socket: Socket): Received[] {
+  const log: Received[] = [];
+  socket.onAny((event: string, payload: unknown) => log.push({ event, payload }));
+  return log;
+}
+
+/** An event named `event` whose payload has the given id. */
+export const withId = (event: string, id: string) => (r: Received): boolean => r.event === event && (r.payload as { id?: unknown } | null)?.id === id;
+
+/**
+ * A barrier instead of a sleep: once something the reader MUST receive (caused after the action whose result it
+ * must NOT receive) has arrived, returns everything that arrived before it. Socket.io keeps the order of one
+ * connection's packets, and the server handles the two in the order they were caused, so a forbidden event
+ * would be in that list; a sleep, on a slow machine, proves nothing.
+ */
+export async function before(log: Received[], barrier: (r: Received) => boolean, timeoutMs = 5000, what = 'the barrier event'): Promise<Received[]> {
+  await waitFor(() => log.some(barrier), timeoutMs, what);
+  return log.slice(0, log.findIndex(barrier));
+}
