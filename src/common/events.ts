@@ -16,8 +16,6 @@ export interface DomainEvents {
   /** What a member may read changed (role, two-factor under REQUIRE_STAFF_2FA): their sockets join again under the new rights. */
   'user.access_changed': { userId: string };
   'notification.created': { userId: string; notificationId: string; view?: NotificationView };
-  /** A post matched a `flag` or `crisis` watched word: an automatic report follows. */
-  'content.flagged': { targetType: 'thread' | 'reply'; targetId: string; threadId: string; reason: 'crisis' | 'other'; note: string };
 }
 
 export type DomainEventName = keyof DomainEvents;

@@ -1,6 +1,7 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { OpenDatabase } from './data-source.js';
+import { OutboxService } from './outbox.service.js';
 import { SecretsService } from './secrets.service.js';
 
 @Global()
@@ -16,8 +17,8 @@ export class DatabaseModule {
           dataSourceFactory: async () => db.dataSource,
         }),
       ],
-      providers: [SecretsService, { provide: 'OPEN_DATABASE', useValue: db }],
-      exports: [SecretsService, 'OPEN_DATABASE'],
+      providers: [SecretsService, OutboxService, { provide: 'OPEN_DATABASE', useValue: db }],
+      exports: [SecretsService, OutboxService, 'OPEN_DATABASE'],
     };
   }
 }

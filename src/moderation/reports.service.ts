@@ -1,11 +1,12 @@
-import { Injectable, Logger } from '@nestjs/common';
-import { EventEmitter2, OnEvent } from '@nestjs/event-emitter';
-import { DataSource, QueryFailedError } from 'typeorm';
+import { Injectable } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import type { Viewer } from '../auth/viewer.js';
 import { UUID_RE } from '../access/policy.js';
 import { decodeCursor, encodeCursor } from '../common/cursor.js';
 import { DomainError, notFound } from '../common/errors.js';
-import type { DomainEvents } from '../common/events.js';
+import { OutboxService } from '../database/outbox.service.js';
+import type { OutboxTopics } from '../database/outbox.service.js';
 import { SecretsService } from '../database/secrets.service.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
 import { recountReplies, RepliesService } from '../replies/replies.service.js';
@@ -28,7 +29,6 @@ const isReportCursor = (v: unknown): v is ReportCursor => {
 /** Member reports, automatic ones from watched words, auto-hiding at three reporters, and their resolution. */
 @Injectable()
 export class ReportsService {
-  private readonly logger = new Logger('Reports');
 
   constructor(
     private readonly dataSource: DataSource,
@@ -38,6 +38,7 @@ export class ReportsService {
     private readonly notifications: NotificationsService,
     private readonly secrets: SecretsService,
     private readonly events: EventEmitter2,
+    private readonly outbox: OutboxService,
   ) {}
 
   async create(viewer: Viewer, dto: CreateReportDto): Promise<{ id: string; status: 'open' }> {
@@ -95,22 +96,20 @@ export class ReportsService {
     else this.events.emit('reply.removed', { threadId, replyId: targetId });
   }
 
-  @OnEvent('content.flagged', { async: true })
-  async onFlagged(e: DomainEvents['content.flagged']): Promise<void> {
-    try {
-      await this.dataSource.transaction(async (em) => {
-        await em.query('INSERT INTO reports (reporter_id, target_type, target_id, thread_id, reason, note, automatic) VALUES (NULL, $1, $2, $3, $4, $5, true)', [
-          e.targetType,
-          e.targetId,
-          e.threadId,
-          e.reason,
-          e.note,
-        ]);
-        await this.moderation.log(em, null, e.reason === 'crisis' ? 'report.crisis' : 'report.flag', e.targetType, e.targetId, e.note);
-      });
-    } catch (err) {
-      this.logger.error(`automatic report failed: ${String(err)}`);
-    }
+  onModuleInit(): void {
+    this.outbox.handle('content.flagged', (em, e) => this.addAutomatic(em, e));
+  }
+
+  /** The automatic report of a post that matched a watched word, written from the post's outbox row. */
+  private async addAutomatic(em: EntityManager, e: OutboxTopics['content.flagged']): Promise<void> {
+    await em.query('INSERT INTO reports (reporter_id, target_type, target_id, thread_id, reason, note, automatic) VALUES (NULL, $1, $2, $3, $4, $5, true)', [
+      e.targetType,
+      e.targetId,
+      e.threadId,
+      e.reason,
+      e.note,
+    ]);
+    await this.moderation.log(em, null, e.reason === 'crisis' ? 'report.crisis' : 'report.flag', e.targetType, e.targetId, e.note);
   }
 
   /** Open reports, crisis first, then oldest first. */

@@ -1,12 +1,13 @@
-import { Injectable, Logger } from '@nestjs/common';
-import { OnEvent } from '@nestjs/event-emitter';
-import { DataSource } from 'typeorm';
-import type { DomainEvents } from '../common/events.js';
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import { prepared, run } from '../database/prepared.js';
 import { SecretsService } from '../database/secrets.service.js';
 import { authorOf } from '../stories/thread.views.js';
 import { usernameKey } from '../users/users.service.js';
 import { NotificationsService } from './notifications.service.js';
+import type { NewNotification, NotificationRow } from './notifications.service.js';
+import { OutboxService } from '../database/outbox.service.js';
+import type { OutboxTopics } from '../database/outbox.service.js';
 import { replyBlocked, replyPublic, storyPublic, storyReadable } from '../access/read-rule.js';
 
 const MENTION_RE = /(?<![\w@])@([A-Za-z0-9_]{3,32})\b/g;
@@ -53,29 +54,31 @@ interface ReplyContext {
 /** Turns new replies into notifications: one for the story's author, one per member @mentioned. */
 @Injectable()
 export class NotificationsListener {
-  private readonly logger = new Logger('Notifications');
-
   constructor(
-    private readonly dataSource: DataSource,
     private readonly secrets: SecretsService,
     private readonly notifications: NotificationsService,
+    private readonly outbox: OutboxService,
   ) {}
 
-  @OnEvent('reply.created', { async: true })
-  async onReplyCreated(e: DomainEvents['reply.created']): Promise<void> {
-    try {
-      await this.replyCreated(e);
-    } catch (err) {
-      // a notification that could not be made must never take the reply (or the process) down with it
-      this.logger.error(`notifications for reply ${e?.replyId} could not be created: ${err instanceof Error ? err.stack : String(err)}`);
-    }
+  onModuleInit(): void {
+    // from the reply's outbox row: written with the reply, so a crash after its commit cannot lose them
+    this.outbox.handle('reply.created', (em, e) => this.replyCreated(em, e));
   }
 
-  private async replyCreated({ threadId, replyId }: DomainEvents['reply.created']): Promise<void> {
-    const rows: ReplyContext[] = await run(this.dataSource, REPLY_CONTEXT, [replyId, threadId]);
+  /** In the outbox row's transaction; returns the live pushes to make once it has committed. */
+  private async replyCreated(em: EntityManager, { threadId, replyId }: OutboxTopics['reply.created']): Promise<() => void> {
+    const stored: [string, NotificationRow][] = [];
+    const notify = async (userId: string, n: NewNotification) => {
+      const row = await this.notifications.insert(em, userId, n);
+      if (row) stored.push([userId, row]);
+    };
+    const announce = () => {
+      for (const [userId, row] of stored) this.notifications.announce(userId, row);
+    };
+    const rows: ReplyContext[] = await run(em, REPLY_CONTEXT, [replyId, threadId]);
     const r = rows[0];
     // only a reply everyone can see tells anyone anything; a held one is notified if and when it is published
-    if (!r?.public) return;
+    if (!r?.public) return announce;
 
     const who = authorOf(this.secrets.appSecret, r.thread_id, r.replier_id, r.replier_username, r.anonymous);
     const name = 'username' in who ? who.username : who.pseudonym;
@@ -86,13 +89,13 @@ export class NotificationsListener {
 
     const notifyAuthor = r.thread_author_id !== r.replier_id && !r.author_blocked_replier;
     if (notifyAuthor) {
-      await this.notifications.notify(r.thread_author_id, { kind: 'reply', text: `${name} replied to your story "${title}"`, ...ref });
+      await notify(r.thread_author_id, { kind: 'reply', text: `${name} replied to your story "${title}"`, ...ref });
     }
 
     const keys = findMentions(r.body_md);
-    if (!keys.length) return;
+    if (!keys.length) return announce;
     // mentioned members who exist, are not the replier, and could read the story and this reply in full
-    const mentioned: { id: string }[] = await this.dataSource.query(
+    const mentioned: { id: string }[] = await em.query(
       `SELECT u.id FROM users u, replies r JOIN threads t ON t.id = r.thread_id
         WHERE r.id = $2::bigint AND u.username_key = ANY($1::text[]) AND u.id <> r.author_id AND u.banned_at IS NULL
           AND ${storyReadable('t', { id: 'u.id', staff: 'false' })} AND NOT ${replyBlocked('r', 't', 'u.id')}
@@ -101,7 +104,8 @@ export class NotificationsListener {
     );
     for (const m of mentioned) {
       if (notifyAuthor && m.id === r.thread_author_id) continue; // already told by the reply notification
-      await this.notifications.notify(m.id, { kind: 'mention', text: `${name} mentioned you in "${title}"`, ...ref });
+      await notify(m.id, { kind: 'mention', text: `${name} mentioned you in "${title}"`, ...ref });
     }
+    return announce;
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import type { Viewer } from '../auth/viewer.js';
 import { UUID_RE } from '../access/policy.js';
 import { decodeCursor, encodeCursor } from '../common/cursor.js';
@@ -70,18 +70,27 @@ export class NotificationsService {
   }
 
   /**
-   * Stores a notification and emits `notification.created` (the realtime module pushes it). Call it after the
-   * change it reports has committed: the insert runs on its own, outside any caller's transaction. Replies and mentions are skipped for a member taking a break or who muted
-   * the story; moderation notices always reach them. Returns null when nothing was stored.
+   * Stores a notification and emits `notification.created` (the realtime module pushes it), on its own, after the
+   * change it reports has committed. Replies and mentions are skipped for a member taking a break or who muted the
+   * story; moderation notices always reach them. Returns null when nothing was stored.
    */
   async notify(userId: string, n: NewNotification): Promise<string | null> {
+    const row = await this.insert(this.dataSource, userId, n);
+    if (row) this.announce(userId, row);
+    return row?.id ?? null;
+  }
+
+  /** Stores a notification inside the caller's transaction; `announce` it once that has committed. */
+  async insert(em: EntityManager | DataSource, userId: string, n: NewNotification): Promise<NotificationRow | null> {
     const text = n.text.length > MAX_TEXT ? `${n.text.slice(0, MAX_TEXT - 1)}…` : n.text;
     const quiet = n.kind === 'reply' || n.kind === 'mention';
-    const rows: NotificationRow[] = await run(this.dataSource, NOTIFY, [userId, n.kind, n.threadId ?? null, n.replyId ?? null, n.actorId ?? null, text, quiet]);
-    if (!rows[0]) return null;
-    // the view travels with the event, so the live push does not read the row back
-    this.emit('notification.created', { userId, notificationId: rows[0].id, view: this.view(rows[0]) });
-    return rows[0].id;
+    const rows: NotificationRow[] = await run(em, NOTIFY, [userId, n.kind, n.threadId ?? null, n.replyId ?? null, n.actorId ?? null, text, quiet]);
+    return rows[0] ?? null;
+  }
+
+  /** The live push of a stored notification (the view travels with the event, so the push does not read it back). */
+  announce(userId: string, row: NotificationRow): void {
+    this.emit('notification.created', { userId, notificationId: row.id, view: this.view(row) });
   }
 
   /** The member view of a stored notification: never who caused it. */

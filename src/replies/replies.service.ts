@@ -12,6 +12,7 @@ import { renderMarkdown } from '../common/markdown.js';
 import type { Page } from '../contract/views.js';
 import { prepared, run } from '../database/prepared.js';
 import type { Prepared } from '../database/prepared.js';
+import { OutboxService } from '../database/outbox.service.js';
 import { SecretsService } from '../database/secrets.service.js';
 import { SafetyService, SafetyNote, Verdict } from '../safety/safety.service.js';
 import { StoriesService } from '../stories/stories.service.js';
@@ -132,6 +133,7 @@ export class RepliesService {
     private readonly secrets: SecretsService,
     private readonly events: EventEmitter2,
     private readonly safety: SafetyService,
+    private readonly outbox: OutboxService,
   ) {}
 
   private emit<K extends keyof DomainEvents>(name: K, payload: DomainEvents[K]): void {
@@ -193,7 +195,7 @@ export class RepliesService {
       // the author of an anonymous story always answers under their pseudonym, or they would unmask themselves
       const anonymous = (t.anonymous && t.author_id === viewer.id) || (dto.anonymous ?? false);
       const [inserted]: (Pick<ReplyRow, 'id' | 'created_at' | 'public' | 'gone' | 'held' | 'named'>)[] = await run(em, REPLY_INSERT, [t.id, viewer.id, anonymous, dto.body, html, dto.clientKey ?? null, verdict.status]);
-      if (!inserted) return { thread: t, row: null };
+      if (!inserted) return { thread: t, row: null, outbox: [] };
       const row: ReplyRow = {
         id: inserted.id,
         thread_id: t.id,
@@ -217,7 +219,9 @@ export class RepliesService {
         held: inserted.held,
         named: inserted.named,
       };
-      return { thread: t, row };
+      // what the reply causes (notifications, an automatic report) is written with it
+      const outbox = [await this.outbox.add(em, 'reply.created', { threadId: t.id, replyId: row.id }), ...(await this.stories.addFlags(em, verdict, 'reply', row.id, t.id))];
+      return { thread: t, row, outbox };
     });
     if (!result.row) {
       // the same clientKey again: the first reply, as it is now
@@ -230,7 +234,7 @@ export class RepliesService {
     }
     // the new reply travels with the event, so the live push does not read it back
     this.emit('reply.created', { threadId, replyId: result.row.id, row: result.row, committedAt: performance.now() });
-    this.stories.emitFlags(verdict, 'reply', result.row.id, threadId);
+    this.outbox.deliver(result.outbox);
     const reply = toReplyView(result.row, viewer, this.secrets.appSecret);
     return { reply: verdict.safety ? { ...reply, safety: verdict.safety } : reply, created: true };
   }
@@ -272,10 +276,10 @@ export class RepliesService {
         await em.query(`UPDATE replies SET status = 'pending' WHERE id = $1::bigint`, [r.id]);
         await recountReplies(em, r.thread_id);
       }
-      return r;
+      return { ...r, outbox: await this.stories.addFlags(em, verdict, 'reply', r.id, r.thread_id) };
     });
     this.emit(verdict.status === 'pending' ? 'reply.removed' : 'reply.updated', { threadId: row.thread_id, replyId: row.id });
-    this.stories.emitFlags(verdict, 'reply', row.id, row.thread_id);
+    this.outbox.deliver(row.outbox);
     const view = await this.getView(viewer, id);
     return verdict.safety ? { ...view, safety: verdict.safety } : view;
   }

@@ -13,6 +13,7 @@ import { APP_CONFIG } from '../config/config.js';
 import type { AppConfig } from '../config/config.js';
 import type { Page, ReactionKind, ThreadListItemView, ThreadView } from '../contract/views.js';
 import { prepared, run } from '../database/prepared.js';
+import { OutboxService } from '../database/outbox.service.js';
 import { SecretsService } from '../database/secrets.service.js';
 import { SafetyService, Verdict } from '../safety/safety.service.js';
 import { CategoriesService } from './categories.service.js';
@@ -62,12 +63,18 @@ export class StoriesService {
     private readonly events: EventEmitter2,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly safety: SafetyService,
+    private readonly outbox: OutboxService,
   ) {}
 
-  /** After commit: a post that matched a flag or crisis word gets an automatic report. */
-  emitFlags(verdict: Verdict, targetType: 'thread' | 'reply', targetId: string, threadId: string): void {
-    if (verdict.crisis) this.emit('content.flagged', { targetType, targetId, threadId, reason: 'crisis', note: 'The post matched a crisis phrase.' });
-    if (verdict.flag) this.emit('content.flagged', { targetType, targetId, threadId, reason: 'other', note: 'The post matched a watched word.' });
+  /**
+   * In the post's own transaction: a post that matched a flag or crisis word gets an automatic report, through the
+   * outbox, so a crash after the commit cannot lose it. Hand the ids to `outbox.deliver` after the commit.
+   */
+  async addFlags(em: EntityManager, verdict: Verdict, targetType: 'thread' | 'reply', targetId: string, threadId: string): Promise<string[]> {
+    const ids: string[] = [];
+    if (verdict.crisis) ids.push(await this.outbox.add(em, 'content.flagged', { targetType, targetId, threadId, reason: 'crisis', note: 'The post matched a crisis phrase.' }));
+    if (verdict.flag) ids.push(await this.outbox.add(em, 'content.flagged', { targetType, targetId, threadId, reason: 'other', note: 'The post matched a watched word.' }));
+    return ids;
   }
 
   private emit<K extends keyof DomainEvents>(name: K, payload: DomainEvents[K]): void {
@@ -80,29 +87,32 @@ export class StoriesService {
     const handled = dto.handled ?? '';
     const learned = dto.learned ?? '';
     const verdict = await this.safety.verdict([dto.title, dto.happened, handled, learned, dto.contentWarning], await this.safety.needsReview(viewer));
-    const rows: { id: string }[] = await this.dataSource.query(
-      `INSERT INTO threads (author_id, anonymous, category, title, happened_md, happened_html, handled_md, handled_html,
-                            learned_md, learned_html, excerpt, content_warning, status)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
-      [
-        viewer.id,
-        dto.anonymous ?? false,
-        category,
-        dto.title.trim(),
-        dto.happened,
-        renderMarkdown(dto.happened),
-        handled,
-        renderMarkdown(handled),
-        learned,
-        renderMarkdown(learned),
-        excerptFromMarkdown(dto.happened, 220),
-        dto.contentWarning?.trim() || null,
-        verdict.status,
-      ],
-    );
-    this.emit('thread.created', { threadId: rows[0].id });
-    this.emitFlags(verdict, 'thread', rows[0].id, rows[0].id);
-    const view = await this.get(viewer, rows[0].id);
+    const { id, flags } = await this.dataSource.transaction(async (em) => {
+      const rows: { id: string }[] = await em.query(
+        `INSERT INTO threads (author_id, anonymous, category, title, happened_md, happened_html, handled_md, handled_html,
+                              learned_md, learned_html, excerpt, content_warning, status)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
+        [
+          viewer.id,
+          dto.anonymous ?? false,
+          category,
+          dto.title.trim(),
+          dto.happened,
+          renderMarkdown(dto.happened),
+          handled,
+          renderMarkdown(handled),
+          learned,
+          renderMarkdown(learned),
+          excerptFromMarkdown(dto.happened, 220),
+          dto.contentWarning?.trim() || null,
+          verdict.status,
+        ],
+      );
+      return { id: rows[0].id, flags: await this.addFlags(em, verdict, 'thread', rows[0].id, rows[0].id) };
+    });
+    this.emit('thread.created', { threadId: id });
+    this.outbox.deliver(flags);
+    const view = await this.get(viewer, id);
     return verdict.safety ? { ...view, safety: verdict.safety } as ThreadView : view;
   }
 
@@ -225,7 +235,7 @@ export class StoriesService {
     let sections = false;
     let verdict: Verdict | null = null;
     const judge = await this.safety.judge();
-    await this.dataSource.transaction(async (em) => {
+    const flags = await this.dataSource.transaction(async (em) => {
       const t = await this.loadReadable(viewer, id, em, true);
       if (t.author_id !== viewer.id) throw forbidden('Only the author can edit this story.');
       if (t.deleted_at) throw notFound('That story');
@@ -265,9 +275,10 @@ export class StoriesService {
           next.contentWarning,
         ],
       );
+      return this.addFlags(em, verdict, 'thread', t.id, t.id);
     });
     this.emit('thread.updated', { threadId: id, sections });
-    if (verdict) this.emitFlags(verdict, 'thread', id, id);
+    this.outbox.deliver(flags);
     const view = await this.get(viewer, id);
     const v = verdict as Verdict | null;
     return v?.safety ? ({ ...view, safety: v.safety } as ThreadView) : view;

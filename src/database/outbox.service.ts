@@ -1,0 +1,118 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+
+/** What a post causes, written with the post: the topic names the handler, the payload is plain JSON. */
+export interface OutboxTopics {
+  /** a post matched a `flag` or `crisis` watched word: its automatic report */
+  'content.flagged': { targetType: 'thread' | 'reply'; targetId: string; threadId: string; reason: 'crisis' | 'other'; note: string };
+  /** a reply was stored: the notifications it causes */
+  'reply.created': { threadId: string; replyId: string };
+}
+export type OutboxTopic = keyof OutboxTopics;
+
+/**
+ * Writes its rows in the handling transaction; may return what to do once that transaction has committed (a live
+ * push), which is then best effort: the rows themselves are already stored.
+ */
+export type OutboxHandler<K extends OutboxTopic> = (em: EntityManager, payload: OutboxTopics[K]) => Promise<(() => void) | void>;
+
+const SWEEP_EVERY_MS = 10_000;
+const MAX_BACKOFF_S = 3600;
+
+/**
+ * The transactional outbox. A service adds rows inside its own transaction and, after the commit, hands their ids
+ * to `deliver`, which handles each at once. Whatever a crash or an error left behind is picked up by a sweep on
+ * every instance (at start and every 10 s); `FOR UPDATE SKIP LOCKED` lets several instances share the work, and
+ * each row is deleted in the same transaction that writes what it causes, so it is handled exactly once.
+ */
+@Injectable()
+export class OutboxService implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('Outbox');
+  private readonly handlers = new Map<string, OutboxHandler<never>>();
+  private timer: NodeJS.Timeout | null = null;
+  private closing = false;
+  private readonly inFlight = new Set<Promise<void>>();
+
+  constructor(private readonly dataSource: DataSource) {}
+
+  handle<K extends OutboxTopic>(topic: K, handler: OutboxHandler<K>): void {
+    this.handlers.set(topic, handler as OutboxHandler<never>);
+  }
+
+  /** Inside the caller's transaction. */
+  async add<K extends OutboxTopic>(em: EntityManager, topic: K, payload: OutboxTopics[K]): Promise<string> {
+    const rows: { id: string }[] = await em.query(`INSERT INTO outbox (topic, payload) VALUES ($1, $2) RETURNING id::text AS id`, [topic, JSON.stringify(payload)]);
+    return rows[0].id;
+  }
+
+  /** After the caller's commit: handle these rows now. */
+  deliver(ids: string[]): void {
+    // fault injection for test/faults: die right after a commit, before anything it caused is delivered
+    if (ids.length && process.env.SETBACK_FAULT === 'kill-after-commit') process.kill(process.pid, 'SIGKILL');
+    for (const id of ids) this.track(this.process(id));
+  }
+
+  onApplicationBootstrap(): void {
+    this.track(this.sweep());
+    this.timer = setInterval(() => this.track(this.sweep()), SWEEP_EVERY_MS);
+    this.timer.unref();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.closing = true;
+    if (this.timer) clearInterval(this.timer);
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  private track(p: Promise<void>): void {
+    this.inFlight.add(p);
+    void p.finally(() => this.inFlight.delete(p));
+  }
+
+  /** Rows left behind: due for a retry, or older than a moment (the instance that wrote a newer one handles it). */
+  async sweep(): Promise<void> {
+    if (this.closing) return;
+    try {
+      const rows: { id: string }[] = await this.dataSource.query(
+        `SELECT id::text AS id FROM outbox WHERE next_at <= now() AND created_at < now() - interval '5 seconds' ORDER BY next_at, id LIMIT 100`,
+      );
+      for (const r of rows) {
+        if (this.closing) return;
+        await this.process(r.id);
+      }
+    } catch (e) {
+      this.logger.warn(`outbox sweep failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
+  private async process(id: string): Promise<void> {
+    let topic = '?';
+    try {
+      const after = await this.dataSource.transaction(async (em) => {
+        // claim and remove in one statement; a row another instance is handling is skipped, not waited for
+        const [rows]: [{ topic: string; payload: unknown }[], number] = await em.query(
+          `DELETE FROM outbox WHERE id = (SELECT id FROM outbox WHERE id = $1 FOR UPDATE SKIP LOCKED) RETURNING topic, payload`,
+          [id],
+        );
+        const row = rows[0];
+        if (!row) return undefined;
+        topic = row.topic;
+        const handler = this.handlers.get(row.topic);
+        if (!handler) throw new Error(`no handler for outbox topic "${row.topic}"`);
+        return handler(em, row.payload as never);
+      });
+      if (after) after();
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      this.logger.error(`outbox row ${id} (${topic}) failed, will retry: ${e instanceof Error ? e.stack : message}`);
+      // the row is still there (its transaction rolled back): try again later, waiting longer each time
+      await this.dataSource
+        .query(
+          `UPDATE outbox SET attempts = attempts + 1, last_error = left($2, 1000),
+                  next_at = now() + make_interval(secs => least(${MAX_BACKOFF_S}, power(2, attempts + 1)::int)) WHERE id = $1`,
+          [id, message],
+        )
+        .catch(() => undefined);
+    }
+  }
+}
