@@ -39,8 +39,9 @@ export interface Spawned {
   output: () => string;
 }
 
-export async function spawnApp(env: Record<string, string>): Promise<Spawned> {
-  const port = await freePort();
+/** Starts the built app; `port` pins it (a restarted instance behind a proxy comes back where the proxy expects it). */
+export async function spawnApp(env: Record<string, string>, opts: { port?: number } = {}): Promise<Spawned> {
+  const port = opts.port ?? (await freePort());
   const child = spawn(process.execPath, [MAIN], {
     env: {
       PATH: process.env.PATH ?? '',
