@@ -1,9 +1,12 @@
-import { Injectable } from '@nestjs/common';
+import { forwardRef, Inject, Injectable } from '@nestjs/common';
 import type { RateLimiterRes } from 'rate-limiter-flexible';
-import { LIMITS, RateLimitService, rateLimited } from '../common/rate-limit.js';
+// rate-limit.ts imports the realtime adapter (for RedisLink), which imports AuthService, which needs this class: so
+// this file can be loaded while rate-limit.ts is half-way, and touches nothing of it until it is used
+import * as rateLimit from '../common/rate-limit.js';
+import type { RateLimitService } from '../common/rate-limit.js';
 
 /** The pause a failure imposes once an account is `beyond` failures past its ceiling: 2 s, 4 s, 8 s, … up to 5 minutes. */
-export const pauseSeconds = (beyond: number): number => Math.min(LIMITS['login.pause'].seconds, 2 ** Math.min(beyond, 16));
+export const pauseSeconds = (beyond: number): number => Math.min(rateLimit.LIMITS['login.pause'].seconds, 2 ** Math.min(beyond, 16));
 
 const used = (res: RateLimiterRes | null, points: number): boolean => res !== null && res.consumedPoints >= points;
 
@@ -19,7 +22,7 @@ const used = (res: RateLimiterRes | null, points: number): boolean => res !== nu
  */
 @Injectable()
 export class SignInLimits {
-  constructor(private readonly limits: RateLimitService) {}
+  constructor(@Inject(forwardRef(() => rateLimit.RateLimitService)) private readonly limits: RateLimitService) {}
 
   /** Refuses with 429 before the password is even checked when this address, or this pair, has failed too often. */
   async check(account: string, address: string): Promise<void> {
@@ -31,10 +34,10 @@ export class SignInLimits {
       this.limits.limiter('login.known').get(pair),
     ]);
     for (const [res, name] of [[byPair, 'login.failures.pair'], [byAddress, 'login.failures.ip']] as const) {
-      if (used(res, this.limits.limiter(name).points)) throw rateLimited(res!.msBeforeNext);
+      if (used(res, this.limits.limiter(name).points)) throw rateLimit.rateLimited(res!.msBeforeNext);
     }
     // block() leaves points + 1 consumed: a pause is on exactly while that record lives
-    if (!known && pause && pause.consumedPoints > this.limits.limiter('login.pause').points) throw rateLimited(pause.msBeforeNext);
+    if (!known && pause && pause.consumedPoints > this.limits.limiter('login.pause').points) throw rateLimit.rateLimited(pause.msBeforeNext);
   }
 
   async failed(account: string, address: string): Promise<void> {
@@ -55,7 +58,7 @@ export class SignInLimits {
       this.limits.limiter('login.failures.pair').delete(pair),
       this.limits.limiter('login.failures.account').delete(account),
       this.limits.limiter('login.pause').delete(account),
-      this.limits.limiter('login.known').set(pair, 1, LIMITS['login.known'].seconds),
+      this.limits.limiter('login.known').set(pair, 1, rateLimit.LIMITS['login.known'].seconds),
     ]);
   }
 }
