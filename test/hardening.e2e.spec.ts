@@ -18,6 +18,10 @@ describe('usernames', () => {
     ['cool', 'c0o1'],
     ['wiva', 'vviva'],
     ['anna', 'an_na'],
+    ['dara', 'clara'],
+    ['wendy', 'VVendy'],
+    ['alan', '4lan'],
+    ['bob', '8o8'],
   ])('refuses %s look-alike %s', async (first, second) => {
     const suffix = uniqueName('x').slice(-6).replace(/[^a-z]/g, 'q');
     expect((await register(`${first}${suffix}`)).status).toBe(201);

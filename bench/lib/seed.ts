@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { hashPassword } from '../../src/auth/passwords.js';
 import { excerptFromMarkdown, renderMarkdown } from '../../src/common/markdown.js';
+import { usernameSkeleton } from '../../src/users/username-skeleton.js';
 import { log } from './log.js';
 import type { Sql } from './target.js';
 
@@ -69,10 +70,10 @@ export async function seed(sql: Sql, opts: { readers: number; depth: boolean; se
     'bench_author',
   ];
   const users = await sql.query<{ id: string; username: string }>(
-    `INSERT INTO users (username, username_key, password_hash, created_at)
-     SELECT n, lower(n), $1, now() - interval '90 days' FROM unnest(string_to_array($2::text, ',')) AS n
+    `INSERT INTO users (username, username_key, username_skeleton, password_hash, created_at)
+     SELECT n, lower(n), s, $1, now() - interval '90 days' FROM unnest(string_to_array($2::text, ','), string_to_array($3::text, ',')) AS x(n, s)
      RETURNING id::text AS id, username`,
-    [passwordHash, list(names)],
+    [passwordHash, list(names), list(names.map(usernameSkeleton))],
   );
   const tokens = users.map(() => randomBytes(32).toString('base64url'));
   const hashes = tokens.map((t) => createHash('sha256').update(t).digest('hex'));

@@ -10,6 +10,7 @@ import { DomainError } from '../common/errors.js';
 import { prepared, run } from '../database/prepared.js';
 import { User } from '../users/user.entity.js';
 import { toUserView, usernameKey } from '../users/users.service.js';
+import { usernameSkeleton } from '../users/username-skeleton.js';
 import { burnPasswordCheck, hashPassword, verifyPassword } from './passwords.js';
 import { Session } from './session.entity.js';
 import { issueRecoveryCodes } from './recovery-codes.js';
@@ -58,7 +59,9 @@ export class AuthService {
     const passwordHash = await hashPassword(dto.password);
     let user: User;
     try {
-      user = await this.users.save(this.users.create({ username: dto.username, usernameKey: usernameKey(dto.username), passwordHash, role: 'member' }));
+      user = await this.users.save(
+        this.users.create({ username: dto.username, usernameKey: usernameKey(dto.username), usernameSkeleton: usernameSkeleton(dto.username), passwordHash, role: 'member' }),
+      );
     } catch (e) {
       if (e instanceof QueryFailedError && (e.driverError as { code?: string }).code === '23505') {
         // the same name in another case, or one that only looks the same ("rn" for "m", "0" for "o")

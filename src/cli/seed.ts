@@ -3,6 +3,7 @@ import type { DataSource } from 'typeorm';
 import { excerptFromMarkdown, renderMarkdown } from '../common/markdown.js';
 import { hashPassword } from '../auth/passwords.js';
 import { usernameKey } from '../users/users.service.js';
+import { usernameSkeleton } from '../users/username-skeleton.js';
 
 interface DemoStory {
   author: string;
@@ -84,9 +85,10 @@ export async function seedDemo(dataSource: DataSource): Promise<void> {
       continue;
     }
     const password = randomBytes(9).toString('base64url');
-    const rows: { id: string }[] = await dataSource.query('INSERT INTO users (username, username_key, password_hash, role) VALUES ($1, $2, $3, $4) RETURNING id', [
+    const rows: { id: string }[] = await dataSource.query('INSERT INTO users (username, username_key, username_skeleton, password_hash, role) VALUES ($1, $2, $3, $4, $5) RETURNING id', [
       a.username,
       usernameKey(a.username),
+      usernameSkeleton(a.username),
       await hashPassword(password),
       a.role,
     ]);

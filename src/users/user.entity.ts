@@ -13,6 +13,10 @@ export class User {
   @Column('text', { name: 'username_key', unique: true })
   usernameKey: string;
 
+  /** What the name looks like (usernameSkeleton): unique, so no one can pass for someone else. */
+  @Column('text', { name: 'username_skeleton' }) // unique: users_username_skeleton_idx
+  usernameSkeleton: string;
+
   @Column('text', { name: 'password_hash' })
   passwordHash: string;
 

@@ -4,6 +4,7 @@ import { expect } from '@jest/globals';
 import { createHash, randomBytes } from 'node:crypto';
 import type { Test } from 'supertest';
 import type { TestApp } from '../support/app.js';
+import { usernameSkeleton } from '../../src/users/username-skeleton.js';
 
 /** Settings every security suite starts the app with: load shedding off, so a busy 2-core box never answers 503. */
 export const SECURITY_ENV = { OVERLOAD_LAG_MS: '0' };
@@ -32,8 +33,8 @@ export async function freshCookie(t: TestApp, userId: string): Promise<string> {
 export async function insertUser(t: TestApp, prefix = 'tgt'): Promise<{ id: string; username: string }> {
   const username = `${prefix}_${randomBytes(6).toString('hex')}`;
   const rows: { id: string }[] = await t.db.dataSource.query(
-    `INSERT INTO users (username, username_key, password_hash) VALUES ($1, lower($1), 'not-a-real-hash') RETURNING id`,
-    [username],
+    `INSERT INTO users (username, username_key, username_skeleton, password_hash) VALUES ($1, lower($1), $2, 'not-a-real-hash') RETURNING id`,
+    [username, usernameSkeleton(username)],
   );
   return { id: rows[0].id, username };
 }
