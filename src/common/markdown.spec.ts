@@ -1,5 +1,5 @@
 import { describe, it, expect } from '@jest/globals';
-import { excerptFromMarkdown, isSafeHref, renderMarkdown, sanitizeRenderedHtml } from './markdown.js';
+import { excerptFromMarkdown, isSafeHref, MARKUP_BUDGET, markupWeight, renderMarkdown, sanitizeRenderedHtml, withinMarkupBudget } from './markdown.js';
 import { XSS_PAYLOADS } from './xss-payloads.js';
 
 const REL = 'rel="nofollow ugc noopener"';
@@ -188,6 +188,35 @@ describe(renderMarkdown.name, () => {
     it('keeps the visible text of a neutralised link', () => {
       expect(renderMarkdown('[click me](javascript:alert(1))')).toContain('click me');
     });
+  });
+});
+
+describe('the markup budget', () => {
+  const heavy = '*_'.repeat(5000);
+
+  it('weighs markup, not length: prose is light, delimiters, lines and link starts are not', () => {
+    expect(markupWeight('Lorem ipsum dolor sit amet. '.repeat(700))).toBe(0);
+    expect(markupWeight('*_~`[]<>!&#\\|')).toBe(16);
+    expect(markupWeight('a\nb')).toBe(4);
+    expect(markupWeight('me@example.com http://a.b WWW.c.d')).toBe(48);
+    expect(markupWeight(heavy, 100)).toBeLessThanOrEqual(100 + 16); // stops counting past the limit
+  });
+
+  it('renders a long, richly formatted story as markdown', () => {
+    const story = Array.from({ length: 30 }, (_, i) => `## Part ${i}\n\nSome *text* with **weight**, a [link](https://e.com/${i}) and \`code\`.\n\n- one\n- two`).join('\n\n');
+    expect(withinMarkupBudget(story)).toBe(true);
+    expect(renderMarkdown(story)).toContain('<em>text</em>');
+  });
+
+  it('shows a text with more markup than the budget as plain paragraphs, every character as typed', () => {
+    expect(markupWeight(heavy)).toBeGreaterThan(MARKUP_BUDGET);
+    expect(renderMarkdown(heavy)).toBe(`<p>${heavy}</p>`);
+    const mixed = `${heavy}\r\nline <b>two</b> & "three"\n\n\n  next *para*  \n`;
+    expect(renderMarkdown(mixed)).toBe(`<p>${heavy}<br />\nline &lt;b&gt;two&lt;/b&gt; &amp; &quot;three&quot;</p>\n<p>next *para*</p>`);
+  });
+
+  it('keeps the plain fallback safe for every hostile payload', () => {
+    for (const payload of XSS_PAYLOADS) expect(xssProblems(renderMarkdown(`${heavy}\n\n${payload}`))).toEqual([]);
   });
 });
 

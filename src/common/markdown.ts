@@ -78,8 +78,58 @@ export function sanitizeRenderedHtml(html: string): string {
   return sanitizeHtml(html, SANITIZE_OPTIONS);
 }
 
+/**
+ * The renderer's work follows the markup in a text, not its length: twenty thousand characters of prose take
+ * about a millisecond, the same length of `*_*_…`, bare e-mail addresses or one-letter lines each make a token
+ * and a tag, and took 0.1–0.3 s of CPU (more on a busy machine). So a text is weighed first, in one cheap pass:
+ * each character that can open markup counts 1 (an emphasis delimiter `*` `_` `~` 2), a line break 4 (a block
+ * or a <br>), the start of something linkify would try (`@`, `://`, `www.`) 16: roughly what each costs.
+ * Up to MARKUP_BUDGET, markdown renders as usual; above it the text is shown as plain paragraphs, every character
+ * as typed: no member writes that much formatting, and the worst case stays small (docs/performance.md).
+ */
+export const MARKUP_BUDGET = 2500;
+
+/** Weight of each ASCII character that can open markup (see above); 0 for the rest. */
+const WEIGHT = new Uint8Array(128);
+for (const c of '`[]<>!&#\\|') WEIGHT[c.charCodeAt(0)] = 1;
+for (const c of '*_~') WEIGHT[c.charCodeAt(0)] = 2; // emphasis delimiters cost the most per character
+WEIGHT[10] = 4; // \n
+WEIGHT[64] = 16; // @
+const COLON = 58;
+const SLASH = 47;
+const DOT = 46;
+const LOWER_W = 119;
+
+/** How much markup a text carries, in the units above; stops counting once past `limit`. */
+export function markupWeight(source: string, limit = Infinity): number {
+  let w = 0;
+  for (let i = 0; i < source.length && w <= limit; i++) {
+    const c = source.charCodeAt(i);
+    if (c >= 128) continue;
+    w += WEIGHT[c];
+    if (c === COLON && source.charCodeAt(i + 1) === SLASH && source.charCodeAt(i + 2) === SLASH) w += 16;
+    else if ((c | 32) === LOWER_W && (source.charCodeAt(i + 1) | 32) === LOWER_W && (source.charCodeAt(i + 2) | 32) === LOWER_W && source.charCodeAt(i + 3) === DOT) w += 16;
+  }
+  return w;
+}
+
+/** Whether a text is rendered as markdown (false: shown as plain text, see MARKUP_BUDGET). */
+export const withinMarkupBudget = (source: string): boolean => markupWeight(source, MARKUP_BUDGET) <= MARKUP_BUDGET;
+
+/** Plain paragraphs, line breaks kept, every character escaped: safe without the sanitizer, and linear. */
+function renderPlain(source: string): string {
+  return source
+    .replace(/\r\n?/g, '\n')
+    .split(/\n[ \t]*\n\s*/)
+    .map((p) => p.trim())
+    .filter((p) => p.length > 0)
+    .map((p) => `<p>${md.utils.escapeHtml(p).replace(/[ \t]*\n[ \t]*/g, '<br />\n')}</p>`)
+    .join('\n');
+}
+
 /** Render member markdown to sanitized HTML (the only HTML the client ever inserts). */
 export function renderMarkdown(source: string): string {
+  if (!withinMarkupBudget(source)) return renderPlain(source);
   return sanitizeRenderedHtml(md.render(source)).trim();
 }
 

@@ -25,6 +25,9 @@ export const LIMITS = {
   'thread.create': { points: 6, seconds: 3600, by: 'member', newMember: 2 },
   'reply.create': { points: 30, seconds: 600, by: 'member', newMember: 10 },
   'report.create': { points: 20, seconds: 3600, by: 'member' },
+  // the composer's preview (three parts per look, after a pause in typing) and its safety check before publishing
+  'preview.render': { points: 300, seconds: 600, by: 'member' },
+  'safety.check': { points: 30, seconds: 600, by: 'member' },
 } as const satisfies Record<string, { points: number; seconds: number; by: 'ip' | 'member' | 'service'; newMember?: number }>;
 
 export type LimitName = keyof typeof LIMITS;

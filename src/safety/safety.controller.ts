@@ -2,6 +2,7 @@ import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { IsString, MaxLength } from 'class-validator';
 import { AllowSuspended } from '../common/decorators.js';
+import { RateLimit } from '../common/rate-limit.js';
 import { SafetyService } from './safety.service.js';
 
 export class SafetyCheckDto {
@@ -19,6 +20,7 @@ export class SafetyController {
   @Post('check')
   @AllowSuspended()
   @HttpCode(200)
+  @RateLimit('safety.check')
   check(@Body() dto: SafetyCheckDto) {
     return this.safety.check(dto.text);
   }
