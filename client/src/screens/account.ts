@@ -359,7 +359,7 @@ export function accountScreen({ outlet, signal }: RouteContext): void {
   const anonymize = choice(
     'anonymize',
     'Keep my words, without my name',
-    'Your stories and replies stay, so the conversations others joined stay whole, but they show as written by a former member. Your username and everything else about you is removed.',
+    'Your stories and replies stay, so the conversations others joined stay whole. Those you wrote under your name show as written by a former member; those you posted anonymously keep their pseudonyms, exactly as before. Your username and everything else about you is removed.',
   );
   const erase = choice(
     'erase',
