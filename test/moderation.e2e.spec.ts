@@ -3,7 +3,7 @@ import { EventEmitter2 } from '@nestjs/event-emitter';
 import { randomUUID } from 'node:crypto';
 import { Member, registerMember, setRole, startApp, TestApp } from './support/app.js';
 import { createReply, createStory } from './support/factories.js';
-import { collect, connect, emitAck, sleep, waitFor } from './support/sockets.js';
+import { before, collect, connect, emitAck, record, sleep, waitFor, withId } from './support/sockets.js';
 
 interface QueueItem {
   id: string;
@@ -141,10 +141,15 @@ describe('moderation', () => {
     expect(seen.status).toBe(200);
     expect(seen.body.hidden).toBe(true);
     // a moderator can still write into it; the evicted reader hears nothing
+    const elsewhere = await createStory(t, member);
+    expect(await emitAck(reader, 'thread.join', { threadId: elsewhere.id })).toMatchObject({ ok: true });
+    const log = record(reader);
     await t.db.dataSource.query(`INSERT INTO replies (thread_id, author_id, body_md, body_html) VALUES ($1, $2, 'x', '<p>x</p>')`, [s.id, mod.id]);
     await t.http().post(`/api/mod/threads/${s.id}/lock`).set('Cookie', mod.cookie).send({});
-    await sleep(300);
-    expect(created).toHaveLength(0);
+    // barrier: a later reply in a story the reader still reads must arrive, with nothing from the hidden one before it
+    const barrier = await createReply(t, member, elsewhere.id);
+    expect((await before(log, withId('reply.created', barrier.id))).filter((e) => e.event === 'reply.created' || e.event === 'thread.updated')).toEqual([]);
+    expect(created.filter((c) => (c as { id: string }).id !== barrier.id)).toHaveLength(0);
     expect(updated).toHaveLength(1);
     reader.close();
   });
@@ -630,7 +635,14 @@ describe('review of first posts', () => {
     expect(own.body.items.map((r: { id: string }) => r.id)).toContain(first.body.id);
     const others = await t.http().get(`/api/threads/${story.id}/replies`).set('Cookie', host.cookie);
     expect(others.body.items.map((r: { id: string }) => r.id)).not.toContain(first.body.id);
-    await sleep(300);
+    // barrier: someone typing in the story after the held post reaches the reader; the held post must not come before it
+    const log = record(reader);
+    const typist = await connect(t, mod.cookie);
+    await emitAck(typist, 'thread.join', { threadId: story.id });
+    expect(await emitAck(typist, 'typing', { threadId: story.id })).toEqual({ ok: true });
+    const earlier = await before(log, (e) => e.event === 'typing' && (e.payload as { count: number }).count > 0);
+    typist.close();
+    expect(earlier.filter((e) => e.event === 'reply.created')).toEqual([]);
     expect(created).toHaveLength(0);
 
     const approve = await t.http().post(`/api/mod/queue/${first.body.id}/approve`).set('Cookie', mod.cookie).send({});

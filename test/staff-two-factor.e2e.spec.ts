@@ -3,7 +3,7 @@ import { generate } from 'otplib';
 import type { Socket } from 'socket.io-client';
 import { Member, registerMember, sessionCookie, setRole, startApp, TestApp } from './support/app.js';
 import { createReply, createStory } from './support/factories.js';
-import { collect, connect, emitAck, sleep, waitFor } from './support/sockets.js';
+import { before, collect, connect, emitAck, record, waitFor, withId } from './support/sockets.js';
 
 type ReplyEvent = { id: string; status?: string; hidden?: boolean; deleted?: boolean };
 
@@ -95,12 +95,16 @@ describe('REQUIRE_STAFF_2FA: staff without two-factor sign-in read as members', 
     const staffJoin = await emitAck(staffSocket, 'thread.join', { threadId: story.id, after: '0' });
     expect((staffJoin.missed as ReplyEvent[]).map((r) => r.id)).toEqual([shown.id, hiddenReply.id, held.id]);
 
+    const modLog = record(modSocket);
     const newbie2 = await registerMember(t);
     const held2 = await createReply(t, newbie2, story.id, { body: 'Also my first words' });
     expect(held2.status).toBe('pending');
     await waitFor(() => staffCreated.some((r) => r.id === held2.id), 3000, 'the held reply at the verified moderator');
     expect(staffCreated.find((r) => r.id === held2.id)).toMatchObject({ status: 'pending', hidden: false });
-    await sleep(300);
+    // barrier: the verified moderator typing after the held reply reaches the member-rights socket; the held reply must not come before it
+    expect(await emitAck(staffSocket, 'typing', { threadId: story.id })).toEqual({ ok: true });
+    const earlier = await before(modLog, (e) => e.event === 'typing' && (e.payload as { count: number }).count > 0);
+    expect(earlier.filter(withId('reply.created', held2.id))).toEqual([]);
     expect(modCreated.find((r) => r.id === held2.id)).toBeUndefined();
 
     // with two-factor on (this session confirmed the code), the same moderator reads as staff again
@@ -119,7 +123,9 @@ describe('REQUIRE_STAFF_2FA: staff without two-factor sign-in read as members', 
     const published = await createReply(t, verified, story.id, { body: 'Welcome, all of you' });
     await waitFor(() => modCreated.some((r) => r.id === held3.id) && modCreated.some((r) => r.id === published.id), 3000, 'staff views at the re-joined socket');
     expect(modCreated.find((r) => r.id === held3.id)).toMatchObject({ status: 'pending', hidden: false });
-    await sleep(300);
+    // barrier: a later reply arrives once; a second copy of the first (from the members' room) would have come before it
+    const barrier = await createReply(t, verified, story.id, { body: 'One more welcome' });
+    expect((await before(modLog, withId('reply.created', barrier.id))).filter(withId('reply.created', published.id))).toHaveLength(1);
     expect(modCreated.filter((r) => r.id === published.id)).toHaveLength(1);
 
     // and a new sign-in, which now takes a code, is staff too

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { Member, registerMember, setRole, startApp, TestApp } from '../support/app.js';
 import { createReply, createStory } from '../support/factories.js';
-import { collect, connect, emitAck, sleep, waitFor } from '../support/sockets.js';
+import { before, collect, connect, emitAck, record, waitFor, withId } from '../support/sockets.js';
 import { AttackTally, expectJsonError, SECURITY_ENV, send, settledSnapshot, snapshot } from './helpers.js';
 
 // Someone else's id in every route that takes one. Alice owns things; Bob tries to reach them; Carol is a
@@ -71,11 +71,18 @@ describe('IDOR: other members’ ids in every id-taking route', () => {
     const bobSocket = await connect(t, bob.cookie);
     const toAlice = collect<{ id: string }>(aliceSocket, 'notification');
     const toBob = collect<{ id: string }>(bobSocket, 'notification');
+    const bobLog = record(bobSocket);
     await createReply(t, carol, story.id);
     await waitFor(() => toAlice.length === 1, 5000, 'alice’s notification');
     const id = toAlice[0].id;
-    await sleep(200);
-    expect(toBob).toEqual([]);
+    // barrier: a later notification of bob's own must reach him; alice's must not come before it
+    const bobStory = await createStory(t, bob);
+    await createReply(t, carol, bobStory.id);
+    const earlier = await before(bobLog, (e) => e.event === 'notification' && (e.payload as { threadId: string }).threadId === bobStory.id);
+    expect(earlier.filter((e) => e.event === 'notification')).toEqual([]);
+    expect(toBob.filter((n) => n.id === id)).toEqual([]);
+    // bob's own barrier notification, read, so that what follows starts from nothing unread
+    await send(t, 'post', '/api/notifications/read', bob.cookie, { all: true });
     aliceSocket.close();
     bobSocket.close();
 
@@ -207,11 +214,14 @@ describe('IDOR: other members’ ids in every id-taking route', () => {
     const bobSocket = await connect(t, bob.cookie);
     const toAlice = collect<{ id: string }>(aliceSocket, 'reply.created');
     const toBob = collect<{ id: string }>(bobSocket, 'reply.created');
+    const aliceLog = record(aliceSocket);
     for (const s of [aliceSocket, bobSocket]) expect(await emitAck(s, 'thread.join', { threadId: story.id })).toMatchObject({ ok: true });
     const reply = await createReply(t, carol, story.id, { body: 'carol’s words' });
     await waitFor(() => toBob.length === 1, 5000, 'bob hears carol');
-    await sleep(300);
-    expect(toAlice).toEqual([]);
+    // barrier: a later reply by bob, whom alice did not block, reaches her; carol's must not come before it
+    const barrier = await createReply(t, bob, story.id, { body: 'bob’s words' });
+    expect((await before(aliceLog, withId('reply.created', barrier.id))).filter((e) => e.event === 'reply.created')).toEqual([]);
+    expect(toAlice.filter((r) => r.id !== barrier.id)).toEqual([]);
     aliceSocket.close();
     bobSocket.close();
 
