@@ -134,25 +134,31 @@ describe('trust and privacy', () => {
     const s2 = await createStory(t, author);
     expect((await t.http().put(`/api/threads/${s1.id}/mute`).set('Cookie', author.cookie)).body).toEqual({ muted: true });
     await createReply(t, replier, s1.id);
-    await createReply(t, replier, s2.id);
-    let items: { threadId: string }[] = [];
-    for (let i = 0; i < 40 && items.length === 0; i++) {
-      items = (await t.http().get('/api/notifications').set('Cookie', author.cookie)).body.items;
-      if (!items.length) await sleep(50);
-    }
-    await sleep(200);
-    items = (await t.http().get('/api/notifications').set('Cookie', author.cookie)).body.items;
+    // barrier: the reply to the other story, made after the muted one, must be notified; the muted one must not be there with it
+    const barrier = await createReply(t, replier, s2.id);
+    const notified = async (replyId: string) => {
+      for (let i = 0; i < 100; i++) {
+        const items: { threadId: string; replyId: string | null }[] = (await t.http().get('/api/notifications').set('Cookie', author.cookie)).body.items;
+        if (items.some((n) => n.replyId === replyId)) return items;
+        await sleep(50);
+      }
+      throw new Error(`no notification for reply ${replyId} within 5 s`);
+    };
+    const items = await notified(barrier.id);
     expect(items.map((n) => n.threadId)).toEqual([s2.id]);
 
     const brk = await t.http().post('/api/me/break').set('Cookie', author.cookie).send({ days: 3 });
     expect(brk.status).toBe(200);
     expect(Date.parse(brk.body.breakUntil)).toBeGreaterThan(Date.now() + 2 * 86_400_000);
     expect((await t.http().get('/api/auth/me').set('Cookie', author.cookie)).body.breakUntil).toBe(brk.body.breakUntil);
-    await createReply(t, replier, s2.id);
-    await sleep(300);
-    expect((await t.http().get('/api/notifications').set('Cookie', author.cookie)).body.items).toHaveLength(1);
+    const during = await createReply(t, replier, s2.id);
+    // barrier: once the break ends, a later reply is notified; the one during the break must not be there with it
     await t.http().delete('/api/me/break').set('Cookie', author.cookie);
     expect((await t.http().get('/api/auth/me').set('Cookie', author.cookie)).body.breakUntil).toBeNull();
+    const later = await createReply(t, replier, s2.id);
+    const after = await notified(later.id);
+    expect(after.map((n) => n.replyId)).not.toContain(during.id);
+    expect(after.filter((n) => n.replyId !== later.id)).toHaveLength(1);
   });
 
   it('refuses replies to a paused story and tells readers live', async () => {
