@@ -1,7 +1,35 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
+import { registerMember, startApp, TestApp } from '../support/app.js';
+import { createStory } from '../support/factories.js';
+import { TcpProxy } from '../support/tcp-proxy.js';
 import { databaseEnv, postJson, requireBuild, signUp, spawnApp, Spawned, waitForHealth, within } from './spawn.js';
+
+interface Outcome {
+  key: string;
+  /** what the client saw before the crash: a status, or the network error */
+  seen: string;
+  id?: string;
+}
+
+/** Sends one reply; resolves with whatever came back before the process died. */
+function fire(url: string, path: string, cookie: string, key: string): Promise<Outcome> {
+  return new Promise((resolve) => {
+    const u = new URL(path, url);
+    const data = Buffer.from(JSON.stringify({ body: `crash ${key}`, clientKey: key }));
+    const req = httpRequest({ hostname: u.hostname, port: u.port, path: u.pathname, method: 'POST', headers: { 'Content-Type': 'application/json', 'Content-Length': data.length, Cookie: cookie } });
+    req.on('response', (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (d: string) => (text += d));
+      res.on('end', () => resolve({ key, seen: String(res.statusCode), id: res.statusCode === 201 ? (JSON.parse(text) as { id: string }).id : undefined }));
+      res.on('error', (e) => resolve({ key, seen: e.message }));
+    });
+    req.on('error', (e: NodeJS.ErrnoException) => resolve({ key, seen: e.code ?? e.message }));
+    req.end(data);
+  });
+}
 
 // The server dies (SIGKILL) while replies are on their way; the client cannot know whether each was stored, so
 // it retries with the same clientKey once the server is back. Exactly one reply per key must exist.
@@ -16,31 +44,6 @@ describe('a reply retried after the server died mid-request', () => {
     if (app && app.child.exitCode === null) app.child.kill('SIGKILL');
     db.cleanup();
   });
-
-  interface Outcome {
-    key: string;
-    /** what the client saw before the crash: a status, or the network error */
-    seen: string;
-    id?: string;
-  }
-
-  /** Sends one reply; resolves with whatever came back before the process died. */
-  function fire(url: string, path: string, cookie: string, key: string): Promise<Outcome> {
-    return new Promise((resolve) => {
-      const u = new URL(path, url);
-      const data = Buffer.from(JSON.stringify({ body: `crash ${key}`, clientKey: key }));
-      const req = httpRequest({ hostname: u.hostname, port: u.port, path: u.pathname, method: 'POST', headers: { 'Content-Type': 'application/json', 'Content-Length': data.length, Cookie: cookie } });
-      req.on('response', (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (d: string) => (text += d));
-        res.on('end', () => resolve({ key, seen: String(res.statusCode), id: res.statusCode === 201 ? (JSON.parse(text) as { id: string }).id : undefined }));
-        res.on('error', (e) => resolve({ key, seen: e.message }));
-      });
-      req.on('error', (e: NodeJS.ErrnoException) => resolve({ key, seen: e.code ?? e.message }));
-      req.end(data);
-    });
-  }
 
   it('creates exactly one reply per clientKey, whatever the moment of the crash, and keeps every acknowledged one', async () => {
     app = await spawnApp(db.env);
@@ -100,4 +103,40 @@ describe('a reply retried after the server died mid-request', () => {
     app.child.kill('SIGTERM');
     await within(app.exited, 15_000, { code: null, signal: null, at: -1 });
   }, 180_000);
+});
+
+// The one case a crash can only sometimes produce, forced: the reply is committed, and the answer is lost on
+// its way back (the proxy in front of the app resets the connection at the answer's first byte).
+describe('a reply whose answer was lost after it was committed', () => {
+  let t: TestApp | null = null;
+  let proxy: TcpProxy | null = null;
+  afterAll(async () => {
+    await proxy?.stop();
+    await t?.close();
+  });
+
+  it('is stored while the client saw only a socket error, and its retry with the same clientKey makes no second one', async () => {
+    t = await startApp();
+    proxy = await TcpProxy.start({ host: '127.0.0.1', port: Number(new URL(t.url).port) });
+    const through = `http://${proxy.host}:${proxy.port}`;
+    const member = await registerMember(t);
+    const story = await createStory(t, member);
+    const path = `/api/threads/${story.id}/replies`;
+    const key = randomUUID();
+    const stored = (): Promise<{ id: string }[]> => t!.db.dataSource.query('SELECT id::text AS id FROM replies WHERE thread_id = $1 AND client_key = $2', [story.id, key]);
+
+    const cut = proxy.cutAtFirstAnswer();
+    const first = await fire(through, path, member.cookie, key);
+    await cut;
+    // it happened: no status reached the client, only a network error, and yet the reply is in the database
+    expect(first.seen).toMatch(/^(ECONNRESET|EPIPE|socket hang up)$/);
+    expect(first.id).toBeUndefined();
+    const rows = await stored();
+    expect(rows).toHaveLength(1);
+
+    // the client retries, as it must when it cannot know: the first reply comes back, and it is the only one
+    const retry = await postJson(through, path, member.cookie, { body: `crash ${key}`, clientKey: key });
+    expect([retry.status, retry.body.id]).toEqual([200, rows[0].id]);
+    expect(await stored()).toEqual(rows);
+  });
 });

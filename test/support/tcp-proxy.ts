@@ -32,6 +32,7 @@ export class TcpProxy {
   private server: Server | null = null;
   private readonly pairs = new Set<Pair>();
   private mode: 'open' | CutMode = 'open';
+  private onAnswer: (() => void) | null = null;
 
   private constructor(
     readonly targetHost: string,
@@ -80,6 +81,15 @@ export class TcpProxy {
       if (!p.upstream) this.connectUpstream(p);
       else this.flush(p);
     }
+  }
+
+  /**
+   * "Committed but not acknowledged": the next connection on which the service starts to answer is reset, on
+   * both sides, at the answer's first byte, which never reaches the client. So the request was read and handled
+   * in full while the client sees only a socket error. Resolves once it happened; the proxy stays open.
+   */
+  cutAtFirstAnswer(): Promise<void> {
+    return new Promise((resolve) => (this.onAnswer = resolve));
   }
 
   /** Closes everything for good. */
@@ -137,6 +147,13 @@ export class TcpProxy {
       if (this.mode === 'open') this.flush(pair);
     });
     upstream.on('data', (chunk: Buffer) => {
+      if (this.onAnswer) {
+        const answered = this.onAnswer;
+        this.onAnswer = null;
+        this.drop(pair, true);
+        answered();
+        return;
+      }
       if (this.mode === 'open') pair.client.write(chunk);
       else pair.toClient.push(chunk);
     });
