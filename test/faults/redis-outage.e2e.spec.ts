@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import type { Logger } from '@nestjs/common';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Socket } from 'socket.io-client';
 import { registerMember, startApp, TestApp } from '../support/app.js';
@@ -7,6 +8,7 @@ import { createStory } from '../support/factories.js';
 import { REDIS_URL, requireServices } from '../support/services.js';
 import { collect, connect, emitAck, sleep, waitFor } from '../support/sockets.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
+import { RedisLink } from '../../src/realtime/redis-io.adapter.js';
 
 // The app reaches Redis through a proxy the test cuts and heals; the machine's Redis itself is never touched.
 // Losing Redis must cost only the fan-out across instances: this instance keeps serving REST and its own
@@ -140,4 +142,42 @@ const PROMPT_MS = 2500;
     times.push(`unreachable at start: started in ${startMs} ms; ${slow.join(', ') || 'every call took under 2.5 s'}; "ok" ${restoredMs} ms after Redis appeared`);
     expect(slow).toEqual([]);
   }, 90_000);
+});
+
+// Redis errors are told once per outage: while Redis is away both clients retry every few hundred ms, and each
+// failed attempt is an error event; the log gets one warning when the link is lost and one line when it is back.
+(ready ? describe : describe.skip)('RedisLink logging', () => {
+  it('logs one warning per outage and one line when Redis is back, however many reconnects fail', async () => {
+    const target = new URL(REDIS_URL);
+    const proxy = await TcpProxy.start({ host: target.hostname, port: Number(target.port || 6379) });
+    const link = new RedisLink();
+    const lines: string[] = [];
+    const logger = (link as unknown as { log: Logger }).log;
+    jest.spyOn(logger, 'warn').mockImplementation((m: unknown) => void lines.push(`warn: ${String(m)}`));
+    jest.spyOn(logger, 'log').mockImplementation((m: unknown) => void lines.push(`log: ${String(m)}`));
+    let errors = 0;
+    try {
+      link.connect(proxy.rewrite(REDIS_URL));
+      for (const c of [link.pub!, link.sub!]) c.on('error', () => errors++);
+      await waitFor(() => link.ready, 10_000, 'Redis through the proxy');
+      expect(lines).toEqual([]);
+      const expected: unknown[] = [];
+      for (const outage of [1, 2]) {
+        await proxy.cut('refuse');
+        // barrier: at least three failed reconnects of each client, each an error event, have happened
+        const seen = errors;
+        await waitFor(() => errors >= seen + 6, 15_000, `failed reconnects in outage ${outage}`);
+        expected.push(expect.stringMatching(/^warn: Redis unavailable/));
+        expect(lines).toEqual(expected);
+        await proxy.restore();
+        await waitFor(() => link.ready, 15_000, `Redis back after outage ${outage}`);
+        expected.push(expect.stringMatching(/^log: Redis is back/));
+        expect(lines).toEqual(expected);
+      }
+      console.log(`[faults] Redis logging: ${errors} client errors over two outages made ${lines.length} log lines`);
+    } finally {
+      await link.close();
+      await proxy.stop();
+    }
+  }, 60_000);
 });
