@@ -137,13 +137,13 @@ describe('floods', () => {
     const acks = [];
     for (let i = 0; i < 25; i++) {
       acks.push(await emitAck(socket, 'typing', { threadId: story.id }).catch(() => ({ ok: false, error: { code: 'NO_ACK', message: '' } })));
-      tally.add('socket event flood');
+      tally.add('socket event flood', 1, 'typing, again and again');
     }
     expect(acks.slice(0, 20).filter((a) => a.error?.code === 'RATE_LIMITED')).toEqual([]);
     expect(acks.slice(20).map((a) => a.error?.code)).toEqual(Array(5).fill('RATE_LIMITED'));
     const gone = new Promise<string>((resolve) => socket.once('disconnect', resolve));
     for (let i = 0; i < 100; i++) socket.emit('thread.join', { threadId: story.id });
-    tally.add('socket event flood', 100);
+    tally.add('socket event flood', 100, 'thread.join, 100 at once');
     expect(await gone).toBe('io server disconnect');
     // the member may come back (a new socket has its own allowance)
     const again = await connect(t, m.cookie);
@@ -159,7 +159,7 @@ describe('floods', () => {
     const refused: unknown[] = [];
     for (let i = 0; i < 5; i++) {
       refused.push(await connect(t, m.cookie).then((s) => (s.close(), 'connected'), (e: { data?: { code: string } }) => e.data?.code));
-      tally.add('connection flood');
+      tally.add('connection flood', 1, 'one socket too many');
     }
     expect(refused).toEqual(Array(5).fill('RATE_LIMITED'));
     // another member is unaffected, and closing one tab makes room again
@@ -172,7 +172,7 @@ describe('floods', () => {
 
     // refused at engine.io's handshake (allowRequest, a 403), before any socket.io session exists
     const visitors = await Promise.all(Array.from({ length: 50 }, () => connect(t).then((s) => (s.close(), 'connected'), (e: Error & { data?: { code: string } }) => e.data?.code ?? e.message)));
-    tally.add('connection flood', 50);
+    tally.add('connection flood', 50, 'a visitor connecting');
     expect(new Set(visitors)).toEqual(new Set(['websocket error']));
     await stillServing();
   });

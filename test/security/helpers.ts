@@ -97,26 +97,58 @@ export function expectJsonError(res: ResLike, status?: number, code?: string): v
 }
 
 /**
- * Counts attack cases by group; each suite prints its counts when it ends, so the total can be reported.
- * (Jest runs every test file in its own module registry, so each file keeps and prints its own tally.)
+ * Counts what a security suite tried, by group, without multiplying: distinct hostile inputs (a payload, a
+ * forged request, a case) and the requests (HTTP calls, socket emits and connections) that carried them. A payload
+ * sent in five fields of one request is one input and one request; the same payload in ten routes is one input
+ * and ten requests; reading stored payloads back is requests, not new inputs. Each suite prints its counts when
+ * it ends (Jest gives every test file its own module registry, so each file keeps and prints its own tally).
  */
 export class AttackTally {
-  private readonly counts = new Map<string, number>();
+  private readonly groups = new Map<string, { requests: number; inputs: Set<string> }>();
+  private unnamed = 0;
 
   constructor(readonly suite: string) {}
 
-  add(group: string, n = 1): void {
-    this.counts.set(group, (this.counts.get(group) ?? 0) + n);
+  private group(name: string): { requests: number; inputs: Set<string> } {
+    let g = this.groups.get(name);
+    if (!g) this.groups.set(name, (g = { requests: 0, inputs: new Set() }));
+    return g;
   }
 
-  get total(): number {
-    return [...this.counts.values()].reduce((a, b) => a + b, 0);
+  /**
+   * `requests` hostile requests sent, carrying `inputs` (each counted once per suite, however often it is sent).
+   * Without inputs, each request is an input of its own (a forged request that is not repeated).
+   */
+  add(group: string, requests = 1, ...inputs: unknown[]): void {
+    const g = this.group(group);
+    g.requests += requests;
+    if (!inputs.length) for (let i = 0; i < requests; i++) g.inputs.add(`request #${this.unnamed++}`);
+    for (const input of inputs) g.inputs.add(typeof input === 'string' ? input : JSON.stringify(input));
+  }
+
+  /** Requests that read stored hostile input back: they count as requests, not as new inputs. */
+  read(group: string, requests = 1): void {
+    this.group(group).requests += requests;
+  }
+
+  /** Distinct hostile inputs across every group (a payload tried in two groups counts once). */
+  get inputs(): number {
+    return new Set([...this.groups.values()].flatMap((g) => [...g.inputs])).size;
+  }
+
+  get requests(): number {
+    return [...this.groups.values()].reduce((a, g) => a + g.requests, 0);
   }
 
   print(): void {
-    const width = Math.max(...[...this.counts.keys()].map((k) => k.length), 5);
-    const lines = [...this.counts.entries()].map(([g, n]) => `  ${g.padEnd(width)}  ${String(n).padStart(5)}`);
-    console.log(`[security] ${this.suite}: attack cases by group\n${lines.join('\n')}\n  ${'total'.padEnd(width)}  ${String(this.total).padStart(5)}`);
+    const width = Math.max(...[...this.groups.keys()].map((k) => k.length), 5);
+    const row = (name: string, inputs: number | string, requests: number | string) => `  ${name.padEnd(width)}  ${String(inputs).padStart(6)}  ${String(requests).padStart(8)}`;
+    const lines = [...this.groups.entries()].map(([name, g]) => row(name, g.inputs.size || '-', g.requests));
+    console.log(
+      `[security] ${this.suite}: ${this.inputs} distinct hostile inputs in ${this.requests} requests ` +
+        `(an input counts once however many fields, routes or requests carried it; each HTTP call, socket emit or connection is one request)\n` +
+        `${row('group', 'inputs', 'requests')}\n${lines.join('\n')}\n${row('total', this.inputs, this.requests)}`,
+    );
   }
 }
 
