@@ -4,10 +4,9 @@ import { EventEmitterModule } from '@nestjs/event-emitter';
 import { ServeStaticModule } from '@nestjs/serve-static';
 import { LoggerModule } from 'nestjs-pino';
 import { existsSync } from 'node:fs';
-import { randomUUID } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
 import { AuthModule } from './auth/auth.module.js';
 import { AllExceptionsFilter } from './common/exception.filter.js';
+import { httpLogging } from './common/logging.js';
 import { RateLimitInterceptor, RateLimitModule } from './common/rate-limit.js';
 import { BodyParserMiddleware, CrossSiteMiddleware } from './common/http.middleware.js';
 import { OverloadMiddleware } from './common/overload.js';
@@ -37,21 +36,7 @@ export class AppModule implements NestModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config, redis),
-        LoggerModule.forRoot({
-          pinoHttp: {
-            level: config.logLevel,
-            genReqId: (req: IncomingMessage) => {
-              const given = req.headers['x-request-id'];
-              return typeof given === 'string' && /^[\w-]{1,64}$/.test(given) ? given : randomUUID();
-            },
-            // never a password, cookie or token in a log line
-            redact: { paths: ['req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]', '*.password', '*.token'], censor: '[redacted]' },
-            serializers: {
-              req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url?.split('?')[0] }),
-            },
-            autoLogging: { ignore: (req: IncomingMessage) => req.url === '/api/health' },
-          },
-        }),
+        LoggerModule.forRoot({ pinoHttp: httpLogging(config) }),
         EventEmitterModule.forRoot(),
         RateLimitModule,
         DatabaseModule.forRoot(db),

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
 import { createApp } from './app.factory.js';
 import { ConfigError, loadConfig } from './config/config.js';
 import { startDraining } from './common/draining.js';
@@ -14,15 +15,17 @@ async function main(): Promise<void> {
   const db = await openDatabase(config);
   const app = await createApp(config, db);
   await app.listen(config.port, config.host);
+  // through the app's logger, so that with LOG_FORMAT=json every line of stdout is JSON
+  const logger = new Logger('Setback');
   const where = config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `the embedded database in ${config.dataDir}`;
-  console.log(`Setback is listening on http://localhost:${config.port} using ${where} (ready in ${Date.now() - started} ms)`);
+  logger.log(`Setback is listening on http://localhost:${config.port} using ${where} (ready in ${Date.now() - started} ms)`);
   if (db.fresh && db.embedded && config.seedNewEmbedded) {
     // a newcomer's first start shows a living forum; never on a real PostgreSQL (DATABASE_URL)
     const { seedDemo } = await import('./cli/seed.js');
     await seedDemo(db.dataSource).catch((e: unknown) => console.error('The demo content could not be added:', e));
   }
   const shutdown = async (signal: string): Promise<void> => {
-    console.log(`${signal} received: finishing requests in flight, then stopping.`);
+    logger.log(`${signal} received: finishing requests in flight, then stopping.`);
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
     startDraining();

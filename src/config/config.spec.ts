@@ -16,6 +16,7 @@ describe('loadConfig', () => {
     [{ PUBLIC_ORIGIN: 'example.com' }, 'PUBLIC_ORIGIN'],
     [{ APP_SECRET: 'short' }, 'APP_SECRET'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ LOG_FORMAT: 'xml' }, 'LOG_FORMAT'],
     [{ TRUST_PROXY: 'maybe' }, 'TRUST_PROXY'],
     [{ RATE_LIMIT_SCALE: '-1' }, 'RATE_LIMIT_SCALE'],
     [{ REVIEW_FIRST_POSTS: 'two' }, 'REVIEW_FIRST_POSTS'],
@@ -31,6 +32,15 @@ describe('loadConfig', () => {
     } catch (e) {
       expect((e as ConfigError).problems).toHaveLength(2);
     }
+  });
+
+  it('logs human lines to a terminal and JSON to anything else, unless LOG_FORMAT says which', () => {
+    expect(loadConfig({}, true).logFormat).toBe('pretty');
+    expect(loadConfig({}, false).logFormat).toBe('json');
+    expect(loadConfig({ LOG_FORMAT: 'auto' }, true).logFormat).toBe('pretty');
+    expect(loadConfig({ LOG_FORMAT: 'json' }, true).logFormat).toBe('json');
+    expect(loadConfig({ LOG_FORMAT: 'pretty' }, false).logFormat).toBe('pretty');
+    expect(loadConfig({ LOG_FORMAT: 'JSON' }, true).logFormat).toBe('json');
   });
 
   it('uses secure cookies when the public origin is https', () => {

@@ -1,6 +1,8 @@
 import { resolve } from 'node:path';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+/** Human lines for a terminal, JSON lines for machines. */
+export type LogFormat = 'pretty' | 'json';
 
 export interface AppConfig {
   port: number;
@@ -17,6 +19,8 @@ export interface AppConfig {
   rateLimitScale: number;
   reviewFirstPosts: number;
   logLevel: LogLevel;
+  /** LOG_FORMAT `pretty` or `json`; `auto` (the default) is pretty when stdout is a terminal, JSON otherwise. */
+  logFormat: LogFormat;
   metricsToken: string | null;
   /** Runs the demo seed on a brand-new embedded database (npm start). */
   seedNewEmbedded: boolean;
@@ -53,8 +57,11 @@ export class ConfigError extends Error {
 
 const LOG_LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
-/** Reads and validates the environment once, so a bad value stops the boot with a message naming the variable. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+/**
+ * Reads and validates the environment once, so a bad value stops the boot with a message naming the variable.
+ * `terminal`: whether stdout is a terminal (decides LOG_FORMAT=auto).
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, terminal = process.stdout.isTTY === true): AppConfig {
   const problems: string[] = [];
   const str = (name: string): string | null => {
     const v = env[name];
@@ -113,6 +120,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (appSecret !== null && appSecret.length < 32) problems.push('APP_SECRET must be at least 32 characters long (or unset, to generate one)');
   const logLevel = (str('LOG_LEVEL') ?? 'info').toLowerCase() as LogLevel;
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${env.LOG_LEVEL}")`);
+  const logFormatRaw = (str('LOG_FORMAT') ?? 'auto').toLowerCase();
+  if (!['auto', 'pretty', 'json'].includes(logFormatRaw)) problems.push(`LOG_FORMAT must be auto, pretty or json (got "${env.LOG_FORMAT}")`);
+  const logFormat: LogFormat = logFormatRaw === 'pretty' || (logFormatRaw === 'auto' && terminal) ? 'pretty' : 'json';
 
   const config: AppConfig = {
     port,
@@ -128,6 +138,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     rateLimitScale: num('RATE_LIMIT_SCALE', 1, 0.01, 1_000_000),
     reviewFirstPosts: int('REVIEW_FIRST_POSTS', 0, 0, 100),
     logLevel,
+    logFormat,
     metricsToken: str('METRICS_TOKEN'),
     seedNewEmbedded: bool('SEED_NEW_EMBEDDED', true),
     clientDir: resolve(str('CLIENT_DIR') ?? './client/dist'),
