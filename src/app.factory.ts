@@ -55,7 +55,8 @@ export async function createApp(config: AppConfig, db: OpenDatabase): Promise<Ne
   });
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
-  app.set('trust proxy', config.trustProxy);
+  // one hop: the proxy appends the address it saw to X-Forwarded-For, and anything left of it the client may have written
+  app.set('trust proxy', config.trustProxy ? 1 : false);
   app.set('etag', false);
   app.use(closeConnectionsWhenDraining);
   app.use(noIndex);

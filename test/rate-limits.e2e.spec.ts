@@ -121,6 +121,14 @@ describe('sign-in failures', () => {
     for (let i = 0; i < 12; i++) expect((await signIn(from, m.username, m.password)).status).toBe(200);
   });
 
+  it('believes only the address the proxy added, not one the client wrote before it', async () => {
+    const m = await member();
+    const attacker = address();
+    // each attempt claims a new address in front; the proxy's own entry (the last) stays the attacker's
+    for (let i = 0; i < 10; i++) expect((await signIn(`${address()}, ${attacker}`, m.username, `guess ${i}`)).status).toBe(401);
+    expectLimitedFor(await signIn(`${address()}, ${attacker}`, m.username, m.password), 900);
+  });
+
   it('pauses one address that fails on many accounts', async () => {
     const from = address();
     for (let i = 0; i < 30; i++) expect((await signIn(from, uniqueName('nobody'), 'password1')).status).toBe(401);
