@@ -1,13 +1,23 @@
+import { notifyAccessChanged } from '../database/access-signal.js';
 import { usernameKey } from '../users/users.service.js';
 import { CliError, withDatabase } from './cli-db.js';
 
 const ROLES = ['member', 'moderator', 'admin'];
 const [username, role] = process.argv.slice(2);
 
-await withDatabase(async ({ dataSource }) => {
+await withDatabase(async ({ dataSource, embedded }) => {
   if (!username || !role || !ROLES.includes(role)) throw new CliError(`Usage: npm run user:role -- <username> <${ROLES.join('|')}>`);
-  // TypeORM answers an UPDATE with [rows, rowCount]
-  const [rows]: [{ username: string }[], number] = await dataSource.query('UPDATE users SET role = $1 WHERE username_key = $2 RETURNING username', [role, usernameKey(username)]);
-  if (!rows.length) throw new CliError(`There is no member called "${username}".`);
-  console.log(`${rows[0].username} is now ${role === 'admin' ? 'an admin' : `a ${role}`}.`);
+  const changed = await dataSource.transaction(async (em) => {
+    // TypeORM answers an UPDATE with [rows, rowCount]
+    const [rows]: [{ id: string; username: string; old_role: string }[], number] = await em.query(
+      `WITH old AS (SELECT id, role FROM users WHERE username_key = $2 FOR UPDATE)
+       UPDATE users u SET role = $1 FROM old WHERE u.id = old.id RETURNING u.id, u.username, old.role AS old_role`,
+      [role, usernameKey(username)],
+    );
+    if (!rows.length) throw new CliError(`There is no member called "${username}".`);
+    // open sockets joined their stories' rooms under the old role: every running instance ends them at commit
+    if (rows[0].old_role !== role && !embedded) await notifyAccessChanged(em, rows[0].id);
+    return rows[0];
+  });
+  console.log(`${changed.username} is now ${role === 'admin' ? 'an admin' : `a ${role}`}.`);
 });

@@ -3,12 +3,13 @@ import { AuthModule } from '../auth/auth.module.js';
 import { NotificationsModule } from '../notifications/notifications.module.js';
 import { RepliesModule } from '../replies/replies.module.js';
 import { StoriesModule } from '../stories/stories.module.js';
+import { AccessSignalListener } from './access-signal.listener.js';
 import { RealtimeGateway } from './realtime.gateway.js';
 import { RealtimeListener } from './realtime.listener.js';
 import { RealtimeService } from './realtime.service.js';
 
 @Module({
   imports: [AuthModule, StoriesModule, RepliesModule, NotificationsModule],
-  providers: [RealtimeGateway, RealtimeService, RealtimeListener],
+  providers: [RealtimeGateway, RealtimeService, RealtimeListener, AccessSignalListener],
 })
 export class RealtimeModule {}
