@@ -41,6 +41,8 @@ function summary(readers: Reader[]): string {
 (ready ? describe : describe.skip)('three instances behind nginx', () => {
   const ports: number[] = [];
   const instances: (Spawned | null)[] = [];
+  /** Every process started, for the instances' own words when something goes missing. */
+  const everStarted: Spawned[] = [];
   let env: Record<string, string>;
   let nginx: Nginx;
   let readers: Reader[] = [];
@@ -51,6 +53,7 @@ function summary(readers: Reader[]): string {
   async function startInstance(i: number): Promise<void> {
     const app = await spawnApp(env, { port: ports[i] });
     instances[i] = app;
+    everStarted.push(app);
     await waitForHealth(app, 90_000);
   }
 
@@ -74,9 +77,8 @@ function summary(readers: Reader[]): string {
       TRUST_PROXY: 'true',
       PUBLIC_ORIGIN: `http://127.0.0.1:${nginxPort}`,
     };
-    // the first instance migrates the run's database; the other two then start side by side
-    await startInstance(0);
-    await Promise.all([startInstance(1), startInstance(2)]);
+    // all three at once, as a deployment starts them: one migrates under the advisory lock, the others wait for it
+    await Promise.all(ports.map((_, i) => startInstance(i)));
     nginx = await startNginx(ports, nginxPort);
     writer = await signUp(nginx.url);
     const members: { cookie: string }[] = [];
@@ -190,7 +192,8 @@ function summary(readers: Reader[]): string {
         // a reader that never dropped lacks a reply only if its live push was lost: committed (and perhaps answered)
         // on the instance that died, which went down before publishing it to the other instances
         `${e.message}: ${short.length} readers short (${short.filter((r) => r.drops > 0).length} of them dropped); ` +
-          `missing reply ids and how many readers lack each: ${JSON.stringify([...missing])}; retried replies ${JSON.stringify(retried)}; ${summary(short)}`,
+          `missing reply ids and how many readers lack each: ${JSON.stringify([...missing])}; retried replies ${JSON.stringify(retried)}; ${summary(short)}\n` +
+          `the instances said:\n${everStarted.map((a) => a.output().trim().split('\n').slice(-15).join('\n')).join('\n---\n')}`,
       );
     });
     const wrong = readers.filter((r) => r.held.join() !== ids.join() || r.gone !== null);
