@@ -562,9 +562,10 @@ describe('moderation', () => {
 
     it('answers an action that would change nothing with the state as it is, notifying nobody and logging nothing', async () => {
       const author = await registerMember(t);
+      const replier = await registerMember(t);
       const s = await createStory(t, author, { title: 'A story for no-op actions' });
-      const r = await createReply(t, member, s.id);
-      const reader = await connect(t, member.cookie);
+      const r = await createReply(t, replier, s.id);
+      const reader = await connect(t, replier.cookie);
       try {
         const updates = collect<{ id: string }>(reader, 'thread.updated');
         expect((await emitAck(reader, 'thread.join', { threadId: s.id })).ok).toBe(true);
@@ -594,7 +595,7 @@ describe('moderation', () => {
         expect((await log(s.id)).map((l) => l.action)).toEqual(['thread.lock']);
         expect((await log(r.id)).map((l) => l.action)).toEqual(['reply.hide']);
         expect((await notificationTexts(author)).filter((x) => x.includes('moderator'))).toEqual([expect.stringContaining('locked your story')]);
-        expect((await notificationTexts(member)).filter((x) => x.includes('moderator'))).toEqual([expect.stringContaining('hid your reply')]);
+        expect((await notificationTexts(replier)).filter((x) => x.includes('moderator'))).toEqual([expect.stringContaining('hid your reply')]);
         const unban = await t.http().post(`/api/mod/users/${author.id}/unban`).set('Cookie', mod.cookie).send({});
         expect(unban.body).toMatchObject({ ok: true, changed: false });
         expect(await log(author.id)).toEqual([]);
