@@ -63,7 +63,7 @@ const postgres = await requireServices('user:role from the command line', { post
     } finally {
       for (const s of [...sockets, other]) s.close();
     }
-  });
+  }, 90_000); // each run of the command starts a process and opens the database: seconds on a busy machine
 
   it('leaves sockets alone when the role does not change, and refuses an unknown member or role', async () => {
     const m = await registerMember(a);
@@ -83,5 +83,5 @@ const postgres = await requireServices('user:role from the command line', { post
       socket.close();
       barrierSocket.close();
     }
-  });
+  }, 90_000);
 });

@@ -5,8 +5,12 @@ import { CliError, withDatabase } from './cli-db.js';
 const ROLES = ['member', 'moderator', 'admin'];
 const [username, role] = process.argv.slice(2);
 
+if (!username || !role || !ROLES.includes(role)) {
+  console.error(`Usage: npm run user:role -- <username> <${ROLES.join('|')}>`);
+  process.exit(1);
+}
+
 await withDatabase(async ({ dataSource, embedded }) => {
-  if (!username || !role || !ROLES.includes(role)) throw new CliError(`Usage: npm run user:role -- <username> <${ROLES.join('|')}>`);
   const changed = await dataSource.transaction(async (em) => {
     // TypeORM answers an UPDATE with [rows, rowCount]
     const [rows]: [{ id: string; username: string; old_role: string }[], number] = await em.query(
