@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { createApp } from './app.factory.js';
+import { RedisLink } from './realtime/redis-io.adapter.js';
 import { ConfigError, loadConfig } from './config/config.js';
 import { startDraining } from './common/draining.js';
 import { openDatabase } from './database/data-source.js';
@@ -14,6 +15,9 @@ async function main(): Promise<void> {
   const started = Date.now();
   const db = await openDatabase(config);
   const app = await createApp(config, db);
+  // behind a load balancer, take traffic only once live pushes can reach the other instances (or Redis is plainly away)
+  await app.init(); // creates the socket.io server, which opens the Redis connections
+  if (config.redisUrl) await app.get(RedisLink).whenReady(5_000);
   await app.listen(config.port, config.host);
   // through the app's logger, so that with LOG_FORMAT=json every line of stdout is JSON
   const logger = new Logger('Setback');

@@ -15,6 +15,8 @@ export interface DomainEvents {
   'sessions.ended': { userId: string; sessionIds: string[] | 'all'; reason: string };
   /** What a member may read changed (role, two-factor under REQUIRE_STAFF_2FA): their sockets join again under the new rights. */
   'user.access_changed': { userId: string };
+  /** An outbox row handled by a sweep, not right after its commit: what the first instance was to push may be lost. */
+  'outbox.recovered': { topic: string; payload: unknown };
   'notification.created': { userId: string; notificationId: string; view?: NotificationView };
 }
 

@@ -1,4 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
 import { DataSource, EntityManager } from 'typeorm';
 
 /** What a post causes, written with the post: the topic names the handler, the payload is plain JSON. */
@@ -33,7 +34,10 @@ export class OutboxService implements OnApplicationBootstrap, OnModuleDestroy {
   private closing = false;
   private readonly inFlight = new Set<Promise<void>>();
 
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly events: EventEmitter2,
+  ) {}
 
   handle<K extends OutboxTopic>(topic: K, handler: OutboxHandler<K>): void {
     this.handlers.set(topic, handler as OutboxHandler<never>);
@@ -78,15 +82,16 @@ export class OutboxService implements OnApplicationBootstrap, OnModuleDestroy {
       );
       for (const r of rows) {
         if (this.closing) return;
-        await this.process(r.id);
+        await this.process(r.id, true);
       }
     } catch (e) {
       this.logger.warn(`outbox sweep failed: ${e instanceof Error ? e.message : String(e)}`);
     }
   }
 
-  private async process(id: string): Promise<void> {
+  private async process(id: string, recovered = false): Promise<void> {
     let topic = '?';
+    let payload: unknown = null;
     try {
       const after = await this.dataSource.transaction(async (em) => {
         // claim and remove in one statement; a row another instance is handling is skipped, not waited for
@@ -97,11 +102,13 @@ export class OutboxService implements OnApplicationBootstrap, OnModuleDestroy {
         const row = rows[0];
         if (!row) return undefined;
         topic = row.topic;
+        payload = row.payload;
         const handler = this.handlers.get(row.topic);
         if (!handler) throw new Error(`no handler for outbox topic "${row.topic}"`);
         return handler(em, row.payload as never);
       });
       if (after) after();
+      if (recovered && payload !== null) this.events.emit('outbox.recovered', { topic, payload });
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
       this.logger.error(`outbox row ${id} (${topic}) failed, will retry: ${e instanceof Error ? e.stack : message}`);

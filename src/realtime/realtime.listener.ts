@@ -38,16 +38,32 @@ export class RealtimeListener {
     private readonly notifications: NotificationsService,
   ) {}
 
-  private safely(what: string, run: () => Promise<void>): Promise<void> {
-    return run().catch((e: unknown) => this.logger.error(`${what} could not be delivered: ${e instanceof Error ? e.stack : String(e)}`));
+  private safely(what: string, run: () => Promise<unknown>): Promise<void> {
+    return run().then(() => undefined, (e: unknown) => this.logger.error(`${what} could not be delivered: ${e instanceof Error ? e.stack : String(e)}`));
   }
 
+  /**
+   * Resolves to whether the push went out: the reply's outbox row is handled only after it did, so if this
+   * instance dies (or is shutting down) first, the row stays and the instance that recovers it pushes again.
+   */
   @OnEvent('reply.created', { async: true })
-  onReplyCreated(e: DomainEvents['reply.created']): Promise<void> {
+  async onReplyCreated(e: DomainEvents['reply.created']): Promise<boolean> {
     const started = e.committedAt ?? performance.now();
-    return this.safely('reply.created', async () => {
-      await this.pushReply(e.threadId, e.replyId, ServerEvents.replyCreated, e.row);
-      observeFanout((performance.now() - started) / 1000);
+    let pushed = false;
+    await this.safely('reply.created', async () => {
+      pushed = await this.pushReply(e.threadId, e.replyId, ServerEvents.replyCreated, e.row);
+      if (pushed) observeFanout((performance.now() - started) / 1000);
+    });
+    return pushed;
+  }
+
+  /** A reply's outbox row recovered by a sweep: its push may never have gone out, so it goes again (readers dedupe by id). */
+  @OnEvent('outbox.recovered', { async: true })
+  onRecovered(e: DomainEvents['outbox.recovered']): Promise<void> {
+    if (e.topic !== 'reply.created') return Promise.resolve();
+    const { threadId, replyId } = e.payload as { threadId: string; replyId: string };
+    return this.safely('reply.created (recovered)', async () => {
+      await this.pushReply(threadId, replyId, ServerEvents.replyCreated);
     });
   }
 
@@ -61,9 +77,9 @@ export class RealtimeListener {
     return this.safely('reply.removed', () => this.pushReply(e.threadId, e.replyId, ServerEvents.replyRemoved));
   }
 
-  private async pushReply(threadId: string, replyId: string, event: string, committed?: ReplyRow): Promise<void> {
+  private async pushReply(threadId: string, replyId: string, event: string, committed?: ReplyRow): Promise<boolean> {
     const io = this.realtime.io;
-    if (!io) return;
+    if (!io) return false;
     const row = committed ?? (await this.replies.loadRow(NOBODY, replyId));
     const staffView = toReplyView(row, STAFF, this.secrets.appSecret, 'staff');
     // moderators see every change in full, including what members no longer see
@@ -71,13 +87,14 @@ export class RealtimeListener {
     if (row.held) {
       // a reply awaiting review reaches only its author (and the moderators above)
       io.to(userRoom(row.author_id)).except(staffRoom(threadId)).emit(event, toReplyView(row, STAFF, this.secrets.appSecret, 'member'));
-      return;
+      return true;
     }
     // members who blocked the author get nothing of their named replies; an anonymous reply reaches everyone alike
     const blockers: { blocker_id: string }[] = row.named ? await run(this.dataSource, BLOCKERS_OF, [row.author_id]) : [];
     const target = io.to(memberRoom(threadId)).except(blockers.map((b) => userRoom(b.blocker_id)));
     if (row.gone || event === ServerEvents.replyRemoved) target.emit(ServerEvents.replyRemoved, { id: row.id, threadId });
     else target.emit(event, toReplyView(row, NOBODY, this.secrets.appSecret, 'member'));
+    return true;
   }
 
   @OnEvent('thread.updated', { async: true })

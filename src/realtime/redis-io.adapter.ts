@@ -45,6 +45,16 @@ export class RedisLink {
     return !!this.pub?.isReady && !!this.sub?.isReady;
   }
 
+  /**
+   * Resolves once both clients are connected, or after `timeoutMs` (then the instance starts degraded and the
+   * clients keep trying): an instance that took traffic before its publisher was connected dropped its pushes.
+   */
+  async whenReady(timeoutMs: number): Promise<boolean> {
+    const until = Date.now() + timeoutMs;
+    while (this.configured && !this.ready && Date.now() < until) await new Promise((r) => setTimeout(r, 25));
+    return this.ready;
+  }
+
   /** Opens both clients; they keep reconnecting in the background until close(). */
   connect(url: string): void {
     this.pub = this.client(url, 'publish');

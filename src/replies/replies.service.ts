@@ -233,8 +233,15 @@ export class RepliesService {
       return { reply: await this.getView(viewer, existing.id), created: false };
     }
     // the new reply travels with the event, so the live push does not read it back
-    this.emit('reply.created', { threadId, replyId: result.row.id, row: result.row, committedAt: performance.now() });
-    this.outbox.deliver(result.outbox);
+    // the live push first, then what the reply caused: a push that could not go out (this instance dying or
+    // stopping) leaves the outbox row to another instance's sweep, which notifies and pushes again
+    const outbox = result.outbox;
+    void this.events.emitAsync('reply.created', { threadId, replyId: result.row.id, row: result.row, committedAt: performance.now() }).then(
+      (pushed: unknown[]) => {
+        if (!pushed.includes(false)) this.outbox.deliver(outbox);
+      },
+      () => this.outbox.deliver(outbox),
+    );
     const reply = toReplyView(result.row, viewer, this.secrets.appSecret);
     return { reply: verdict.safety ? { ...reply, safety: verdict.safety } : reply, created: true };
   }
