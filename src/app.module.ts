@@ -26,6 +26,7 @@ import { RealtimeModule } from './realtime/realtime.module.js';
 import { ModerationModule } from './moderation/moderation.module.js';
 import { SafetyModule } from './safety/safety.module.js';
 import { PrivacyModule } from './privacy/privacy.module.js';
+import { SupportModule } from './support/support.module.js';
 import { RedisLink } from './realtime/redis-io.adapter.js';
 
 @Module({})
@@ -57,6 +58,7 @@ export class AppModule implements NestModule {
         SafetyModule,
         ModerationModule,
         PrivacyModule,
+        SupportModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }, { provide: APP_INTERCEPTOR, useClass: RateLimitInterceptor }],
     };

@@ -41,3 +41,22 @@ export function fullDate(iso: string): string {
 export function timeEl(iso: string, prefix = ''): HTMLTimeElement {
   return h('time', { datetime: iso, title: fullDate(iso) }, prefix + relativeTime(iso));
 }
+
+const clock = new Intl.DateTimeFormat('en', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+const weekday = new Intl.DateTimeFormat('en', { weekday: 'long' });
+const dayMonth = new Intl.DateTimeFormat('en', { day: 'numeric', month: 'long' });
+const dayMonthYear = new Intl.DateTimeFormat('en', { day: 'numeric', month: 'long', year: 'numeric' });
+
+const startOfDay = (d: Date): number => new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime();
+
+/** A moment ahead, in the reader's own time zone, as a person says it after "until": "today at 16:30", "tomorrow at 14:00", "Friday at 09:00", "5 January at 09:00". */
+export function untilInWords(iso: string, now = new Date()): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return '';
+  const days = Math.round((startOfDay(d) - startOfDay(now)) / 86_400_000);
+  const at = `at ${clock.format(d)}`;
+  if (days <= 0) return `today ${at}`;
+  if (days === 1) return `tomorrow ${at}`;
+  if (days < 7) return `${weekday.format(d)} ${at}`;
+  return `${(d.getFullYear() === now.getFullYear() ? dayMonth : dayMonthYear).format(d)} ${at}`;
+}

@@ -1,10 +1,12 @@
-import type { Viewer } from '../auth/viewer.js';
+import type { Viewer } from './viewer.js';
+import { durationInWords } from '../common/durations.js';
 import { DomainError } from '../common/errors.js';
 
 /** Suspended members may read but not write. */
 export function assertCanWrite(viewer: Viewer): void {
   if (viewer.suspendedUntil && viewer.suspendedUntil.getTime() > Date.now()) {
-    throw new DomainError('ACCOUNT_SUSPENDED', `Your account is suspended until ${viewer.suspendedUntil.toISOString()}. You can still read.`, {
+    const left = durationInWords(viewer.suspendedUntil.getTime() - Date.now());
+    throw new DomainError('ACCOUNT_SUSPENDED', `Your account is suspended for ${left} more. You can still read, and write to the moderators.`, {
       until: viewer.suspendedUntil.toISOString(),
     });
   }

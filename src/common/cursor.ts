@@ -29,3 +29,13 @@ export function decodeCursor<T>(secret: string, cursor: string | undefined, chec
   if (!check(value)) throw bad();
   return value;
 }
+
+/**
+ * A keyset page from `limit + 1` rows: the first `limit` as views, and a cursor after the last of them when the extra
+ * row shows there is more.
+ */
+export function keysetPage<R, V>(secret: string, rows: R[], limit: number, view: (r: R) => V, key: (r: R) => unknown): { items: V[]; nextCursor: string | null } {
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  return { items: page.map(view), nextCursor: rows.length > limit && last !== undefined ? encodeCursor(secret, key(last)) : null };
+}

@@ -76,7 +76,7 @@ export function signupScreen({ outlet, signal }: RouteContext, deps: AuthScreenD
   const acceptGuidelines = checkboxField({
     name: 'acceptGuidelines',
     label: 'I accept the community guidelines',
-    hint: h('a', { href: '#guidelines' }, 'Read the guidelines again'),
+    hint: [h('a', { href: '#guidelines' }, 'Read the guidelines again'), ' · ', h('a', { href: '/guidelines', target: '_blank' }, 'Open them in a new tab'), ' · ', h('a', { href: '/privacy', target: '_blank' }, 'Privacy')],
     required: true,
   });
   const confirmAge = checkboxField({ name: 'confirmAge', label: 'I am 16 or older', required: true });

@@ -46,7 +46,7 @@ export class SessionStore extends EventTarget {
 
   /** After register/login: the response is a UserView; unread counts arrive with the next refresh. */
   setUser(user: UserView | Me): void {
-    const me: Me = { unreadNotifications: 0, breakUntil: null, twoFactor: false, ...user };
+    const me: Me = { unreadNotifications: 0, breakUntil: null, twoFactor: false, suspendedUntil: null, ...user };
     this.#set(me, 'signed-in');
     void this.load().catch(() => undefined);
   }
@@ -64,6 +64,12 @@ export class SessionStore extends EventTarget {
   /** When the current break ends, or null when there is none (or it is over). */
   get breakUntil(): Date | null {
     const until = this.#user?.breakUntil ? new Date(this.#user.breakUntil) : null;
+    return until && until.getTime() > Date.now() ? until : null;
+  }
+
+  /** When the member's suspension ends, or null when they are not suspended (or it is over). */
+  get suspendedUntil(): Date | null {
+    const until = this.#user?.suspendedUntil ? new Date(this.#user.suspendedUntil) : null;
     return until && until.getTime() > Date.now() ? until : null;
   }
 

@@ -1,0 +1,122 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import type { Page } from 'playwright-core';
+import { registerMember, setRole } from '../support/app.js';
+import { BrowserHarness, requireBrowser, runAxe } from '../support/browser.js';
+
+const ok = requireBrowser('browser: help, guidelines, support messages and suspension');
+jest.setTimeout(120_000);
+
+(ok ? describe : describe.skip)('browser: help, guidelines, support messages and suspension', () => {
+  const b = new BrowserHarness();
+  beforeAll(() => b.start(), 90_000);
+  afterAll(() => b.stop(), 60_000);
+  afterEach(() => b.finish(), 60_000);
+
+  it('shows a visitor "Get help now" on the welcome page, in the header and the footer, and it opens the helplines', async () => {
+    const page = await b.page('visitor-help');
+    await page.goto('/');
+    await page.waitForURL('**/welcome');
+    await page.locator('#site-header').getByRole('link', { name: 'Get help now' }).waitFor();
+    await page.locator('#site-footer').getByRole('link', { name: 'Get help now' }).waitFor();
+    await page.locator('#site-header').getByRole('link', { name: 'Get help now' }).click();
+    await page.waitForURL('**/help');
+    await page.getByRole('heading', { name: 'Get help now', level: 1 }).waitFor();
+    const first = b.app.config.crisisResources[0]!;
+    await page.getByRole('main').getByText(first.name).first().waitFor();
+  });
+
+  it('opens /guidelines and /privacy for a visitor (no "Page not found"), linked from the footer', async () => {
+    const page = await b.page('visitor-guidelines');
+    await page.goto('/welcome');
+    await page.locator('#site-footer').getByRole('link', { name: 'Community guidelines' }).click();
+    await page.waitForURL('**/guidelines');
+    await page.getByRole('heading', { name: 'Community guidelines', level: 1 }).waitFor();
+    await page.getByText(/Be kind\./).waitFor();
+    expect(await page.getByText('Page not found').count()).toBe(0);
+    await page.locator('#site-footer').getByRole('link', { name: 'Privacy' }).click();
+    await page.waitForURL('**/privacy');
+    await page.locator('.privacy-text').first().waitFor();
+  });
+
+  it('lets a member read a message from the team, answer it, and hear the next one live; the moderator sees the answer', async () => {
+    const [member, moderator] = await Promise.all([registerMember(b.app), registerMember(b.app)]);
+    await setRole(b.app, moderator.id, 'moderator');
+    await b.app.http().post(`/api/mod/support/${member.id}`).set('Cookie', moderator.cookie).send({ body: 'Hello, just **checking in** after your story.', includeResources: true }).expect(201);
+
+    const page = await b.page('member-support', member);
+    await page.goto('/');
+    await page.locator('#site-header').getByRole('link', { name: 'Messages from the team' }).click();
+    await page.waitForURL('**/support');
+    await page.getByRole('heading', { name: 'Messages from the team', level: 1 }).waitFor();
+    const first = page.locator('.support-message.from-team').first();
+    await first.locator('strong', { hasText: 'checking in' }).waitFor();
+    await first.getByText('The moderation team').waitFor();
+    expect(await first.textContent()).not.toContain(moderator.username);
+    await first.locator('.resources li').first().waitFor();
+
+    await page.getByLabel('Write to the moderators').fill('Thank you, I am doing a bit better.');
+    await page.getByRole('button', { name: 'Send to the team' }).click();
+    await page.locator('.support-message.from-member', { hasText: 'a bit better' }).waitFor();
+
+    // the next team message arrives while the page is open
+    await b.app.http().post(`/api/mod/support/${member.id}`).set('Cookie', moderator.cookie).send({ body: 'Glad to hear it.', sign: true }).expect(201);
+    const live = page.locator('.support-message.from-team', { hasText: 'Glad to hear it' });
+    await live.waitFor();
+    await live.getByText(`${moderator.username}, moderation team`).waitFor();
+
+    // the moderator's side: from the member's page to the conversation
+    const mod = await b.page('moderator-support', moderator);
+    await mod.goto(`/mod/users/${member.id}`);
+    await mod.getByRole('link', { name: `Write to ${member.username}` }).click();
+    await mod.waitForURL(`**/mod/support/${member.id}`);
+    await mod.locator('.support-message.from-member', { hasText: 'a bit better' }).waitFor();
+  });
+
+  it('tells a suspended member up front: a banner with the end in words, and the composer closed', async () => {
+    const [member, moderator] = await Promise.all([registerMember(b.app), registerMember(b.app)]);
+    await setRole(b.app, moderator.id, 'moderator');
+    await b.app.http().post(`/api/mod/users/${member.id}/suspend`).set('Cookie', moderator.cookie).send({ days: 3, reason: 'a pause' }).expect(200);
+    const page = await b.page('suspended', member);
+    await page.goto('/stories/new');
+    const banner = page.locator('.suspension-banner');
+    await banner.waitFor();
+    expect(await banner.textContent()).toMatch(/suspended until (\w+|\d+ \w+) at \d\d:\d\d\. You can still read/);
+    expect(await banner.textContent()).not.toMatch(/\d{4}-\d{2}-\d{2}T/);
+    await page.locator('form.compose-form .notice', { hasText: 'Your account is suspended until' }).waitFor();
+    expect(await page.getByLabel('Title').isDisabled()).toBe(true);
+    // they can still write to the team
+    await page.locator('.suspension-banner').getByRole('link', { name: 'write to the moderators' }).click();
+    await page.waitForURL('**/support');
+    expect(await page.getByLabel('Write to the moderators').isDisabled()).toBe(false);
+  });
+
+  it('has no serious or critical axe violations on help, guidelines and both sides of a conversation, light and dark', async () => {
+    const [member, moderator] = await Promise.all([registerMember(b.app), registerMember(b.app)]);
+    await setRole(b.app, moderator.id, 'moderator');
+    await b.app.http().post(`/api/mod/support/${member.id}`).set('Cookie', moderator.cookie).send({ body: 'Checking in.', includeResources: true }).expect(201);
+    await b.app.http().post('/api/me/support').set('Cookie', member.cookie).send({ body: 'Thanks.' }).expect(201);
+    const visitor = await b.page('axe-visitor', undefined, { bypassCSP: true });
+    const memberPage = await b.page('axe-member', member, { bypassCSP: true });
+    const modPage = await b.page('axe-moderator', moderator, { bypassCSP: true });
+    const screens: { page: Page; path: string; ready: string }[] = [
+      { page: visitor, path: '/help', ready: '.resources li' },
+      { page: visitor, path: '/guidelines', ready: '.guidelines-text' },
+      { page: memberPage, path: '/support', ready: '.support-message' },
+      { page: modPage, path: `/mod/support/${member.id}`, ready: '.support-message' },
+      { page: modPage, path: '/mod/support', ready: '.support-conversations li' },
+    ];
+    const found: string[] = [];
+    for (const scheme of ['light', 'dark'] as const) {
+      for (const { page, path, ready } of screens) {
+        await page.emulateMedia({ colorScheme: scheme });
+        await page.goto(path);
+        await page.locator(ready).first().waitFor();
+        await page.locator('.state-loading').waitFor({ state: 'detached' });
+        for (const v of await runAxe(page)) {
+          if (v.impact === 'serious' || v.impact === 'critical') found.push(`${scheme} ${path}: ${v.id} (${v.help}) at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+        }
+      }
+    }
+    expect(found).toEqual([]);
+  });
+});
