@@ -7,7 +7,7 @@ import { AuthService, SignedIn } from './auth.service.js';
 import { ChangePasswordDto, CodeDto, LoginDto, PasswordOnlyDto, RecoverDto, RegisterDto } from './auth.dto.js';
 import { RecoveryService } from './recovery.service.js';
 import { TwoFactorService } from './two-factor.service.js';
-import type { Viewer } from './viewer.js';
+import type { Viewer } from '../access/viewer.js';
 
 @ApiTags('auth')
 @Controller('auth')

@@ -6,7 +6,7 @@ import { can, Permission, REQUIRED_PERMISSION } from '../access/permissions.js';
 import { assertCanWrite } from '../access/policy.js';
 import { DomainError } from '../common/errors.js';
 import { AuthService } from './auth.service.js';
-import type { Viewer } from './viewer.js';
+import type { Viewer } from '../access/viewer.js';
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 

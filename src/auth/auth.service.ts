@@ -16,8 +16,8 @@ import { Session } from './session.entity.js';
 import { issueRecoveryCodes } from './recovery-codes.js';
 import { SignInLimits } from './sign-in-limits.js';
 import { TwoFactorService } from './two-factor.service.js';
-import { lacksStaffSecondFactor } from './viewer.js';
-import type { Viewer } from './viewer.js';
+import { lacksStaffSecondFactor } from '../access/viewer.js';
+import type { Viewer } from '../access/viewer.js';
 import type { LoginDto, RegisterDto } from './auth.dto.js';
 
 export const SESSION_DAYS = 30;

@@ -5,7 +5,7 @@ import { usernameKey } from '../users/users.service.js';
 import { AuthService } from './auth.service.js';
 import { hashRecoveryCode, issueRecoveryCodes } from './recovery-codes.js';
 import { burnPasswordCheck, hashPassword, verifyPassword } from './passwords.js';
-import type { Viewer } from './viewer.js';
+import type { Viewer } from '../access/viewer.js';
 
 /** One-time recovery codes: the way back into an account without email, by design. */
 @Injectable()

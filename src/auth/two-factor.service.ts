@@ -5,7 +5,7 @@ import QRCode from 'qrcode';
 import { DataSource } from 'typeorm';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { DomainError } from '../common/errors.js';
-import type { Viewer } from './viewer.js';
+import type { Viewer } from '../access/viewer.js';
 
 /** TOTP two-factor sign-in (for everyone who wants it; required of staff when REQUIRE_STAFF_2FA=true). */
 @Injectable()

@@ -1,7 +1,7 @@
 import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
 import type { Request } from 'express';
 import { DomainError } from './errors.js';
-import type { Viewer } from '../auth/viewer.js';
+import type { Viewer } from '../access/viewer.js';
 
 export const IS_PUBLIC = 'setback:public';
 /** The route answers visitors without a session (register, login, guidelines, health). */

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Put } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import type { Viewer } from '../auth/viewer.js';
+import type { Viewer } from '../access/viewer.js';
 import { CurrentViewer } from '../common/decorators.js';
 import { SaveDraftDto } from './draft.dto.js';
 import { DraftsService } from './drafts.service.js';

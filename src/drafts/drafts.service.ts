@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { Viewer } from '../auth/viewer.js';
+import type { Viewer } from '../access/viewer.js';
 import type { Page } from '../contract/views.js';
 import { DomainError, invalid, notFound } from '../common/errors.js';
 import type { DraftView } from './draft.dto.js';

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import type { Viewer } from '../auth/viewer.js';
+import type { Viewer } from '../access/viewer.js';
 import { Permission, RequirePermission } from '../access/permissions.js';
 import { CurrentViewer } from '../common/decorators.js';
 import { RateLimit } from '../common/rate-limit.js';

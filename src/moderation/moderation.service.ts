@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuthService } from '../auth/auth.service.js';
-import type { Viewer } from '../auth/viewer.js';
+import type { Viewer } from '../access/viewer.js';
 import { REPLY_ID_RE, UUID_RE } from '../access/policy.js';
 import { decodeCursor, encodeCursor } from '../common/cursor.js';
 import { DomainError, forbidden, invalid, notFound } from '../common/errors.js';

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
-import type { Viewer } from '../auth/viewer.js';
+import type { Viewer } from '../access/viewer.js';
 import { UUID_RE } from '../access/policy.js';
 import { decodeCursor, encodeCursor } from '../common/cursor.js';
 import { DomainError, notFound } from '../common/errors.js';

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import type { Viewer } from '../auth/viewer.js';
+import type { Viewer } from '../access/viewer.js';
 import { CurrentViewer } from '../common/decorators.js';
 import { ListNotificationsQuery, MarkReadDto } from './notification.dto.js';
 import { NotificationsService } from './notifications.service.js';

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AuthService } from '../auth/auth.service.js';
 import { verifyPassword } from '../auth/passwords.js';
-import type { Viewer } from '../auth/viewer.js';
+import type { Viewer } from '../access/viewer.js';
 import { DomainError } from '../common/errors.js';
 import { excerptFromMarkdown } from '../common/markdown.js';
 import { StoriesService } from '../stories/stories.service.js';

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import type { Viewer } from '../auth/viewer.js';
+import type { Viewer } from '../access/viewer.js';
 import { AuthService } from '../auth/auth.service.js';
 import { AllowSuspended, CurrentViewer, Public } from '../common/decorators.js';
 import { BreakDto, DeleteAccountDto } from './account.dto.js';

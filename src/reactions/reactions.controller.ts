@@ -1,6 +1,6 @@
 import { Controller, Delete, Param, ParseEnumPipe, Put } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import type { Viewer } from '../auth/viewer.js';
+import type { Viewer } from '../access/viewer.js';
 import { CurrentViewer } from '../common/decorators.js';
 import { DomainError } from '../common/errors.js';
 import type { ReactionKind } from '../contract/views.js';

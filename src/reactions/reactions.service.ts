@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { Viewer } from '../auth/viewer.js';
+import type { Viewer } from '../access/viewer.js';
 import { assertCanWrite } from '../access/policy.js';
 import { notFound } from '../common/errors.js';
 import type { ReactionCounts, ReactionKind } from '../contract/views.js';

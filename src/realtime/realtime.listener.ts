@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import { DataSource } from 'typeorm';
-import type { Viewer } from '../auth/viewer.js';
+import type { Viewer } from '../access/viewer.js';
 import type { DomainEvents } from '../common/events.js';
 import { ServerEvents } from '../contract/views.js';
 import { prepared, run } from '../database/prepared.js';

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import type { Viewer } from '../auth/viewer.js';
+import type { Viewer } from '../access/viewer.js';
 import { CurrentViewer } from '../common/decorators.js';
 import { RateLimit } from '../common/rate-limit.js';
 import { CreateReplyDto, ListRepliesQuery, UpdateReplyDto } from './reply.dto.js';

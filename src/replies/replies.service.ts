@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { DataSource, EntityManager } from 'typeorm';
-import type { Viewer } from '../auth/viewer.js';
-import { isStaff } from '../auth/viewer.js';
+import type { Viewer } from '../access/viewer.js';
+import { isStaff } from '../access/viewer.js';
 import { assertCanWrite, REPLY_ID_RE, UUID_RE } from '../access/policy.js';
 import { replyBlocked, replyListed, replyNamed, replyPublic, storyAnswerable, storyReadable } from '../access/read-rule.js';
 import type { ViewerSql } from '../access/read-rule.js';

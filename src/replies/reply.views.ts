@@ -1,5 +1,5 @@
-import type { Viewer } from '../auth/viewer.js';
-import { isStaff } from '../auth/viewer.js';
+import type { Viewer } from '../access/viewer.js';
+import { isStaff } from '../access/viewer.js';
 import type { DeletedReplyView, ReactionCounts, ReactionKind, ReplyView } from '../contract/views.js';
 import { authorOf, reactionCounts, REACTION_KINDS } from '../stories/thread.views.js';
 import { NOBODY_SQL, replyGone, replyListed, replyNamed, replyPublic } from '../access/read-rule.js';

@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { published as isPublished } from '../access/read-rule.js';
-import type { Viewer } from '../auth/viewer.js';
-import { isStaff } from '../auth/viewer.js';
+import type { Viewer } from '../access/viewer.js';
+import { isStaff } from '../access/viewer.js';
 import { APP_CONFIG } from '../config/config.js';
 import type { AppConfig, CrisisResource } from '../config/config.js';
 import { DomainError } from '../common/errors.js';

@@ -1,6 +1,6 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import type { Viewer } from '../auth/viewer.js';
+import type { Viewer } from '../access/viewer.js';
 import { CurrentViewer } from '../common/decorators.js';
 import { notFound } from '../common/errors.js';
 import { UsersService, toUserView } from '../users/users.service.js';

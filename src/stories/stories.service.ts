@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { DataSource, EntityManager } from 'typeorm';
-import type { Viewer } from '../auth/viewer.js';
-import { isStaff } from '../auth/viewer.js';
+import type { Viewer } from '../access/viewer.js';
+import { isStaff } from '../access/viewer.js';
 import { assertCanWrite, UUID_RE } from '../access/policy.js';
 import { storyListed, storyReadable } from '../access/read-rule.js';
 import { decodeCursor, encodeCursor } from '../common/cursor.js';

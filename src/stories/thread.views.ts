@@ -1,5 +1,5 @@
-import type { Viewer } from '../auth/viewer.js';
-import { isStaff } from '../auth/viewer.js';
+import type { Viewer } from '../access/viewer.js';
+import { isStaff } from '../access/viewer.js';
 import type { AuthorView, ReactionCounts, ReactionKind, ThreadListItemView, ThreadView } from '../contract/views.js';
 import { FORMER_MEMBER, pseudonym } from '../common/pseudonym.js';
 import { storyGone, storyPublic } from '../access/read-rule.js';
