@@ -169,6 +169,21 @@ describe('support messages: one private conversation per member with the moderat
     expect((await t.http().get('/api/mod/support').query({ limit: 51 }).set('Cookie', moderator.cookie)).status).toBe(400);
   });
 
+  it('puts the conversation in the member export, and takes it away when they leave', async () => {
+    const m = await registerMember(t);
+    await t.http().post('/api/me/support').set('Cookie', m.cookie).send({ body: 'Something private for the team.' }).expect(201);
+    await t.http().post(`/api/mod/support/${m.id}`).set('Cookie', moderator.cookie).send({ body: 'We read it.' }).expect(201);
+    const exported = await t.http().get('/api/me/export').set('Cookie', m.cookie);
+    expect(exported.body.messagesWithTheTeam.map((x: { from: string }) => x.from)).toEqual(['member', 'team']);
+    expect(JSON.stringify(exported.body.messagesWithTheTeam)).not.toContain(moderator.username);
+    await t.http().delete('/api/me').set('Cookie', m.cookie).send({ password: m.password, mode: 'anonymize' }).expect(204);
+    const [{ n }]: { n: number }[] = await t.db.dataSource.query('SELECT count(*)::int AS n FROM support_messages WHERE member_id = $1', [m.id]);
+    expect(n).toBe(0);
+    expect((await t.http().get(`/api/mod/support/${m.id}`).set('Cookie', moderator.cookie)).status).toBe(404);
+    const all = await t.http().get('/api/mod/support').query({ status: 'all', limit: 50 }).set('Cookie', moderator.cookie);
+    expect(all.body.items.map((c: { userId: string }) => c.userId)).not.toContain(m.id);
+  });
+
   it('lets a suspended member still write to the team (and says the suspension in words elsewhere)', async () => {
     const m = await registerMember(t);
     expect((await t.http().post(`/api/mod/users/${m.id}/suspend`).set('Cookie', moderator.cookie).send({ days: 2, reason: 'a cooling-off' })).status).toBe(200);

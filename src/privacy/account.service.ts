@@ -9,6 +9,7 @@ import { excerptFromMarkdown } from '../common/markdown.js';
 import { StoriesService } from '../stories/stories.service.js';
 import { recountReplies } from '../replies/replies.service.js';
 import { EventEmitter2 } from '@nestjs/event-emitter';
+import { SupportService } from '../support/support.service.js';
 
 const iso = (d: Date | null | undefined): string | null => (d ? d.toISOString() : null);
 const REMOVED_STORY = '<p><em>The author removed this story.</em></p>';
@@ -21,6 +22,7 @@ export class AccountService {
     private readonly auth: AuthService,
     private readonly stories: StoriesService,
     private readonly events: EventEmitter2,
+    private readonly support: SupportService,
   ) {}
 
   /** Everything the member wrote and their account data; nothing of anyone else's. */
@@ -44,6 +46,7 @@ export class AccountService {
       'SELECT kind, thread_id, reply_id::text AS reply_id, text, read_at, created_at FROM notifications WHERE user_id = $1 ORDER BY created_at',
     );
     const mutes = await q<{ thread_id: string }>('SELECT thread_id FROM thread_mutes WHERE user_id = $1');
+    const supportMessages = await this.support.exportFor(viewer.id);
     return {
       format: 'setback-export',
       version: 1,
@@ -62,6 +65,7 @@ export class AccountService {
       blocks: blocks.map((b) => ({ username: b.username, createdAt: iso(b.created_at) })),
       mutedStories: mutes.map((m) => m.thread_id),
       notifications: notifications.map((n) => ({ kind: n.kind, threadId: n.thread_id, replyId: n.reply_id, text: n.text, read: n.read_at !== null, createdAt: iso(n.created_at) })),
+      messagesWithTheTeam: supportMessages.map((m) => ({ from: m.from, ...(m.moderator ? { moderator: m.moderator.username } : {}), bodyHtml: m.bodyHtml, createdAt: m.createdAt })),
     };
   }
 
@@ -101,6 +105,7 @@ export class AccountService {
         await em.query(`UPDATE reports SET reporter_id = NULL WHERE reporter_id = $1`, [viewer.id]);
         for (const t of replyThreads) await recountReplies(em, t.thread_id);
       }
+      await this.support.eraseFor(em, viewer.id);
       for (const table of ['drafts', 'blocks', 'notifications', 'thread_mutes', 'recovery_codes']) {
         await em.query(`DELETE FROM ${table} WHERE ${table === 'blocks' ? 'blocker_id = $1 OR blocked_id = $1' : 'user_id = $1'}`, [viewer.id]);
       }

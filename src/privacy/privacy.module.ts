@@ -1,11 +1,12 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module.js';
 import { StoriesModule } from '../stories/stories.module.js';
+import { SupportModule } from '../support/support.module.js';
 import { AccountService } from './account.service.js';
 import { PrivacyController } from './privacy.controller.js';
 
 @Module({
-  imports: [AuthModule, StoriesModule],
+  imports: [AuthModule, StoriesModule, SupportModule],
   controllers: [PrivacyController],
   providers: [AccountService],
 })

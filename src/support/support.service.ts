@@ -131,6 +131,18 @@ export class SupportService {
     return toSupportMessageView(row, 'staff');
   }
 
+  /** For the member's export: their whole conversation, oldest first, as they see it. */
+  async exportFor(memberId: string): Promise<SupportMessageView[]> {
+    const rows: SupportMessageRow[] = await this.dataSource.query(`SELECT ${MESSAGE_COLUMNS} FROM ${MESSAGE_FROM} WHERE m.member_id = $1 ORDER BY m.id`, [memberId]);
+    return rows.map((r) => toSupportMessageView(r, 'member'));
+  }
+
+  /** A member leaving (either way): their private conversation with the team goes with them, in the leaving transaction. */
+  async eraseFor(em: EntityManager, memberId: string): Promise<void> {
+    await em.query(`DELETE FROM support_conversations WHERE member_id = $1`, [memberId]);
+    await em.query(`DELETE FROM support_messages WHERE member_id = $1`, [memberId]);
+  }
+
   /** The route's permission, checked again here, where the rule lives (and for staff without the required second factor). */
   private assertStaff(viewer: Viewer, permission: Permission): void {
     if (!isStaff(viewer) || !can(viewer.role, permission)) throw forbidden('Only moderators can do this.');
