@@ -27,7 +27,7 @@ import { ModerationModule } from './moderation/moderation.module.js';
 import { SafetyModule } from './safety/safety.module.js';
 import { PrivacyModule } from './privacy/privacy.module.js';
 import { SupportModule } from './support/support.module.js';
-import { RedisLink } from './realtime/redis-io.adapter.js';
+import { RedisLink } from './redis/redis-link.js';
 
 @Module({})
 export class AppModule implements NestModule {

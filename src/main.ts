@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { createApp } from './app.factory.js';
-import { RedisLink } from './realtime/redis-io.adapter.js';
+import { RedisLink } from './redis/redis-link.js';
 import { ConfigError, loadConfig } from './config/config.js';
 import { startDraining } from './common/draining.js';
 import { openDatabase } from './database/data-source.js';

@@ -6,7 +6,7 @@ import type { Observable } from 'rxjs';
 import type { Viewer } from '../access/viewer.js';
 import { APP_CONFIG } from '../config/config.js';
 import type { AppConfig } from '../config/config.js';
-import { RedisLink } from '../realtime/redis-io.adapter.js';
+import { RedisLink } from '../redis/redis-link.js';
 import { DomainError } from './errors.js';
 
 /**

@@ -1,5 +1,5 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
-import { RedisLink } from '../realtime/redis-io.adapter.js';
+import { RedisLink } from '../redis/redis-link.js';
 import { APP_CONFIG } from './config.js';
 import type { AppConfig } from './config.js';
 

@@ -13,7 +13,7 @@ import type { AppConfig } from '../config/config.js';
 import { ServerEvents } from '../contract/views.js';
 import { RepliesService } from '../replies/replies.service.js';
 import { StoriesService } from '../stories/stories.service.js';
-import { RedisLink } from './redis-io.adapter.js';
+import { RedisLink } from '../redis/redis-link.js';
 import { ThreadJoinDto, ThreadRefDto } from './socket.dto.js';
 
 export interface SocketState {

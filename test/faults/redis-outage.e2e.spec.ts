@@ -8,7 +8,7 @@ import { createStory } from '../support/factories.js';
 import { REDIS_URL, requireServices } from '../support/services.js';
 import { collect, connect, emitAck, sleep, waitFor } from '../support/sockets.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
-import { RedisLink } from '../../src/realtime/redis-io.adapter.js';
+import { RedisLink } from '../../src/redis/redis-link.js';
 
 // The app reaches Redis through a proxy the test cuts and heals; the machine's Redis itself is never touched.
 // Losing Redis must cost only the fan-out across instances: this instance keeps serving REST and its own
