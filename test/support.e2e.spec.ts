@@ -191,7 +191,7 @@ describe('support messages: one private conversation per member with the moderat
     const story = await t.http().post('/api/threads').set('Cookie', m.cookie).send({ title: 'A story while suspended', category: 'work', happened: 'Something.' });
     expect(story.status).toBe(403);
     expect(story.body.code).toBe('ACCOUNT_SUSPENDED');
-    expect(story.body.message).toMatch(/about (2 days|a day)/);
+    expect(story.body.message).toMatch(/you can write again in about (2 days|a day)\./);
     expect(story.body.message).not.toMatch(/\d{4}-\d{2}-\d{2}T/);
     expect(Date.parse(story.body.until)).toBeGreaterThan(Date.now());
   });

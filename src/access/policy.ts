@@ -6,7 +6,7 @@ import { DomainError } from '../common/errors.js';
 export function assertCanWrite(viewer: Viewer): void {
   if (viewer.suspendedUntil && viewer.suspendedUntil.getTime() > Date.now()) {
     const left = durationInWords(viewer.suspendedUntil.getTime() - Date.now());
-    throw new DomainError('ACCOUNT_SUSPENDED', `Your account is suspended for ${left} more. You can still read, and write to the moderators.`, {
+    throw new DomainError('ACCOUNT_SUSPENDED', `Your account is suspended: you can write again in ${left}. Until then you can still read, and write to the moderators.`, {
       until: viewer.suspendedUntil.toISOString(),
     });
   }
