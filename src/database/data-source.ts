@@ -13,6 +13,8 @@ export interface OpenDatabase {
   /** True when this open applied the very first migration: a brand-new database. */
   fresh: boolean;
   close(): Promise<void>;
+  /** The PostgreSQL pool's connections (for metrics); null on the embedded database, which has no pool. */
+  poolCounts(): { total: number; idle: number; waiting: number } | null;
 }
 
 const MIGRATION_LOCK_KEY = 7_350_001; // pg_advisory_lock key: several instances may start at once
@@ -78,7 +80,20 @@ export async function openDatabase(config: AppConfig, opts: { migrate?: boolean;
     }
     const dataSource = new DataSource(postgresOptions(config.databaseUrl, opts.poolSize, opts.fastFail ?? true));
     await dataSource.initialize();
-    return { dataSource, embedded: false, fresh, close: async () => { if (dataSource.isInitialized) await dataSource.destroy(); } };
+    // TypeORM keeps node-postgres' pool as the driver's `master`: read here, by the module that owns the connection
+    const pool = (): { totalCount?: unknown; idleCount?: unknown; waitingCount?: unknown } | undefined => (dataSource.driver as unknown as { master?: never }).master;
+    return {
+      dataSource,
+      embedded: false,
+      fresh,
+      close: async () => {
+        if (dataSource.isInitialized) await dataSource.destroy();
+      },
+      poolCounts: () => {
+        const p = pool();
+        return p && typeof p.totalCount === 'number' ? { total: Number(p.totalCount), idle: Number(p.idleCount), waiting: Number(p.waitingCount) } : null;
+      },
+    };
   }
   const existed = config.dataDir !== 'memory:' && existsSync(`${config.dataDir}/PG_VERSION`);
   const { db, release } = await openPGlite(config.dataDir);
@@ -94,6 +109,7 @@ export async function openDatabase(config: AppConfig, opts: { migrate?: boolean;
         if (dataSource.isInitialized) await dataSource.destroy();
         release();
       },
+      poolCounts: () => null,
     };
   } catch (e) {
     if (dataSource.isInitialized) await dataSource.destroy();

@@ -1,16 +1,7 @@
-import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
+import { Inject, Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
-import { DataSource } from 'typeorm';
-import { RealtimeService } from '../realtime/realtime.service.js';
+import type { OpenDatabase } from '../database/data-source.js';
 import { fanoutSeconds } from './fanout.js';
-
-/** The parts of node-postgres' Pool we read; the embedded driver has none of them. */
-interface PoolCounts {
-  totalCount?: unknown;
-  idleCount?: unknown;
-  waitingCount?: unknown;
-}
 
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 
@@ -20,10 +11,10 @@ const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIO
  * and the shared fan-out histogram.
  */
 @Injectable()
-export class MetricsService implements OnModuleInit {
+export class MetricsService {
   readonly registry = new Registry();
-  private readonly logger = new Logger('Metrics');
-  private realtime: RealtimeService | null | undefined; // undefined: not looked up yet; null: not in this app
+  // told by the realtime module (which depends on metrics, never the reverse); 0 in an app without sockets
+  private socketCount: () => number = () => 0;
 
   readonly httpDuration = new Histogram({
     name: 'http_request_duration_seconds',
@@ -33,14 +24,11 @@ export class MetricsService implements OnModuleInit {
     registers: [this.registry],
   });
 
-  constructor(
-    private readonly moduleRef: ModuleRef,
-    private readonly dataSource: DataSource,
-  ) {
+  constructor(@Inject('OPEN_DATABASE') db: OpenDatabase) {
     collectDefaultMetrics({ register: this.registry });
     this.registry.registerMetric(fanoutSeconds);
 
-    const sockets = (): number => this.io()?.of('/').sockets.size ?? 0;
+    const sockets = (): number => this.socketCount();
     new Gauge({
       name: 'setback_socket_connections',
       help: 'Open socket.io connections on this instance',
@@ -50,40 +38,24 @@ export class MetricsService implements OnModuleInit {
       },
     });
 
-    const pool = (): PoolCounts | null => {
-      const master = (this.dataSource.driver as unknown as { master?: PoolCounts }).master;
-      return master && typeof master.totalCount === 'number' ? master : null;
-    };
     new Gauge({
       name: 'setback_db_pool_connections',
       help: 'PostgreSQL pool connections by state (total, idle, waiting = queries waiting for a connection)',
       labelNames: ['state'] as const,
       registers: [this.registry],
       collect() {
-        const p = pool();
+        const p = db.poolCounts();
         if (!p) return; // the embedded database has no pool to report
-        this.set({ state: 'total' }, Number(p.totalCount));
-        this.set({ state: 'idle' }, Number(p.idleCount));
-        this.set({ state: 'waiting' }, Number(p.waitingCount));
+        this.set({ state: 'total' }, p.total);
+        this.set({ state: 'idle' }, p.idle);
+        this.set({ state: 'waiting' }, p.waiting);
       },
     });
   }
 
-  onModuleInit(): void {
-    this.io(); // resolve early, so a missing realtime module is logged at start rather than on the first scrape
-  }
-
-  /** The socket.io server, found without importing RealtimeModule (which would make a module cycle). */
-  private io() {
-    if (this.realtime === undefined) {
-      try {
-        this.realtime = this.moduleRef.get(RealtimeService, { strict: false });
-      } catch {
-        this.logger.warn('The realtime service is not part of this app: setback_socket_connections stays 0.');
-        this.realtime = null;
-      }
-    }
-    return this.realtime?.io ?? null;
+  /** How the open sockets are counted: set by the realtime module at start. */
+  countSocketsWith(count: () => number): void {
+    this.socketCount = count;
   }
 
   observeRequest(method: string, route: string, statusCode: number, seconds: number): void {

@@ -6,10 +6,11 @@ import { StoriesModule } from '../stories/stories.module.js';
 import { AccessSignalListener } from './access-signal.listener.js';
 import { RealtimeGateway } from './realtime.gateway.js';
 import { RealtimeListener } from './realtime.listener.js';
+import { RealtimeMetrics } from './realtime.metrics.js';
 import { RealtimeService } from './realtime.service.js';
 
 @Module({
   imports: [AuthModule, StoriesModule, RepliesModule, NotificationsModule],
-  providers: [RealtimeGateway, RealtimeService, RealtimeListener, AccessSignalListener],
+  providers: [RealtimeGateway, RealtimeService, RealtimeMetrics, RealtimeListener, AccessSignalListener],
 })
 export class RealtimeModule {}
