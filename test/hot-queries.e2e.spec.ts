@@ -77,6 +77,7 @@ describe('hot queries', () => {
       ['GET /threads/:id/replies?after', () => t.http().get(`/api/threads/${story.id}/replies?after=${first.id}`).set('Cookie', reader.cookie)],
       ['POST /threads/:id/replies', () => t.http().post(`/api/threads/${story.id}/replies`).set('Cookie', reader.cookie).send({ body: `Thank you, @${author.username}.`, clientKey: 'hot-query-1' })],
       ['POST /threads/:id/replies (again)', () => t.http().post(`/api/threads/${story.id}/replies`).set('Cookie', reader.cookie).send({ body: `Thank you, @${author.username}.`, clientKey: 'hot-query-1' })],
+      ['POST /threads/:id/replies (replyTo)', () => t.http().post(`/api/threads/${story.id}/replies`).set('Cookie', author.cookie).send({ body: 'Thank you.', replyTo: first.id })],
       ['PATCH /replies/:id', () => t.http().patch(`/api/replies/${first.id}`).set('Cookie', reader.cookie).send({ body: 'Thank you for writing this.' })],
       ['PUT reaction', () => t.http().put(`/api/replies/${first.id}/reactions/thanks`).set('Cookie', author.cookie)],
       ['GET /notifications', () => t.http().get('/api/notifications').set('Cookie', author.cookie)],

@@ -145,13 +145,9 @@ export function needsTwoFactor(error: unknown): boolean {
   return error instanceof ApiError && error.status === 403 && /two-factor/i.test(error.message);
 }
 
-/** A human sentence for an error, including a wait time for rate limits. */
+/** A human sentence for an error (a rate limit's message already says the wait in words). */
 export function describeError(error: unknown): string {
   if (error instanceof ApiError) {
-    if (error.code === 'RATE_LIMITED' && error.retryAfter) {
-      const s = Math.ceil(error.retryAfter);
-      return `${error.message} You can try again in ${s < 90 ? `${s} second${s === 1 ? '' : 's'}` : `${Math.ceil(s / 60)} minutes`}.`;
-    }
     if ((error.code === 'ACCOUNT_SUSPENDED' || error.until) && error.until) {
       const until = new Date(error.until);
       if (!Number.isNaN(until.getTime())) {

@@ -12,6 +12,8 @@ export interface DomainEvents {
   'reply.created': { threadId: string; replyId: string; row?: ReplyRow; committedAt?: number };
   'reply.updated': { threadId: string; replyId: string };
   'reply.removed': { threadId: string; replyId: string };
+  /** A reaction was added or taken away (only when a count changed); the listener reads the counts it sends. */
+  'reaction.updated': { targetType: 'thread' | 'reply'; targetId: string; threadId: string };
   'sessions.ended': { userId: string; sessionIds: string[] | 'all'; reason: string };
   /** What a member may read changed (role, two-factor under REQUIRE_STAFF_2FA): their sockets join again under the new rights. */
   'user.access_changed': { userId: string };

@@ -2,11 +2,12 @@ import { CallHandler, ExecutionContext, Global, Inject, Injectable, Module, Nest
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
-import type { Observable } from 'rxjs';
+import { concatMap, type Observable } from 'rxjs';
 import type { Viewer } from '../access/viewer.js';
 import { APP_CONFIG } from '../config/config.js';
 import type { AppConfig } from '../config/config.js';
 import { RedisLink } from '../redis/redis-link.js';
+import { durationInWords } from './durations.js';
 import { DomainError } from './errors.js';
 
 /**
@@ -20,7 +21,8 @@ export const LIMITS = {
   // not counters: a pause an account's failures impose (set with block), and the addresses it signed in from (set with set)
   'login.pause': { points: 1, seconds: 300, by: 'service' },
   'login.known': { points: 1, seconds: 14 * 86_400, by: 'service' }, // under 2^31 ms: the memory limiter's timers
-  'register.ip': { points: 5, seconds: 3600, by: 'ip' },
+  // accounts created from an address: a refused attempt (a taken name, a weak password) costs nothing
+  'register.ip': { points: 5, seconds: 3600, by: 'ip', onSuccess: true },
   'recover.ip': { points: 10, seconds: 3600, by: 'ip' },
   'thread.create': { points: 6, seconds: 3600, by: 'member', newMember: 2 },
   'reply.create': { points: 30, seconds: 600, by: 'member', newMember: 10 },
@@ -28,7 +30,7 @@ export const LIMITS = {
   // the composer's preview (three parts per look, after a pause in typing) and its safety check before publishing
   'preview.render': { points: 300, seconds: 600, by: 'member' },
   'safety.check': { points: 30, seconds: 600, by: 'member' },
-} as const satisfies Record<string, { points: number; seconds: number; by: 'ip' | 'member' | 'service'; newMember?: number }>;
+} as const satisfies Record<string, { points: number; seconds: number; by: 'ip' | 'member' | 'service'; newMember?: number; onSuccess?: boolean }>;
 
 export type LimitName = keyof typeof LIMITS;
 /** The limits a route decorator may name: those counted once per request. */
@@ -42,7 +44,7 @@ export const RateLimit = (...names: RouteLimitName[]): MethodDecorator => SetMet
 /** The 429 every limit answers with, its wait rounded up to whole seconds (also sent as Retry-After). */
 export function rateLimited(msBeforeNext: number): DomainError {
   const retryAfter = Math.max(1, Math.ceil(msBeforeNext / 1000));
-  return new DomainError('RATE_LIMITED', `That is a lot in a short time. Please wait ${retryAfter} s and try again.`, { retryAfter });
+  return new DomainError('RATE_LIMITED', `That is a lot in a short time. Please wait ${durationInWords(retryAfter * 1000)} and try again.`, { retryAfter });
 }
 
 /**
@@ -72,6 +74,13 @@ export class RateLimitService {
     return l;
   }
 
+  /** Refuses when the allowance is used up, without counting this request (for limits that count successes only). */
+  async check(name: LimitName, subject: string, newMember = false): Promise<void> {
+    const limiter = this.limiter(name, newMember);
+    const res = await limiter.get(subject);
+    if (res && res.consumedPoints >= limiter.points) throw rateLimited(res.msBeforeNext);
+  }
+
   async consume(name: LimitName, subject: string, newMember = false): Promise<void> {
     try {
       await this.limiter(name, newMember).consume(subject);
@@ -91,6 +100,8 @@ export class RateLimitInterceptor implements NestInterceptor {
 
   async intercept(ctx: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
     const names = this.reflector.get<RouteLimitName[] | undefined>(RATE_LIMITS, ctx.getHandler());
+    // `onSuccess` limits are checked before and counted only once the handler has succeeded
+    const onSuccess: (() => Promise<unknown>)[] = [];
     if (names?.length && ctx.getType() === 'http') {
       const req = ctx.switchToHttp().getRequest<Request & { viewer?: Viewer }>();
       for (const name of names) {
@@ -99,10 +110,19 @@ export class RateLimitInterceptor implements NestInterceptor {
         const subject = spec.by === 'ip' ? (req.ip ?? 'unknown') : (req.viewer?.id ?? null);
         if (subject === null) continue;
         const isNew = !!req.viewer && Date.now() - req.viewer.createdAt.getTime() < DAY_MS;
-        await this.limits.consume(name, subject, isNew);
+        if ('onSuccess' in spec && spec.onSuccess) {
+          await this.limits.check(name, subject, isNew);
+          onSuccess.push(() => this.limits.limiter(name, isNew).penalty(subject));
+        } else await this.limits.consume(name, subject, isNew);
       }
     }
-    return next.handle();
+    if (!onSuccess.length) return next.handle();
+    return next.handle().pipe(
+      concatMap(async (body: unknown) => {
+        await Promise.all(onSuccess.map((count) => count()));
+        return body;
+      }),
+    );
   }
 }
 

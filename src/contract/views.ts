@@ -81,9 +81,21 @@ export interface ThreadListItemView {
   lastActivityAt: string;
 }
 
+/**
+ * What a reply answers: the answered reply's author (as the view shows it) and a short plain-text excerpt; both null
+ * when this reader may no longer see it (deleted, hidden, or by a member they blocked).
+ */
+export interface ReplyQuoteView {
+  id: string;
+  author: AuthorView | null;
+  excerpt: string | null;
+}
+
 export interface ReplyView {
   id: string;
   threadId: string;
+  /** The reply this one answers (DESIGN "Conversation"); null when it answers the story. */
+  replyTo?: ReplyQuoteView | null;
   author: AuthorView;
   anonymous: boolean;
   bodyHtml: string;
@@ -127,6 +139,14 @@ export interface NotificationView {
   createdAt: string;
 }
 
+/** `reaction.updated`, to a story's room: the new counts of the story's or one reply's reactions (nobody's own). */
+export interface ReactionUpdateView {
+  targetType: 'thread' | 'reply';
+  targetId: string;
+  threadId: string;
+  reactions: ReactionCounts;
+}
+
 /** Server → client socket events. */
 export const ServerEvents = {
   replyCreated: 'reply.created',
@@ -135,6 +155,7 @@ export const ServerEvents = {
   threadUpdated: 'thread.updated',
   typing: 'typing',
   presence: 'presence',
+  reactionUpdated: 'reaction.updated',
   notification: 'notification',
   sessionEnded: 'session.ended',
 } as const;

@@ -33,8 +33,14 @@ const REPLY_CONTEXT = prepared(
   'notification.reply_context',
   `SELECT r.id::text AS reply_id, r.thread_id, r.author_id AS replier_id, u.username AS replier_username, r.anonymous, r.body_md,
           t.author_id AS thread_author_id, t.title, ${replyPublic('r')} AND ${storyPublic('t')} AS public,
-          ${replyBlocked('r', 't', 't.author_id')} AS author_blocked_replier
+          ${replyBlocked('r', 't', 't.author_id')} AS author_blocked_replier,
+          -- the author of the reply this one answers: told unless it is their own, they cannot read the story, or they
+          -- blocked the replier (named replies only: a block never changes anything about an anonymous post)
+          CASE WHEN q.author_id <> r.author_id AND qu.banned_at IS NULL AND ${replyPublic('q')}
+                AND ${storyReadable('t', { id: 'q.author_id', staff: 'false' })} AND NOT ${replyBlocked('r', 't', 'q.author_id')}
+               THEN q.author_id END AS answered_id
      FROM replies r JOIN threads t ON t.id = r.thread_id JOIN users u ON u.id = r.author_id
+     LEFT JOIN replies q ON q.id = r.reply_to LEFT JOIN users qu ON qu.id = q.author_id
     WHERE r.id = $1::bigint AND r.thread_id = $2`,
 );
 
@@ -49,9 +55,13 @@ interface ReplyContext {
   title: string;
   public: boolean;
   author_blocked_replier: boolean;
+  answered_id: string | null;
 }
 
-/** Turns new replies into notifications: one for the story's author, one per member @mentioned. */
+/**
+ * Turns new replies into notifications: one for the author of the reply it answers (`reply_to_you`), one for the
+ * story's author (unless just told as the one answered), one per member @mentioned.
+ */
 @Injectable()
 export class NotificationsListener {
   constructor(
@@ -87,7 +97,8 @@ export class NotificationsListener {
     const title = shortTitle(r.title);
     const ref = { threadId: r.thread_id, replyId: r.reply_id, actorId };
 
-    const notifyAuthor = r.thread_author_id !== r.replier_id && !r.author_blocked_replier;
+    if (r.answered_id) await notify(r.answered_id, { kind: 'reply_to_you', text: `${name} replied to you in "${title}"`, ...ref });
+    const notifyAuthor = r.thread_author_id !== r.replier_id && !r.author_blocked_replier && r.answered_id !== r.thread_author_id;
     if (notifyAuthor) {
       await notify(r.thread_author_id, { kind: 'reply', text: `${name} replied to your story "${title}"`, ...ref });
     }
@@ -103,7 +114,7 @@ export class NotificationsListener {
       [keys, r.reply_id],
     );
     for (const m of mentioned) {
-      if (notifyAuthor && m.id === r.thread_author_id) continue; // already told by the reply notification
+      if ((notifyAuthor && m.id === r.thread_author_id) || m.id === r.answered_id) continue; // already told of this reply
       await notify(m.id, { kind: 'mention', text: `${name} mentioned you in "${title}"`, ...ref });
     }
     return announce;

@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
 import { DataSource } from 'typeorm';
 import type { Viewer } from '../access/viewer.js';
 import { assertCanWrite } from '../access/policy.js';
 import { notFound } from '../common/errors.js';
+import type { DomainEvents } from '../common/events.js';
 import type { ReactionCounts, ReactionKind } from '../contract/views.js';
 import { RepliesService } from '../replies/replies.service.js';
 import { StoriesService } from '../stories/stories.service.js';
@@ -20,24 +22,43 @@ export class ReactionsService {
     private readonly dataSource: DataSource,
     private readonly stories: StoriesService,
     private readonly replies: RepliesService,
+    private readonly events: EventEmitter2,
   ) {}
+
+  /** Adds or takes away one reaction; true when a row changed (a repeated PUT or DELETE changes nothing). */
+  private async toggle(table: 'thread_reactions' | 'reply_reactions', target: string, userId: string, kind: ReactionKind, on: boolean): Promise<boolean> {
+    const [col, cast] = table === 'thread_reactions' ? ['thread_id', '$1'] : ['reply_id', '$1::bigint'];
+    const change = on
+      ? `INSERT INTO ${table} (${col}, user_id, kind) VALUES (${cast}, $2, $3) ON CONFLICT DO NOTHING RETURNING 1`
+      : `DELETE FROM ${table} WHERE ${col} = ${cast} AND user_id = $2 AND kind = $3 RETURNING 1`;
+    // as a SELECT over the change, so the answer has one shape for INSERT and DELETE alike
+    const [{ n }]: { n: number }[] = await this.dataSource.query(`WITH c AS (${change}) SELECT count(*)::int AS n FROM c`, [target, userId, kind]);
+    return n > 0;
+  }
+
+  /** After the change: the realtime module tells the story's readers the new counts. */
+  private changed(e: DomainEvents['reaction.updated']): void {
+    this.events.emit('reaction.updated', e);
+  }
 
   async setOnThread(viewer: Viewer, threadId: string, kind: ReactionKind, on: boolean): Promise<ReactionState> {
     assertCanWrite(viewer);
     const t = await this.stories.loadReadable(viewer, threadId);
     if (t.deleted_at) throw notFound('That story');
-    if (on) await this.dataSource.query(`INSERT INTO thread_reactions (thread_id, user_id, kind) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, [t.id, viewer.id, kind]);
-    else await this.dataSource.query(`DELETE FROM thread_reactions WHERE thread_id = $1 AND user_id = $2 AND kind = $3`, [t.id, viewer.id, kind]);
-    return this.state(`SELECT kind, count(*)::int AS n, bool_or(user_id = $2) AS mine FROM thread_reactions WHERE thread_id = $1 GROUP BY kind`, [t.id, viewer.id]);
+    const changed = await this.toggle('thread_reactions', t.id, viewer.id, kind, on);
+    const state = await this.state(`SELECT kind, count(*)::int AS n, bool_or(user_id = $2) AS mine FROM thread_reactions WHERE thread_id = $1 GROUP BY kind`, [t.id, viewer.id]);
+    if (changed) this.changed({ targetType: 'thread', targetId: t.id, threadId: t.id });
+    return state;
   }
 
   async setOnReply(viewer: Viewer, replyId: string, kind: ReactionKind, on: boolean): Promise<ReactionState> {
     assertCanWrite(viewer);
     const view = await this.replies.getView(viewer, replyId);
     if (view.deleted || 'blocked' in view) throw notFound('That reply');
-    if (on) await this.dataSource.query(`INSERT INTO reply_reactions (reply_id, user_id, kind) VALUES ($1::bigint, $2, $3) ON CONFLICT DO NOTHING`, [view.id, viewer.id, kind]);
-    else await this.dataSource.query(`DELETE FROM reply_reactions WHERE reply_id = $1::bigint AND user_id = $2 AND kind = $3`, [view.id, viewer.id, kind]);
-    return this.state(`SELECT kind, count(*)::int AS n, bool_or(user_id = $2) AS mine FROM reply_reactions WHERE reply_id = $1::bigint GROUP BY kind`, [view.id, viewer.id]);
+    const changed = await this.toggle('reply_reactions', view.id, viewer.id, kind, on);
+    const state = await this.state(`SELECT kind, count(*)::int AS n, bool_or(user_id = $2) AS mine FROM reply_reactions WHERE reply_id = $1::bigint GROUP BY kind`, [view.id, viewer.id]);
+    if (changed) this.changed({ targetType: 'reply', targetId: view.id, threadId: view.threadId });
+    return state;
   }
 
   private async state(sql: string, params: unknown[]): Promise<ReactionState> {

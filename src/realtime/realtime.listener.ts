@@ -12,7 +12,8 @@ import { toReplyView } from '../replies/reply.views.js';
 import type { ReplyRow } from '../replies/reply.views.js';
 import { RepliesService } from '../replies/replies.service.js';
 import { StoriesService } from '../stories/stories.service.js';
-import { THREAD_COLUMNS, ThreadRow } from '../stories/thread.views.js';
+import { reactionCounts, THREAD_COLUMNS, ThreadRow } from '../stories/thread.views.js';
+import { storyPublic } from '../access/read-rule.js';
 import { memberRoom, RealtimeService, sessionRoom, staffRoom, userRoom } from './realtime.service.js';
 
 // broadcast views are built for nobody in particular: no "mine", no own reactions, nothing personal
@@ -20,6 +21,9 @@ const NOBODY: Viewer = { id: '00000000-0000-0000-0000-000000000000', username: '
 const STAFF: Viewer = { ...NOBODY, role: 'moderator' };
 
 const BLOCKERS_OF = prepared('blocks.blockers_of', 'SELECT blocker_id FROM blocks WHERE blocked_id = $1');
+const THREAD_REACTIONS = `SELECT t.author_id, ${storyPublic('t')} AS public,
+  (SELECT json_object_agg(x.kind, x.n) FROM (SELECT kind, count(*)::int AS n FROM thread_reactions tr WHERE tr.thread_id = t.id GROUP BY kind) x) AS reactions
+  FROM threads t WHERE t.id = $1`;
 
 /**
  * Turns committed domain events into socket emits. Each payload is serialized once per audience (members,
@@ -51,7 +55,10 @@ export class RealtimeListener {
     const started = e.committedAt ?? performance.now();
     let pushed = false;
     await this.safely('reply.created', async () => {
+      // its author stops counting as typing the moment the reply arrives: the count follows the reply at once
+      const typers = e.row ? await this.realtime.stopTyping(e.threadId, e.row.author_id) : null;
       pushed = await this.pushReply(e.threadId, e.replyId, ServerEvents.replyCreated, e.row);
+      if (typers) this.realtime.pushTyping(e.threadId, typers);
       if (pushed) observeFanout((performance.now() - started) / 1000);
     });
     return pushed;
@@ -95,6 +102,39 @@ export class RealtimeListener {
     if (row.gone || event === ServerEvents.replyRemoved) target.emit(ServerEvents.replyRemoved, { id: row.id, threadId });
     else target.emit(event, toReplyView(row, NOBODY, this.secrets.appSecret, 'member'));
     return true;
+  }
+
+  /**
+   * New counts, read at push time (so the last push carries the latest), to whoever sees the target: a reply only
+   * members see in full goes to the members' room, minus those who blocked its named author (their placeholder
+   * has no counts); one awaiting review to its author; a hidden or deleted one, or a story not public, to staff
+   * (and the story's author).
+   */
+  @OnEvent('reaction.updated', { async: true })
+  onReactionUpdated(e: DomainEvents['reaction.updated']): Promise<void> {
+    return this.safely('reaction.updated', async () => {
+      const io = this.realtime.io;
+      if (!io) return;
+      const staff = staffRoom(e.threadId);
+      const members = memberRoom(e.threadId);
+      if (e.targetType === 'thread') {
+        const [t]: { author_id: string; public: boolean; reactions: Record<string, number> | null }[] = await this.dataSource.query(THREAD_REACTIONS, [e.threadId]);
+        if (!t) return;
+        const payload = { targetType: e.targetType, targetId: e.targetId, threadId: e.threadId, reactions: reactionCounts(t.reactions) };
+        io.to(t.public ? [members, staff] : [staff, userRoom(t.author_id)]).emit(ServerEvents.reactionUpdated, payload);
+        return;
+      }
+      const row = await this.replies.loadRow(NOBODY, e.targetId);
+      const payload = { targetType: e.targetType, targetId: row.id, threadId: row.thread_id, reactions: reactionCounts(row.reactions) };
+      io.to(staff).emit(ServerEvents.reactionUpdated, payload);
+      if (row.gone) return;
+      if (row.held) {
+        io.to(userRoom(row.author_id)).except(staff).emit(ServerEvents.reactionUpdated, payload);
+        return;
+      }
+      const blockers: { blocker_id: string }[] = row.named ? await run(this.dataSource, BLOCKERS_OF, [row.author_id]) : [];
+      io.to(members).except(blockers.map((b) => userRoom(b.blocker_id))).emit(ServerEvents.reactionUpdated, payload);
+    });
   }
 
   @OnEvent('thread.updated', { async: true })

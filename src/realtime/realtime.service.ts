@@ -229,8 +229,7 @@ export class RealtimeService {
       // at most one typing signal per member per 2 s; extra ones are accepted and dropped
       if (now - (s.lastTyping.get(p.threadId) ?? 0) < TYPING_EVERY_MS) return { ok: true };
       s.lastTyping.set(p.threadId, now);
-      const count = await this.markTyping(p.threadId, viewer.id, now);
-      socket.to([memberRoom(p.threadId), staffRoom(p.threadId)]).emit(ServerEvents.typing, { threadId: p.threadId, count });
+      this.pushTyping(p.threadId, await this.markTyping(p.threadId, viewer.id, now));
       const timer = setTimeout(() => {
         this.typingTimers.delete(timer);
         void this.expireTyping(p.threadId);
@@ -241,8 +240,11 @@ export class RealtimeService {
     });
   }
 
-  /** Who is typing where, shared through Redis when there is one, so every instance counts the same people. */
-  private async markTyping(threadId: string, userId: string, now: number): Promise<number> {
+  /**
+   * Who is typing where (member ids), shared through Redis when there is one, so every instance counts the same
+   * people. Returns who is typing now.
+   */
+  private async markTyping(threadId: string, userId: string, now: number): Promise<string[]> {
     const key = `${this.config.redisPrefix}typing:${threadId}`;
     if (this.redis.ready && this.redis.pub) {
       try {
@@ -250,7 +252,7 @@ export class RealtimeService {
         await c.zAdd(key, { score: now + TYPING_TTL_MS, value: userId });
         await c.zRemRangeByScore(key, 0, now);
         await c.pExpire(key, TYPING_TTL_MS * 2);
-        return await c.zCard(key);
+        return await c.zRange(key, 0, -1);
       } catch {
         /* fall through to this instance's own count */
       }
@@ -258,31 +260,64 @@ export class RealtimeService {
     const m = this.typing.get(threadId) ?? new Map<string, number>();
     m.set(userId, now + TYPING_TTL_MS);
     this.typing.set(threadId, m);
-    return this.localTypingCount(threadId, now);
+    return this.localTypers(threadId, now);
   }
 
-  private localTypingCount(threadId: string, now: number): number {
+  private localTypers(threadId: string, now: number): string[] {
     const m = this.typing.get(threadId);
-    if (!m) return 0;
+    if (!m) return [];
     for (const [u, until] of m) if (until <= now) m.delete(u);
     if (!m.size) this.typing.delete(threadId);
-    return m.size;
+    return [...m.keys()];
   }
 
-  private async expireTyping(threadId: string): Promise<void> {
-    if (!this.io) return;
+  /** Who is typing in a story now, after the expired ones are dropped. */
+  private async typers(threadId: string): Promise<string[]> {
     const now = Date.now();
-    let count = this.localTypingCount(threadId, now);
+    const local = this.localTypers(threadId, now);
     if (this.redis.ready && this.redis.pub) {
       try {
         const key = `${this.config.redisPrefix}typing:${threadId}`;
         await this.redis.pub.zRemRangeByScore(key, 0, now);
-        count = await this.redis.pub.zCard(key);
+        return await this.redis.pub.zRange(key, 0, -1);
       } catch {
         /* keep the local count */
       }
     }
-    this.io?.to([memberRoom(threadId), staffRoom(threadId)]).emit(ServerEvents.typing, { threadId, count });
+    return local;
+  }
+
+  private async expireTyping(threadId: string): Promise<void> {
+    if (!this.io) return;
+    this.pushTyping(threadId, await this.typers(threadId));
+  }
+
+  /**
+   * A member's reply arrived: they no longer count as typing there. Returns who still types, for pushTyping once
+   * the reply itself has been pushed, or null when they were not counted (nothing to tell).
+   */
+  async stopTyping(threadId: string, userId: string): Promise<string[] | null> {
+    let removed = this.typing.get(threadId)?.delete(userId) ?? false;
+    if (this.redis.ready && this.redis.pub) {
+      try {
+        removed = (await this.redis.pub.zRem(`${this.config.redisPrefix}typing:${threadId}`, userId)) > 0 || removed;
+      } catch {
+        /* this instance's own count is already right */
+      }
+    }
+    return removed ? this.typers(threadId) : null;
+  }
+
+  /**
+   * The typing count, a number and never names: each typer's own sockets get it without themselves, everyone
+   * else in the story's rooms gets it whole.
+   */
+  pushTyping(threadId: string, typers: string[]): void {
+    const io = this.io;
+    if (!io) return;
+    io.to([memberRoom(threadId), staffRoom(threadId)]).except(typers.map(userRoom)).emit(ServerEvents.typing, { threadId, count: typers.length });
+    // to the typer's every socket (a screen on another story ignores another story's count)
+    for (const u of typers) io.to(userRoom(u)).emit(ServerEvents.typing, { threadId, count: typers.length - 1 });
   }
 
   /** Distinct members reading a story, on every instance. */

@@ -6,6 +6,7 @@ import { isStaff } from '../access/viewer.js';
 import { assertCanWrite, REPLY_ID_RE, UUID_RE } from '../access/policy.js';
 import { replyBlocked, replyListed, replyNamed, replyPublic, storyAnswerable, storyReadable } from '../access/read-rule.js';
 import type { ViewerSql } from '../access/read-rule.js';
+import { durationInWords } from '../common/durations.js';
 import { DomainError, forbidden, notFound } from '../common/errors.js';
 import type { DomainEvents } from '../common/events.js';
 import { renderMarkdown } from '../common/markdown.js';
@@ -17,7 +18,7 @@ import { SecretsService } from '../database/secrets.service.js';
 import { SafetyService, SafetyNote, Verdict } from '../safety/safety.service.js';
 import { StoriesService } from '../stories/stories.service.js';
 import type { CreateReplyDto, ListRepliesQuery, UpdateReplyDto } from './reply.dto.js';
-import { AnyReplyView, REPLY_COLUMNS, REPLY_VERDICTS, ReplyRow, toReplyView } from './reply.views.js';
+import { AnyReplyView, quoteOf, QuoteRow, REPLY_COLUMNS, REPLY_VERDICTS, ReplyRow, toReplyView } from './reply.views.js';
 
 export interface CreatedReply {
   reply: AnyReplyView & { safety?: SafetyNote };
@@ -35,7 +36,8 @@ export async function recountReplies(em: EntityManager | DataSource, threadId: s
 // in the statements below $1 is the viewer; `staff` is the parameter that says whether they read as staff
 const viewerSql = (staff: string): ViewerSql => ({ id: '$1', staff });
 const MY_REACTIONS = `(SELECT array_agg(kind) FROM reply_reactions mr WHERE mr.reply_id = r.id AND mr.user_id = $1) AS my_reactions,
-  ${replyBlocked('r', 't', '$1')} AS blocked`;
+  ${replyBlocked('r', 't', '$1')} AS blocked,
+  (SELECT ${replyBlocked('q', 't', '$1')} FROM replies q WHERE q.id = r.reply_to) AS quote_blocked`;
 
 interface ThreadGate {
   gate_readable: boolean;
@@ -114,8 +116,8 @@ const REPLY_GATE = prepared(
 const REPLY_INSERT = prepared(
   'reply.insert',
   `WITH ins AS (
-     INSERT INTO replies (thread_id, author_id, anonymous, body_md, body_html, client_key, status)
-     VALUES ($1, $2, $3, $4, $5, $6, $7)
+     INSERT INTO replies (thread_id, author_id, anonymous, body_md, body_html, client_key, status, reply_to)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8::bigint)
      ON CONFLICT (thread_id, author_id, client_key) WHERE client_key IS NOT NULL DO NOTHING
      RETURNING id, thread_id, author_id, anonymous, status, hidden, deleted_at, created_at
    ), bump AS (
@@ -123,6 +125,17 @@ const REPLY_INSERT = prepared(
       WHERE id = $1 AND EXISTS (SELECT 1 FROM ins r WHERE ${replyPublic('r')})
    )
    SELECT r.id::text AS id, r.created_at, ${REPLY_VERDICTS} FROM ins r JOIN threads t ON t.id = r.thread_id`,
+);
+
+/**
+ * The reply a new one answers ($1), if it is of this story ($2) and the replier ($3) sees it in full: published,
+ * not hidden or deleted, not a named reply by someone they blocked. Read under the story's row lock.
+ */
+const ANSWERED = prepared(
+  'reply.answered',
+  `SELECT ${quoteOf('r.id')} AS quote
+     FROM replies r JOIN threads t ON t.id = r.thread_id
+    WHERE r.id = $1::bigint AND r.thread_id = $2 AND ${replyPublic('r')} AND NOT ${replyBlocked('r', 't', '$3')}`,
 );
 
 @Injectable()
@@ -190,11 +203,19 @@ export class RepliesService {
       // a member the author blocked cannot answer them; on anonymous stories the reply is only hidden from the author
       if (!t.anonymous && t.author_id !== viewer.id && t.author_blocked_viewer) throw forbidden('You cannot reply to this story.');
       if (t.slow_mode_wait !== null && t.slow_mode_wait > 0 && !isStaff(viewer)) {
-        throw new DomainError('RATE_LIMITED', `This story is in slow mode: you can reply again in ${t.slow_mode_wait} s.`, { retryAfter: t.slow_mode_wait });
+        throw new DomainError('RATE_LIMITED', `This story is in slow mode: you can reply again in ${durationInWords(t.slow_mode_wait * 1000)}.`, { retryAfter: t.slow_mode_wait });
       }
       // the author of an anonymous story always answers under their pseudonym, or they would unmask themselves
       const anonymous = (t.anonymous && t.author_id === viewer.id) || (dto.anonymous ?? false);
-      const [inserted]: (Pick<ReplyRow, 'id' | 'created_at' | 'public' | 'gone' | 'held' | 'named'>)[] = await run(em, REPLY_INSERT, [t.id, viewer.id, anonymous, dto.body, html, dto.clientKey ?? null, verdict.status]);
+      // the reply it answers: of this story and seen in full by the replier, or nothing is stored
+      const replyTo = dto.replyTo ?? null;
+      let quote: QuoteRow | null = null;
+      if (replyTo !== null) {
+        const [answered]: { quote: QuoteRow }[] = await run(em, ANSWERED, [replyTo, t.id, viewer.id]);
+        if (!answered) throw notFound('The reply you are answering');
+        quote = answered.quote;
+      }
+      const [inserted]: (Pick<ReplyRow, 'id' | 'created_at' | 'public' | 'gone' | 'held' | 'named'>)[] = await run(em, REPLY_INSERT, [t.id, viewer.id, anonymous, dto.body, html, dto.clientKey ?? null, verdict.status, replyTo]);
       if (!inserted) return { thread: t, row: null, outbox: [] };
       const row: ReplyRow = {
         id: inserted.id,
@@ -218,6 +239,9 @@ export class RepliesService {
         gone: inserted.gone,
         held: inserted.held,
         named: inserted.named,
+        reply_to: replyTo,
+        quote,
+        quote_blocked: false,
       };
       // what the reply causes (notifications, an automatic report) is written with it
       const outbox = [await this.outbox.add(em, 'reply.created', { threadId: t.id, replyId: row.id }), ...(await this.stories.addFlags(em, verdict, 'reply', row.id, t.id))];

@@ -20,6 +20,12 @@ export class CreateReplyDto {
   @IsOptional()
   @IsBoolean({ message: 'anonymous must be true or false' })
   anonymous?: boolean;
+
+  @ApiPropertyOptional({ description: 'the id of the reply in this story that this one answers' })
+  @IsOptional()
+  @IsString({ message: 'replyTo must be a reply id' })
+  @Matches(/^[1-9]\d{0,17}$/, { message: 'replyTo must be a reply id (a whole number)' })
+  replyTo?: string;
 }
 
 export class UpdateReplyDto {

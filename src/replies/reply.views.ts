@@ -1,18 +1,41 @@
 import type { Viewer } from '../access/viewer.js';
 import { isStaff } from '../access/viewer.js';
-import type { DeletedReplyView, ReactionCounts, ReactionKind, ReplyView } from '../contract/views.js';
+import { excerptFromMarkdown } from '../common/markdown.js';
+import type { DeletedReplyView, ReactionCounts, ReactionKind, ReplyQuoteView, ReplyView } from '../contract/views.js';
 import { authorOf, reactionCounts, REACTION_KINDS } from '../stories/thread.views.js';
 import { NOBODY_SQL, replyGone, replyListed, replyNamed, replyPublic } from '../access/read-rule.js';
 
 /** The read rule's verdicts on a reply row `r` of story `t`, for nobody in particular (see src/access/read-rule.ts). */
 export const REPLY_VERDICTS = `${replyPublic('r')} AS public, ${replyGone('r')} AS gone, NOT ${replyListed('r', NOBODY_SQL)} AS held, ${replyNamed('r', 't')} AS named`;
 
+/**
+ * The reply that reply id `id` names, as JSON for a quote (its author, the start of its text, the read rule's
+ * verdicts), from a statement where `t` is the story; one index lookup, null for none.
+ */
+export const quoteOf = (id: string): string => `(SELECT json_build_object(
+    'authorId', q.author_id, 'username', qu.username, 'authorGone', qu.deleted_at IS NOT NULL, 'anonymous', q.anonymous,
+    'body', left(q.body_md, 400), 'public', ${replyPublic('q')}, 'named', ${replyNamed('q', 't')})
+  FROM replies q JOIN users qu ON qu.id = q.author_id WHERE q.id = ${id})`;
+
 export const REPLY_COLUMNS = `
   r.id::text AS id, r.thread_id, r.author_id, u.username AS author_username, u.deleted_at IS NOT NULL AS author_gone, r.anonymous, r.body_md, r.body_html,
   r.status, r.hidden, r.created_at, r.edited_at, r.updated_at, r.deleted_at,
   t.author_id AS thread_author_id, t.anonymous AS thread_anonymous,
   (SELECT json_object_agg(x.kind, x.n) FROM (SELECT kind, count(*)::int AS n FROM reply_reactions rr WHERE rr.reply_id = r.id GROUP BY kind) x) AS reactions,
-  ${REPLY_VERDICTS}`;
+  ${REPLY_VERDICTS}, r.reply_to::text AS reply_to, ${quoteOf('r.reply_to')} AS quote`;
+
+/** A quote's raw columns (quoteOf). */
+export interface QuoteRow {
+  authorId: string;
+  username: string;
+  authorGone: boolean;
+  anonymous: boolean;
+  body: string;
+  public: boolean;
+  named: boolean;
+}
+
+const QUOTE_CHARS = 140;
 
 export interface ReplyRow {
   id: string;
@@ -42,6 +65,23 @@ export interface ReplyRow {
   /** for the viewer the row was read for: it has a place in their list / it is a named reply by someone they blocked */
   listed?: boolean;
   blocked?: boolean;
+  /** the reply it answers, and that reply's quote (quoteOf); `quote_blocked`: by someone this viewer blocked */
+  reply_to: string | null;
+  quote: QuoteRow | null;
+  quote_blocked?: boolean | null;
+}
+
+/** The quote of the answered reply: empty when this audience may not see it (gone, held, or blocked by the viewer). */
+function quoteView(r: ReplyRow, secret: string, audience: 'member' | 'staff'): ReplyQuoteView | null {
+  if (r.reply_to === null) return null;
+  const q = r.quote;
+  if (!q || (audience === 'member' && (!q.public || r.quote_blocked))) return { id: r.reply_to, author: null, excerpt: null };
+  const storyAuthor = r.thread_anonymous && q.authorId === r.thread_author_id;
+  return {
+    id: r.reply_to,
+    author: authorOf(secret, r.thread_id, q.authorId, q.username, q.anonymous || storyAuthor, storyAuthor, q.authorGone),
+    excerpt: excerptFromMarkdown(q.body, QUOTE_CHARS),
+  };
 }
 
 export type AnyReplyView = ReplyView | DeletedReplyView | (Omit<DeletedReplyView, 'deleted'> & { deleted: false; blocked: true });
@@ -58,6 +98,7 @@ export function toReplyView(r: ReplyRow, viewer: Viewer | null, secret: string, 
   const view: ReplyView & { mine?: boolean; hidden?: boolean; removed?: boolean } = {
     id: r.id,
     threadId: r.thread_id,
+    replyTo: quoteView(r, secret, audience),
     author: authorOf(secret, r.thread_id, r.author_id, r.author_username, r.anonymous, r.thread_anonymous && r.author_id === r.thread_author_id, r.author_gone),
     anonymous: r.anonymous,
     bodyHtml: r.body_html,

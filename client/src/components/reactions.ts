@@ -68,6 +68,12 @@ export class ReactionBar {
     this.#render();
   }
 
+  /** New counts from a live push (built for nobody in particular): the reader's own choices stay as they are. */
+  setCounts(counts: ReactionCounts): void {
+    this.#counts = normalizeCounts(counts);
+    this.#render();
+  }
+
   /** Shows the change right away; the screen calls update() or revert() when the server answers. */
   optimistic(kind: ReactionKind, on: boolean): () => void {
     const before = { counts: { ...this.#counts }, mine: new Set(this.#mine) };

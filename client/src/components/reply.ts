@@ -7,6 +7,7 @@ import { h, setServerHtml } from '../dom.js';
 import { timeEl } from '../time.js';
 import { authorEl, authorName } from './author.js';
 import { ReactionBar } from './reactions.js';
+import { quoteEl } from './reply-quote.js';
 
 export type AnyReply = ReplyView | DeletedReplyView;
 
@@ -17,7 +18,7 @@ export type AnyReply = ReplyView | DeletedReplyView;
 export type OwnableReply = ReplyView & { mine?: boolean; hidden?: boolean; removed?: boolean };
 
 /** The mod-* actions and reveal are offered to moderators only (ReplyListOptions.staff). */
-export type ReplyAction = 'edit' | 'delete' | 'report' | 'block' | 'mod-hide' | 'mod-unhide' | 'mod-restore' | 'reveal';
+export type ReplyAction = 'reply-to' | 'edit' | 'delete' | 'report' | 'block' | 'mod-hide' | 'mod-unhide' | 'mod-restore' | 'reveal';
 
 /** The reader asked to act on a reply. */
 export class ReplyActionEvent extends Event {
@@ -68,6 +69,8 @@ export interface ReplyListOptions {
   reactionsDisabled?: boolean;
   /** The reader is a moderator: show hidden/removed/pending badges and the moderation buttons. */
   staff?: boolean;
+  /** The reader holds this reply as a placeholder (a blocked member's): a quote of it shows no words. */
+  quoteHidden?: (id: string) => boolean;
 }
 
 /** Whether the reader wrote this reply. */
@@ -125,6 +128,8 @@ export function renderReply(view: AnyReply, options: ReplyListOptions): { elemen
   const actions = h(
     'div',
     { class: 'reply-actions', role: 'group', 'aria-label': `Actions for the reply from ${name}` },
+    // answering a reply: the new reply quotes it (held and hidden ones cannot be answered)
+    !gone && view.status === 'published' ? actionButton('reply-to', view.id, 'Reply', sr(` to ${name}`)) : null,
     mine && !gone
       ? [actionButton('edit', view.id, 'Edit', sr(' your reply')), actionButton('delete', view.id, 'Delete', sr(' your reply'))]
       : mine
@@ -164,6 +169,7 @@ export function renderReply(view: AnyReply, options: ReplyListOptions): { elemen
       staff && flags.hidden ? badge('Hidden from members') : null,
       staff && flags.removed ? badge('Removed') : null,
     ),
+    view.replyTo ? quoteEl(view.replyTo, replyAnchor(view.replyTo.id), options.quoteHidden?.(view.replyTo.id)) : null,
     view.blocked ? blockedNotice(body) : body,
     bar.element,
     actions,
@@ -213,7 +219,13 @@ export class ReplyList {
   #options: ReplyListOptions;
 
   constructor(options: ReplyListOptions) {
-    this.#options = options;
+    this.#options = {
+      ...options,
+      quoteHidden: (id) => {
+        const held = this.#byId.get(id)?.view;
+        return Boolean(held && !held.deleted && held.blocked);
+      },
+    };
     this.element = h('ol', { class: 'reply-list' });
   }
 
@@ -308,6 +320,14 @@ export class ReplyList {
   setReactions(id: string, reactions: ReplyView['reactions'], myReactions: ReplyView['myReactions']): void {
     const entry = this.#byId.get(id);
     if (entry && !entry.view.deleted) entry.view = { ...entry.view, reactions, myReactions };
+  }
+
+  /** Live counts for a reply; a placeholder (deleted, or a blocked member's) shows none and gets none. */
+  liveReactions(id: string, reactions: ReplyView['reactions']): void {
+    const entry = this.#byId.get(id);
+    if (!entry || entry.view.deleted || !entry.bar) return;
+    entry.view = { ...entry.view, reactions };
+    entry.bar.setCounts(reactions);
   }
 
   /** Turns reactions on or off for every reply (thread locked or unlocked). */

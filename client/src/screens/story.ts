@@ -6,7 +6,7 @@
 // Replies live in a ReplyList (components/reply.ts). addReply() below is the one way in for replies
 // from any source — REST pages, the reader's own new reply, and live socket delivery — so they merge in
 // id order without duplicates.
-import type { DeletedReplyView, Page, ReactionCounts, ReactionKind, ReplyView, ThreadView } from '../../../src/contract/views.js';
+import type { DeletedReplyView, Page, ReactionCounts, ReactionKind, ReplyQuoteView, ReplyView, ThreadView } from '../../../src/contract/views.js';
 import { api, ApiError, describeError, qs, seg } from '../api.js';
 import { announce, createBatchedAnnouncer } from '../components/announcer.js';
 import { authorEl, authorName } from '../components/author.js';
@@ -16,6 +16,7 @@ import { editForm, loadForEditing } from '../components/edit-form.js';
 import { alertRegion, checkboxField, ctrlEnterSubmits, FormErrors, textField } from '../components/field.js';
 import { confirmPanel, reportPanel } from '../components/panels.js';
 import { ReactionBar, ReactionToggleEvent } from '../components/reactions.js';
+import { ReplyingTo } from '../components/reply-quote.js';
 import { isMine, modLink, replyAnchor, ReplyActionEvent, ReplyList, type AnyReply, type OwnableReply } from '../components/reply.js';
 import { emptyState, errorState, loadingState } from '../components/states.js';
 import { h, isAbort, randomId, setServerHtml } from '../dom.js';
@@ -724,6 +725,19 @@ export function storyScreen({ outlet, signal, params, setTitle }: RouteContext):
     live.on('thread.updated', (t) => t.id === threadId && applyThread(t, false), signal);
     live.on('typing', (t) => t.threadId === threadId && typing.set(t.count), signal);
     live.on('presence', (p) => p.threadId === threadId && setPresence(p.viewers), signal);
+    // counts only: a reader's own reactions come from their own answers, so nothing is counted twice
+    live.on(
+      'reaction.updated',
+      (r) => {
+        if (r.threadId !== threadId) return;
+        if (r.targetType === 'reply') view.list.liveReactions(r.targetId, r.reactions);
+        else if (r.targetId === thread.id) {
+          thread = { ...thread, reactions: r.reactions };
+          threadBar.setCounts(r.reactions);
+        }
+      },
+      signal,
+    );
 
     const openLive = () => {
       if (gone || signal.aborted || closeThread) return;
@@ -751,6 +765,11 @@ export function storyScreen({ outlet, signal, params, setTitle }: RouteContext):
       const reply = view.list.get(replyId);
       if (!reply || reply.deleted) return;
       if (view.list.hasPanel(replyId)) view.list.closePanel(replyId);
+      if (action === 'reply-to') {
+        const words = (view.list.elementFor(replyId)?.querySelector('.reply-body')?.textContent ?? '').replace(/\s+/g, ' ').trim();
+        replyBox.answer({ id: reply.id, author: reply.author, excerpt: words.length > 100 ? `${words.slice(0, 99)}…` : words });
+        return;
+      }
       if (action.startsWith('mod-') || action === 'reveal') {
         let tools: StoryTools;
         try {
@@ -911,7 +930,7 @@ export function storyScreen({ outlet, signal, params, setTitle }: RouteContext):
     el.focus({ preventScroll: true });
   }
 
-  function replyForm(initial: MyThread): { element: HTMLElement; applyState(thread: MyThread): void } {
+  function replyForm(initial: MyThread): { element: HTMLElement; applyState(thread: MyThread): void; answer(target: ReplyQuoteView): void } {
     let thread = initial;
     const body = textField({
       name: 'body',
@@ -928,6 +947,7 @@ export function storyScreen({ outlet, signal, params, setTitle }: RouteContext):
     });
     const region = alertRegion();
     const errors = new FormErrors(region, [body, anonymous]);
+    const replyingTo = new ReplyingTo(() => body.control.focus());
     const submit = h('button', { type: 'submit', class: 'button button-primary' }, 'Reply');
     const closedNote = h('p', { class: 'notice', role: 'status', hidden: true });
     const slowNote = h('p', { class: 'hint', hidden: true });
@@ -939,6 +959,7 @@ export function storyScreen({ outlet, signal, params, setTitle }: RouteContext):
       h('h2', { id: 'reply-form-title' }, 'Reply'),
       support,
       closedNote,
+      replyingTo.element,
       body.element,
       anonymous.element,
       slowNote,
@@ -1027,12 +1048,13 @@ export function storyScreen({ outlet, signal, params, setTitle }: RouteContext):
         try {
           const reply = await api.post<ReplyView>(
             `/threads/${seg(thread.id)}/replies`,
-            { body: text, clientKey, anonymous: anonymous.control.checked || undefined },
+            { body: text, clientKey, anonymous: anonymous.control.checked || undefined, replyTo: replyingTo.id ?? undefined },
             { signal },
           );
           sent = true;
           clientKey = null;
           body.control.value = '';
+          replyingTo.set(null);
           errors.clear();
           const safety = (reply as ReplyView & { safety?: ArrivalNotice['safety'] }).safety;
           support.replaceChildren(
@@ -1054,6 +1076,12 @@ export function storyScreen({ outlet, signal, params, setTitle }: RouteContext):
         } catch (error) {
           if (isAbort(error)) return;
           // The text stays in the box; the same clientKey is used if the reader tries again.
+          if (error instanceof ApiError && error.status === 404 && replyingTo.id) {
+            // the reply being answered is gone: the reader may send theirs to the story instead
+            replyingTo.set(null);
+            errors.setGeneral('The reply you were answering is no longer there. Your reply is still here: send it again to reply to the story.');
+            return;
+          }
           if (error instanceof ApiError && error.status === 404 && !staff) {
             showGone();
             return;
@@ -1061,10 +1089,9 @@ export function storyScreen({ outlet, signal, params, setTitle }: RouteContext):
           if (error instanceof ApiError && error.code === 'THREAD_LOCKED') applyState({ ...thread, locked: true });
           else if (error instanceof ApiError && error.code === 'REPLIES_PAUSED') applyState({ ...thread, paused: true });
           if (error instanceof ApiError && error.code === 'RATE_LIMITED' && error.retryAfter) {
-            const wait = Math.ceil(error.retryAfter);
-            const lead = thread.slowModeSeconds > 0 ? 'Slow mode' : 'You are replying a little fast';
-            errors.setGeneral(`${lead}: you can reply again in ${wait} second${wait === 1 ? '' : 's'}. Your reply is still here.`);
-            retryHold = wait;
+            // the server says the wait in words; the button counts it down
+            errors.setGeneral(`${error.message} Your reply is still here.`);
+            retryHold = Math.ceil(error.retryAfter);
           } else errors.show(error);
           if (!body.control.disabled) body.control.focus();
         } finally {
@@ -1077,7 +1104,13 @@ export function storyScreen({ outlet, signal, params, setTitle }: RouteContext):
       },
       { signal },
     );
-    return { element: form, applyState };
+    /** "Reply" on a reply: the box answers it, and the reader is taken to the box. */
+    const answer = (target: ReplyQuoteView) => {
+      if (body.control.disabled) return;
+      replyingTo.set(target);
+      body.control.focus();
+    };
+    return { element: form, applyState, answer };
   }
 
   void load();

@@ -6,7 +6,7 @@
 // opens the socket, fetches a page of replies and reports the network. So the cluster test exercises exactly
 // the reconnect and rejoin code that readers run.
 import type { ManagerOptions, Socket, SocketOptions } from 'socket.io-client';
-import type { DeletedReplyView, NotificationView, Page, ReplyView, ThreadView } from '../../../src/contract/views.js';
+import type { DeletedReplyView, NotificationView, Page, ReactionUpdateView, ReplyView, ThreadView } from '../../../src/contract/views.js';
 import { ClientEvents, ServerEvents } from '../../../src/contract/views.js';
 
 export type LiveState = 'connecting' | 'online' | 'offline';
@@ -23,6 +23,7 @@ export interface ServerEventMap {
   'thread.updated': ThreadUpdate;
   typing: { threadId: string; count: number };
   presence: { threadId: string; viewers: number };
+  'reaction.updated': ReactionUpdateView;
   notification: NotificationView;
   'session.ended': { reason: string };
 }
