@@ -1,6 +1,7 @@
 // Entry point: builds the shell, asks who the reader is (GET /api/auth/me), then starts the router.
 import { errorState, loadingState } from './components/states.js';
 import { markCurrentLink, renderHeader } from './components/header.js';
+import { mountSafetyBanner } from './components/safety-banner.js';
 import { h } from './dom.js';
 import { setNavigator } from './navigation.js';
 import { Router, type Access, type Mount, type Route, type RouteContext } from './router.js';
@@ -152,6 +153,8 @@ async function boot(): Promise<void> {
   reveals.useReader(session.user?.id);
   drawHeader();
   drawFooter();
+  // while no moderator is on duty: a calm banner on every page, visitors' too
+  mountSafetyBanner(outlet);
 
   // One live connection per signed-in session.
   const syncLive = () => {

@@ -20,6 +20,7 @@ export enum Permission {
   AuthorReveal = 'author.reveal',
   LogRead = 'log.read',
   WatchedWordsManage = 'watched_words.manage',
+  DutyTake = 'duty.take',
 }
 
 const MODERATION_SET = Object.values(Permission).filter((p) => p !== Permission.UserRole);

@@ -19,6 +19,8 @@ export interface DomainEvents {
   'user.access_changed': { userId: string };
   /** An outbox row handled by a sweep, not right after its commit: what the first instance was to push may be lost. */
   'outbox.recovered': { topic: string; payload: unknown };
+  /** A moderator started or ended a shift: safety mode may have changed. */
+  'safety.changed': Record<string, never>;
   'notification.created': { userId: string; notificationId: string; view?: NotificationView };
 }
 

@@ -30,7 +30,15 @@ export interface AppConfig {
   overloadLagMs: number;
   /** Staff must use two-factor sign-in before any moderation route answers them. */
   requireStaff2fa: boolean;
+  /** SAFETY_MODE: `auto` (on while no moderator is on duty), or always `on` or `off`. */
+  safetyMode: SafetyModeSetting;
+  /** DUTY_SHIFT_HOURS: a moderator's shift ends by itself after this many hours. */
+  dutyShiftHours: number;
+  /** SAFETY_HOLD_NEW_DAYS: in safety mode, stories of accounts younger than this many days wait for a moderator (0 = off). */
+  safetyHoldNewDays: number;
 }
+
+export type SafetyModeSetting = 'auto' | 'on' | 'off';
 
 export interface CrisisResource {
   name: string;
@@ -145,7 +153,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, terminal = proc
     crisisResources: DEFAULT_CRISIS_RESOURCES,
     overloadLagMs: num('OVERLOAD_LAG_MS', 250, 0, 60_000),
     requireStaff2fa: bool('REQUIRE_STAFF_2FA', false),
+    safetyMode: (str('SAFETY_MODE') ?? 'auto').toLowerCase() as SafetyModeSetting,
+    dutyShiftHours: num('DUTY_SHIFT_HOURS', 4, 0.25, 24),
+    safetyHoldNewDays: int('SAFETY_HOLD_NEW_DAYS', 0, 0, 365),
   };
+  if (!['auto', 'on', 'off'].includes(config.safetyMode)) problems.push(`SAFETY_MODE must be auto, on or off (got "${env.SAFETY_MODE}")`);
   const resources = str('CRISIS_RESOURCES');
   if (resources !== null) {
     try {

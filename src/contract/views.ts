@@ -60,6 +60,8 @@ export interface ThreadView {
   reactions: ReactionCounts;
   myReactions: ReactionKind[];
   status?: 'published' | 'pending' | 'rejected';
+  /** matched a crisis phrase (its author and staff only) */
+  crisis?: boolean;
   createdAt: string;
   editedAt: string | null;
   lastActivityAt: string;
@@ -101,6 +103,8 @@ export interface ReplyView {
   bodyHtml: string;
   body?: string;
   status: 'published' | 'pending' | 'rejected';
+  /** matched a crisis phrase (its author and staff only) */
+  crisis?: boolean;
   reactions: ReactionCounts;
   myReactions: ReactionKind[];
   createdAt: string;
@@ -158,6 +162,7 @@ export const ServerEvents = {
   reactionUpdated: 'reaction.updated',
   notification: 'notification',
   sessionEnded: 'session.ended',
+  safetyStatus: 'safety.status',
 } as const;
 
 /** Client → server socket events (each answered through an ack). */
@@ -177,4 +182,21 @@ export interface QueueItemView {
   author: AuthorView;
   anonymous: boolean;
   createdAt: string;
+  /** matched a crisis phrase (in the risk order of safety mode) */
+  crisis?: boolean;
+  /** open reports on it (in the risk order of safety mode) */
+  openReports?: number;
+}
+
+/** GET /safety/status and the `safety.status` socket event: whether safety mode is on, for everyone. */
+export interface SafetyStatusView {
+  safetyMode: boolean;
+  moderatorsOnDuty: number;
+  resources: { name: string; description: string; url?: string; phone?: string }[];
+}
+
+/** POST /mod/duty: the moderator's own shift (`until` is when it ends by itself; null when off duty). */
+export interface DutyView {
+  onDuty: boolean;
+  until: string | null;
 }

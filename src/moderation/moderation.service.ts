@@ -11,9 +11,11 @@ import type { Page, QueueItemView, Role } from '../contract/views.js';
 import { SecretsService } from '../database/secrets.service.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
 import { recountReplies } from '../replies/replies.service.js';
+import { DutyService } from '../safety/duty.service.js';
 import { WatchedWordsService } from '../safety/watched-words.service.js';
 import { CategoriesService } from '../stories/categories.service.js';
 import { authorOf } from '../stories/thread.views.js';
+import { isRiskCursor, riskQueue, toQueueItem, type RiskCursor } from './risk-queue.js';
 import { QUEUE_DEFAULT_LIMIT, type LogQuery, type QueueQuery, type ThreadSettingsDto, type WatchedWordDto } from './moderation.dto.js';
 
 export type ThreadAction = 'lock' | 'unlock' | 'pin' | 'unpin' | 'hide' | 'unhide' | 'restore';
@@ -107,6 +109,7 @@ export class ModerationService {
     private readonly secrets: SecretsService,
     private readonly categories: CategoriesService,
     private readonly words: WatchedWordsService,
+    private readonly duty: DutyService,
   ) {}
 
   private emit<K extends keyof DomainEvents>(name: K, payload: DomainEvents[K]): void {
@@ -210,7 +213,11 @@ export class ModerationService {
   async queue(q: QueueQuery = {}): Promise<Page<QueueItemView>> {
     const limit = q.limit ?? QUEUE_DEFAULT_LIMIT;
     const secret = this.secrets.appSecret;
-    const cursor = decodeCursor(secret, q.cursor, isQueueCursor);
+    const any = decodeCursor(secret, q.cursor, (v): v is QueueCursor | RiskCursor => isQueueCursor(v) || isRiskCursor(v));
+    // in safety mode the queue is ordered by risk (src/moderation/risk-queue.ts); a cursor keeps the order its first page had
+    if (any && isRiskCursor(any)) return riskQueue(this.dataSource, secret, limit, any);
+    if (!any && (await this.duty.safetyMode())) return riskQueue(this.dataSource, secret, limit, null);
+    const cursor = any as QueueCursor | null;
     const params: unknown[] = [limit + 1];
     let threadsAfter = '';
     let repliesAfter = '';
@@ -244,17 +251,7 @@ export class ModerationService {
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return {
-      items: page.map((r) => ({
-        id: r.id,
-        type: r.type,
-        threadId: r.thread_id,
-        title: r.title,
-        bodyHtml: r.body_html,
-        // moderators review the post as members will see it; revealing an anonymous author is a separate, logged act
-        author: authorOf(secret, r.thread_id, r.author_id, r.username, r.anonymous, false, r.author_gone),
-        anonymous: r.anonymous,
-        createdAt: r.created_at.toISOString(),
-      })),
+      items: page.map((r) => toQueueItem(r, secret)),
       nextCursor: rows.length > limit && last ? encodeCursor(secret, { t: last.created_key, k: last.type, id: last.id } satisfies QueueCursor) : null,
     };
   }

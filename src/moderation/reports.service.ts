@@ -10,11 +10,14 @@ import type { OutboxTopics } from '../database/outbox.service.js';
 import { SecretsService } from '../database/secrets.service.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
 import { recountReplies, RepliesService } from '../replies/replies.service.js';
+import { DutyService } from '../safety/duty.service.js';
 import { StoriesService } from '../stories/stories.service.js';
 import type { CreateReportDto, ReportsQuery } from './moderation.dto.js';
 import { ModerationService } from './moderation.service.js';
 
 const AUTO_HIDE_REPORTERS = 3;
+/** In safety mode (no moderator on duty) two distinct reporters are enough. */
+const AUTO_HIDE_REPORTERS_SAFETY = 2;
 
 interface ReportCursor {
   c: boolean;
@@ -39,6 +42,7 @@ export class ReportsService {
     private readonly secrets: SecretsService,
     private readonly events: EventEmitter2,
     private readonly outbox: OutboxService,
+    private readonly duty: DutyService,
   ) {}
 
   async create(viewer: Viewer, dto: CreateReportDto): Promise<{ id: string; status: 'open' }> {
@@ -74,14 +78,16 @@ export class ReportsService {
     return { id, status: 'open' };
   }
 
-  /** Content reported by three different members is hidden until a moderator reviews it. */
+  /** Content reported by three different members (two in safety mode) is hidden until a moderator reviews it. */
   private async autoHide(targetType: 'thread' | 'reply', targetId: string, threadId: string): Promise<void> {
+    // asked before the transaction: on the embedded database nothing else may run inside it
+    const threshold = (await this.duty.safetyMode()) ? AUTO_HIDE_REPORTERS_SAFETY : AUTO_HIDE_REPORTERS;
     const hidden = await this.dataSource.transaction(async (em) => {
       const [{ n }]: { n: number }[] = await em.query(
         `SELECT count(DISTINCT reporter_id)::int AS n FROM reports WHERE target_type = $1 AND target_id = $2 AND status = 'open' AND reporter_id IS NOT NULL`,
         [targetType, targetId],
       );
-      if (n < AUTO_HIDE_REPORTERS) return false;
+      if (n < threshold) return false;
       const [rows]: [unknown[], number] =
         targetType === 'thread'
           ? await em.query('UPDATE threads SET hidden = true, updated_at = now() WHERE id = $1 AND hidden = false RETURNING id', [targetId])

@@ -2,15 +2,17 @@ import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module.js';
 import { NotificationsModule } from '../notifications/notifications.module.js';
 import { RepliesModule } from '../replies/replies.module.js';
+import { SafetyModule } from '../safety/safety.module.js';
 import { StoriesModule } from '../stories/stories.module.js';
 import { AccessSignalListener } from './access-signal.listener.js';
 import { RealtimeGateway } from './realtime.gateway.js';
 import { RealtimeListener } from './realtime.listener.js';
 import { RealtimeMetrics } from './realtime.metrics.js';
 import { RealtimeService } from './realtime.service.js';
+import { SafetyStatusBroadcaster } from './safety-status.broadcaster.js';
 
 @Module({
-  imports: [AuthModule, StoriesModule, RepliesModule, NotificationsModule],
-  providers: [RealtimeGateway, RealtimeService, RealtimeMetrics, RealtimeListener, AccessSignalListener],
+  imports: [AuthModule, StoriesModule, RepliesModule, NotificationsModule, SafetyModule],
+  providers: [RealtimeGateway, RealtimeService, RealtimeMetrics, RealtimeListener, AccessSignalListener, SafetyStatusBroadcaster],
 })
 export class RealtimeModule {}

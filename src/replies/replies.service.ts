@@ -116,8 +116,8 @@ const REPLY_GATE = prepared(
 const REPLY_INSERT = prepared(
   'reply.insert',
   `WITH ins AS (
-     INSERT INTO replies (thread_id, author_id, anonymous, body_md, body_html, client_key, status, reply_to)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8::bigint)
+     INSERT INTO replies (thread_id, author_id, anonymous, body_md, body_html, client_key, status, crisis, reply_to)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::bigint)
      ON CONFLICT (thread_id, author_id, client_key) WHERE client_key IS NOT NULL DO NOTHING
      RETURNING id, thread_id, author_id, anonymous, status, hidden, deleted_at, created_at
    ), bump AS (
@@ -192,7 +192,7 @@ export class RepliesService {
     assertCanWrite(viewer);
     if (typeof threadId !== 'string' || !UUID_RE.test(threadId)) throw notFound('That story');
     const html = renderMarkdown(dto.body);
-    const verdict = await this.safety.verdict([dto.body], await this.safety.needsReview(viewer));
+    const verdict = await this.safety.verdict([dto.body], { needsReview: await this.safety.needsReview(viewer), author: viewer });
     // the story's row lock orders reply ids (one allocated later becomes visible later, so `after` never skips);
     // it is held for two statements and the commit, so everything else is asked in the statement that takes it
     const result = await this.dataSource.transaction(async (em) => {
@@ -215,7 +215,7 @@ export class RepliesService {
         if (!answered) throw notFound('The reply you are answering');
         quote = answered.quote;
       }
-      const [inserted]: (Pick<ReplyRow, 'id' | 'created_at' | 'public' | 'gone' | 'held' | 'named'>)[] = await run(em, REPLY_INSERT, [t.id, viewer.id, anonymous, dto.body, html, dto.clientKey ?? null, verdict.status, replyTo]);
+      const [inserted]: (Pick<ReplyRow, 'id' | 'created_at' | 'public' | 'gone' | 'held' | 'named'>)[] = await run(em, REPLY_INSERT, [t.id, viewer.id, anonymous, dto.body, html, dto.clientKey ?? null, verdict.status, verdict.crisis, replyTo]);
       if (!inserted) return { thread: t, row: null, outbox: [] };
       const row: ReplyRow = {
         id: inserted.id,
@@ -228,6 +228,7 @@ export class RepliesService {
         body_html: html,
         status: verdict.status,
         hidden: false,
+        crisis: verdict.crisis,
         created_at: inserted.created_at,
         edited_at: null,
         updated_at: inserted.created_at,
@@ -298,11 +299,12 @@ export class RepliesService {
   async update(viewer: Viewer, id: string, dto: UpdateReplyDto): Promise<AnyReplyView & { safety?: SafetyNote }> {
     assertCanWrite(viewer);
     // an edit is screened like a new reply: it cannot smuggle in what posting would have refused or held
-    const verdict: Verdict = await this.safety.verdict([dto.body], false);
+    const before = await this.loadRow(viewer, id);
+    const verdict: Verdict = await this.safety.verdict([dto.body], { needsReview: false, author: viewer, wasCrisis: before.crisis === true });
     const row = await this.dataSource.transaction(async (em) => {
       const r = await this.loadOwn(viewer, id, em);
       await em.query(`INSERT INTO revisions (target_type, target_id, editor_id, data) VALUES ('reply', $1, $2, $3)`, [r.id, viewer.id, JSON.stringify({ body: r.body_md })]);
-      await em.query(`UPDATE replies SET body_md = $2, body_html = $3, edited_at = now(), updated_at = now() WHERE id = $1::bigint`, [r.id, dto.body, renderMarkdown(dto.body)]);
+      await em.query(`UPDATE replies SET body_md = $2, body_html = $3, crisis = $4, edited_at = now(), updated_at = now() WHERE id = $1::bigint`, [r.id, dto.body, renderMarkdown(dto.body), verdict.crisis]);
       if (verdict.status === 'pending') {
         await em.query(`UPDATE replies SET status = 'pending' WHERE id = $1::bigint`, [r.id]);
         await recountReplies(em, r.thread_id);

@@ -19,7 +19,7 @@ export const quoteOf = (id: string): string => `(SELECT json_build_object(
 
 export const REPLY_COLUMNS = `
   r.id::text AS id, r.thread_id, r.author_id, u.username AS author_username, u.deleted_at IS NOT NULL AS author_gone, r.anonymous, r.body_md, r.body_html,
-  r.status, r.hidden, r.created_at, r.edited_at, r.updated_at, r.deleted_at,
+  r.status, r.hidden, r.crisis, r.created_at, r.edited_at, r.updated_at, r.deleted_at,
   t.author_id AS thread_author_id, t.anonymous AS thread_anonymous,
   (SELECT json_object_agg(x.kind, x.n) FROM (SELECT kind, count(*)::int AS n FROM reply_reactions rr WHERE rr.reply_id = r.id GROUP BY kind) x) AS reactions,
   ${REPLY_VERDICTS}, r.reply_to::text AS reply_to, ${quoteOf('r.reply_to')} AS quote`;
@@ -48,6 +48,8 @@ export interface ReplyRow {
   body_html: string;
   status: 'published' | 'pending' | 'rejected';
   hidden: boolean;
+  /** matched a crisis phrase: shown to its author and staff only */
+  crisis?: boolean;
   created_at: Date;
   edited_at: Date | null;
   updated_at: Date;
@@ -113,6 +115,8 @@ export function toReplyView(r: ReplyRow, viewer: Viewer | null, secret: string, 
     view.mine = true;
     view.body = r.body_md;
   }
+  // whether it matched a crisis phrase is for its author and staff only
+  if (mine || audience === 'staff') view.crisis = r.crisis === true;
   if (audience === 'staff') {
     view.hidden = r.hidden;
     if (r.deleted_at) view.removed = true;

@@ -1,8 +1,9 @@
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { IsString, MaxLength } from 'class-validator';
-import { AllowSuspended } from '../common/decorators.js';
+import { AllowSuspended, Public } from '../common/decorators.js';
 import { RateLimit } from '../common/rate-limit.js';
+import { DutyService } from './duty.service.js';
 import { SafetyService } from './safety.service.js';
 
 export class SafetyCheckDto {
@@ -14,7 +15,17 @@ export class SafetyCheckDto {
 @ApiTags('safety')
 @Controller('safety')
 export class SafetyController {
-  constructor(private readonly safety: SafetyService) {}
+  constructor(
+    private readonly safety: SafetyService,
+    private readonly duty: DutyService,
+  ) {}
+
+  /** Whether safety mode is on and how many moderators are on duty: for everyone, visitors included. */
+  @Public()
+  @Get('status')
+  status() {
+    return this.duty.status();
+  }
 
   /** Lets the composer check a draft before publishing; nothing is stored. */
   @Post('check')

@@ -16,6 +16,19 @@ export interface Screening {
   hold: boolean;
   flag: boolean;
   crisis: boolean;
+  /** The content-warning label of the first crisis phrase that matched (e.g. "suicide"), null when none did. */
+  crisisLabel: string | null;
+}
+
+/**
+ * The content warning a crisis phrase puts on a story that has none: what the phrase is about, in the plainest word.
+ * A phrase moderators add later is labelled by the same rule; anything it does not recognise is "distress".
+ */
+export function crisisLabel(pattern: string): string {
+  const p = pattern.toLowerCase();
+  if (/harm|hurt|cut|burn|injur/.test(p)) return 'self-harm';
+  if (/suicid|kill|die|dead|death|end (it|my)|life|live|overdose/.test(p)) return 'suicide';
+  return 'distress';
 }
 
 const TTL_MS = 5_000; // other instances pick up a change within seconds
@@ -50,5 +63,6 @@ export class WatchedWordsService {
 export function screenWith(words: WatchedWord[], texts: (string | null | undefined)[]): Screening {
   const hits = findWatched(texts.filter(Boolean).join('\n'), words);
   const has = (a: WatchAction) => hits.some((h) => h.action === a);
-  return { block: has('block'), hold: has('hold'), flag: has('flag'), crisis: has('crisis') };
+  const crisis = hits.find((h) => h.action === 'crisis');
+  return { block: has('block'), hold: has('hold'), flag: has('flag'), crisis: !!crisis, crisisLabel: crisis ? crisisLabel(crisis.pattern) : null };
 }

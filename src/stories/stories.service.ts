@@ -86,12 +86,19 @@ export class StoriesService {
     const category = this.categories.require(dto.category);
     const handled = dto.handled ?? '';
     const learned = dto.learned ?? '';
-    const verdict = await this.safety.verdict([dto.title, dto.happened, handled, learned, dto.contentWarning], await this.safety.needsReview(viewer));
+    const verdict = await this.safety.verdict([dto.title, dto.happened, handled, learned], {
+      needsReview: await this.safety.needsReview(viewer),
+      author: viewer,
+      newStory: true,
+      warning: dto.contentWarning,
+    });
+    // a crisis story without a content warning gets one from its phrase, which its author may change
+    const contentWarning = dto.contentWarning?.trim() || (verdict.crisis ? verdict.crisisLabel ?? null : null);
     const { id, flags } = await this.dataSource.transaction(async (em) => {
       const rows: { id: string }[] = await em.query(
         `INSERT INTO threads (author_id, anonymous, category, title, happened_md, happened_html, handled_md, handled_html,
-                              learned_md, learned_html, excerpt, content_warning, status)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
+                              learned_md, learned_html, excerpt, content_warning, status, crisis)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id`,
         [
           viewer.id,
           dto.anonymous ?? false,
@@ -104,8 +111,9 @@ export class StoriesService {
           learned,
           renderMarkdown(learned),
           excerptFromMarkdown(dto.happened, 220),
-          dto.contentWarning?.trim() || null,
+          contentWarning,
           verdict.status,
+          verdict.crisis,
         ],
       );
       return { id: rows[0].id, flags: await this.addFlags(em, verdict, 'thread', rows[0].id, rows[0].id) };
@@ -255,8 +263,11 @@ export class StoriesService {
       };
       sections = next.happened !== t.happened_md || next.handled !== t.handled_md || next.learned !== t.learned_md;
       // an edit is screened like a new post, so it cannot smuggle in what posting would have refused or held
-      verdict = judge([next.title, next.happened, next.handled, next.learned, next.contentWarning], false);
+      verdict = judge([next.title, next.happened, next.handled, next.learned], { needsReview: false, author: viewer, warning: next.contentWarning, wasCrisis: t.crisis });
       if (verdict.status === 'pending') await em.query(`UPDATE threads SET status = 'pending' WHERE id = $1`, [t.id]);
+      // a crisis story keeps a content warning: the author may change it, not leave it empty
+      if (verdict.crisis && !next.contentWarning) next.contentWarning = verdict.crisisLabel ?? null;
+      if (verdict.crisis !== t.crisis) await em.query(`UPDATE threads SET crisis = $2 WHERE id = $1`, [t.id, verdict.crisis]);
       await em.query(
         `UPDATE threads SET title = $2, category = $3, happened_md = $4, happened_html = $5, handled_md = $6, handled_html = $7,
                 learned_md = $8, learned_html = $9, excerpt = $10, content_warning = $11, edited_at = now(), updated_at = now()

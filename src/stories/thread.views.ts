@@ -8,7 +8,7 @@ export const THREAD_COLUMNS = `
   t.id, t.author_id, u.username AS author_username, u.deleted_at IS NOT NULL AS author_gone, t.anonymous, t.category, t.title,
   t.happened_md, t.happened_html, t.handled_md, t.handled_html, t.learned_md, t.learned_html,
   t.excerpt, t.content_warning, t.status, t.locked, t.pinned, t.hidden, t.paused, t.slow_mode_seconds,
-  t.reply_count, t.created_at, t.edited_at, t.last_activity_at, t.deleted_at, ${storyPublic('t')} AS public, ${storyGone('t')} AS gone`;
+  t.reply_count, t.created_at, t.edited_at, t.last_activity_at, t.deleted_at, t.crisis, ${storyPublic('t')} AS public, ${storyGone('t')} AS gone`;
 
 export interface ThreadRow {
   id: string;
@@ -37,6 +37,8 @@ export interface ThreadRow {
   edited_at: Date | null;
   last_activity_at: Date;
   deleted_at: Date | null;
+  /** matched a crisis phrase: shown to its author and staff only */
+  crisis: boolean;
   /** the read rule's verdicts (src/access/read-rule.ts): every member may see it / it is hidden or deleted */
   public: boolean;
   gone: boolean;
@@ -114,6 +116,8 @@ export function toThreadView(
     }
   }
   view.deleted = r.deleted_at !== null && (mine || isStaff(viewer));
+  // whether it matched a crisis phrase is for its author and staff only
+  if (mine || isStaff(viewer)) view.crisis = r.crisis === true;
   return view;
 }
 

@@ -50,6 +50,7 @@ export async function spawnApp(env: Record<string, string>, opts: { port?: numbe
       SEED_NEW_EMBEDDED: 'false',
       RATE_LIMIT_SCALE: '1000',
       OVERLOAD_LAG_MS: '0',
+      SAFETY_MODE: 'off', // as in test/support/app.ts: no test depends on who else is on duty
       HOST: '127.0.0.1',
       PORT: String(port),
       ...env,

@@ -97,6 +97,9 @@ const TABLE = `
   GET    /api/mod/watched-words                    401    403    403    403     403      401     200     200
   POST   /api/mod/watched-words                    401    403    403    403     403      401     201     201
   DELETE /api/mod/watched-words/{id}               401    403    403    403     403      401     204     204
+  GET    /api/safety/status                        200    200    200    200     200      200     200     200
+  GET    /api/mod/duty                             401    403    403    403     403      401     200     200
+  POST   /api/mod/duty                             401    403    403    403     403      401     200     200
 `;
 
 const ACTORS = ['visitor', 'member', 'author', 'other', 'suspended', 'banned', 'moderator', 'admin'] as const;
@@ -311,6 +314,10 @@ const REQUESTS: Record<string, Build> = {
   'GET /api/mod/watched-words': fixed('/api/mod/watched-words'),
   'POST /api/mod/watched-words': async () => ({ path: '/api/mod/watched-words', body: { pattern: `zzword${randomBytes(5).toString('hex')}`, action: 'flag' } }),
   'DELETE /api/mod/watched-words/{id}': async (s) => ({ path: `/api/mod/watched-words/${await s.word()}` }),
+  'GET /api/safety/status': fixed('/api/safety/status'),
+  'GET /api/mod/duty': fixed('/api/mod/duty'),
+  // ending a shift, never starting one: test files share the database, and a shift would turn safety mode off elsewhere
+  'POST /api/mod/duty': fixed('/api/mod/duty', { onDuty: false }),
 };
 
 /** A 401 that is about the credentials in the body rather than the session. */

@@ -22,6 +22,9 @@ export async function startApp(env: Record<string, string> = {}): Promise<TestAp
     HOST: '127.0.0.1',
     DATA_DIR: 'memory:',
     RATE_LIMIT_SCALE: '1000',
+    // test files share one database and run side by side: safety mode follows whoever is on duty, so a test that
+    // is not about it must not depend on another file's moderators (test/duty.e2e.spec.ts opts in with auto or on)
+    SAFETY_MODE: 'off',
     CLIENT_DIR: process.env.SETBACK_TEST_CLIENT_DIR ?? './client/dist',
     ...(process.env.SETBACK_TEST_DATABASE_URL ? { DATABASE_URL: process.env.SETBACK_TEST_DATABASE_URL } : {}),
     ...env,

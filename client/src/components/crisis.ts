@@ -1,5 +1,5 @@
-// A kind, modal panel shown before publishing when the safety check found words of crisis.
-// Resolves 'publish' ("Publish anyway") or 'cancel' ("Not now", Escape).
+// A kind, modal panel shown before publishing when the safety check found words of crisis: the crisis lines, an
+// offer to add a content warning (pre-filled), and buttons that say what they do ("Keep as draft", "Post my story").
 import { h, safeHttpUrl, uid } from '../dom.js';
 
 export interface SafetyResource {
@@ -27,11 +27,26 @@ export function resourceList(resources: SafetyResource[]): HTMLElement {
   );
 }
 
-export function confirmCrisis(resources: SafetyResource[]): Promise<'publish' | 'cancel'> {
+/** What the author chose: post (with the content warning they kept, if any was offered), or keep it as a draft. */
+export type CrisisAnswer = { action: 'publish'; contentWarning?: string } | { action: 'cancel' };
+
+/**
+ * The pre-publish check for words of crisis. `suggestedWarning`: when the story has no content warning yet, the one
+ * the server suggests ("suicide"), offered pre-filled and ticked; the author may change it or untick it.
+ */
+export function confirmCrisis(resources: SafetyResource[], options: { suggestedWarning?: string | null; what?: 'story' | 'reply' } = {}): Promise<CrisisAnswer> {
   return new Promise((resolve) => {
     const titleId = uid('crisis-title');
-    const notNow = h('button', { type: 'button', class: 'button button-primary' }, 'Not now');
-    const publish = h('button', { type: 'button', class: 'button' }, 'Publish anyway');
+    const what = options.what ?? 'story';
+    const keep = h('button', { type: 'button', class: 'button button-primary' }, 'Keep as draft');
+    const publish = h('button', { type: 'button', class: 'button' }, what === 'story' ? 'Post my story' : 'Post my reply');
+    const warningId = uid('crisis-warning');
+    const offer = options.suggestedWarning !== undefined && options.suggestedWarning !== null && what === 'story';
+    const addWarning = h('input', { type: 'checkbox', id: uid('crisis-add-warning'), checked: true });
+    const warning = h('input', { type: 'text', id: warningId, class: 'input', maxlength: 100, value: options.suggestedWarning ?? '', 'aria-label': 'Content warning' });
+    addWarning.addEventListener('change', () => {
+      warning.disabled = !addWarning.checked;
+    });
     const dialog = h(
       'dialog',
       { class: 'panel crisis-panel', 'aria-labelledby': titleId },
@@ -43,26 +58,40 @@ export function confirmCrisis(resources: SafetyResource[]): Promise<'publish' | 
         'These people are there to listen, any time:',
       ),
       resources.length ? resourceList(resources) : h('p', null, 'If you are in danger, please call your local emergency number.'),
-      h('p', { class: 'muted' }, 'Your words are still here, saved as a draft. You can publish them now or come back when you are ready.'),
-      h('div', { class: 'actions' }, notNow, publish),
+      offer
+        ? h(
+            'fieldset',
+            { class: 'crisis-warning' },
+            h('legend', null, 'Add a content warning'),
+            h('p', { class: 'muted' }, 'Readers then choose whether to open your story. You can change the words.'),
+            h('label', { for: addWarning.id }, addWarning, ' Add a content warning'),
+            h('label', { for: warningId, class: 'sr-only' }, 'Content warning'),
+            warning,
+          )
+        : null,
+      h('p', { class: 'muted' }, `Your words are saved as a draft. "Keep as draft" leaves them there for when you are ready; "${publish.textContent}" posts them now.`),
+      h('div', { class: 'actions' }, keep, publish),
     );
     let settled = false;
-    const finish = (answer: 'publish' | 'cancel') => {
+    const finish = (answer: CrisisAnswer) => {
       if (settled) return;
       settled = true;
       if (dialog.open) dialog.close();
       dialog.remove();
       resolve(answer);
     };
-    notNow.addEventListener('click', () => finish('cancel'));
-    publish.addEventListener('click', () => finish('publish'));
+    keep.addEventListener('click', () => finish({ action: 'cancel' }));
+    publish.addEventListener('click', () => {
+      const text = warning.value.trim();
+      finish(offer && addWarning.checked && text ? { action: 'publish', contentWarning: text } : { action: 'publish' });
+    });
     dialog.addEventListener('cancel', (e) => {
       e.preventDefault();
-      finish('cancel');
+      finish({ action: 'cancel' });
     });
-    dialog.addEventListener('close', () => finish('cancel'));
+    dialog.addEventListener('close', () => finish({ action: 'cancel' }));
     document.body.append(dialog);
     dialog.showModal();
-    notNow.focus();
+    keep.focus();
   });
 }

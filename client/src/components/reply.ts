@@ -4,6 +4,7 @@
 // do nothing themselves: they dispatch a ReplyActionEvent that the story screen answers.
 import type { DeletedReplyView, ReplyView } from '../../../src/contract/views.js';
 import { h, setServerHtml } from '../dom.js';
+import { waitingNotice } from './waiting-notice.js';
 import { timeEl } from '../time.js';
 import { authorEl, authorName } from './author.js';
 import { ReactionBar } from './reactions.js';
@@ -171,6 +172,8 @@ export function renderReply(view: AnyReply, options: ReplyListOptions): { elemen
     ),
     view.replyTo ? quoteEl(view.replyTo, replyAnchor(view.replyTo.id), options.quoteHidden?.(view.replyTo.id)) : null,
     view.blocked ? blockedNotice(body) : body,
+    // the author's own reply that mentions crisis and waits for a moderator: why, and where help is meanwhile
+    mine && view.status === 'pending' && view.crisis ? waitingNotice('reply', true) : null,
     bar.element,
     actions,
   );

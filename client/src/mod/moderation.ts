@@ -12,6 +12,7 @@ import type { RouteContext } from '../router.js';
 import { session } from '../stores/session.js';
 import { fullDate, longDate, timeEl } from '../time.js';
 import { busy, kindError, kindly, memberLink, reasonField, reasonProblem, showError } from './common.js';
+import { dutyPanel } from './duty.js';
 
 export type ModTab = 'queue' | 'reports' | 'log' | 'words' | 'member';
 
@@ -128,6 +129,7 @@ export function moderationScreen(ctx: RouteContext, tab: ModTab): void {
       'section',
       { class: 'screen mod' },
       h('h1', null, 'Moderation'),
+      dutyPanel(ctx.signal),
       h(
         'nav',
         { class: 'mod-nav', 'aria-label': 'Moderation sections' },
@@ -231,7 +233,7 @@ function queueScreen(body: HTMLElement, { signal, setTitle }: RouteContext): voi
   const paged = pagedList<QueueItem>(signal, (cursor) => `/mod/queue${qs({ cursor })}`, (item) => queueItem(item, signal), () => 'Nothing is waiting for review.', 'posts');
   body.append(
     h('h2', null, 'Review queue'),
-    h('p', { class: 'hint' }, 'Posts held for review, oldest first. Members see them only once approved.'),
+    h('p', { class: 'hint' }, 'Posts held for review, oldest first (while no moderator is on duty: posts that mention crisis first, then the most reported). Members see them only once approved.'),
     paged.element,
   );
 }
@@ -247,6 +249,7 @@ function queueItem(item: QueueItem, signal: AbortSignal): HTMLLIElement {
     [isStory ? 'Story: ' : 'Reply in: ', h('a', { href }, item.title)],
     '',
     h('p', { class: 'muted' }, 'by ', authorText(item.author), ' · ', timeEl(item.createdAt)),
+    item.crisis || item.openReports ? h('p', { class: 'card-badges' }, item.crisis ? h('span', { class: 'badge badge-warn' }, 'Mentions crisis') : null, item.openReports ? h('span', { class: 'badge' }, `${item.openReports} open report${item.openReports === 1 ? '' : 's'}`) : null) : null,
     serverHtml(item.bodyHtml, isStory ? 'What happened' : 'The reply'),
     actions,
     slot,

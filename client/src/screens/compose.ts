@@ -29,6 +29,8 @@ export interface StoryDraft {
 
 interface SafetyResult {
   crisis: boolean;
+  /** for a crisis text: the content warning its words suggest (e.g. "suicide") */
+  contentWarning?: string;
   resources: SafetyResource[];
 }
 
@@ -329,14 +331,20 @@ export function composeScreen({ outlet, signal }: RouteContext): () => void {
             : null,
       }),
       send: async (data) => {
-        const text = [data.title, data.happened, data.handled, data.learned, data.contentWarning].filter(Boolean).join('\n\n');
+        const text = [data.title, data.happened, data.handled, data.learned].filter(Boolean).join('\n\n');
         const safety = await safetyCheck(text, signal);
         let sawResources = false;
         if (safety?.crisis) {
           sawResources = true;
           void draft.flush();
-          const answer = await confirmCrisis(safety.resources ?? []);
-          if (answer !== 'publish' || signal.aborted) return;
+          // a story without a content warning is offered the one its words suggest, pre-filled
+          const suggestedWarning = data.contentWarning.trim() ? null : (safety.contentWarning ?? 'suicide');
+          const answer = await confirmCrisis(safety.resources ?? [], { suggestedWarning });
+          if (answer.action !== 'publish' || signal.aborted) return;
+          if (answer.contentWarning) {
+            data.contentWarning = answer.contentWarning;
+            contentWarning.control.value = answer.contentWarning;
+          }
         }
         publish.textContent = 'Publishing…';
         const thread = await api.post<ThreadView & { safety?: SafetyResult }>(

@@ -12,6 +12,7 @@ import { announce, createBatchedAnnouncer } from '../components/announcer.js';
 import { authorEl, authorName } from '../components/author.js';
 import { contentWarningGate } from '../components/content-warning.js';
 import { resourceList } from '../components/crisis.js';
+import { waitingNoticeContent } from '../components/waiting-notice.js';
 import { editForm, loadForEditing } from '../components/edit-form.js';
 import { alertRegion, checkboxField, ctrlEnterSubmits, FormErrors, textField } from '../components/field.js';
 import { confirmPanel, reportPanel } from '../components/panels.js';
@@ -19,7 +20,7 @@ import { ReactionBar, ReactionToggleEvent } from '../components/reactions.js';
 import { ReplyingTo } from '../components/reply-quote.js';
 import { isMine, modLink, replyAnchor, ReplyActionEvent, ReplyList, type AnyReply, type OwnableReply } from '../components/reply.js';
 import { emptyState, errorState, loadingState } from '../components/states.js';
-import { h, isAbort, randomId, setServerHtml } from '../dom.js';
+import { h, isAbort, randomId, replaceChildren, setServerHtml } from '../dom.js';
 import { navigate } from '../navigation.js';
 import type { RouteContext } from '../router.js';
 import { categories } from '../stores/categories.js';
@@ -405,6 +406,7 @@ export function storyScreen({ outlet, signal, params, setTitle }: RouteContext):
       // What only the author (or the moderators) can see, said in words.
       // The author's own pending story (the moderators' notes are in their tools below).
       statusNote.hidden = !(pending && (thread.mine || notice?.pending));
+      if (!statusNote.hidden) replaceChildren(statusNote, waitingNoticeContent('story', thread.crisis === true));
     };
     const renderMeta = () => {
       h1.textContent = thread.title;

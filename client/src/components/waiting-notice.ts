@@ -1,0 +1,19 @@
+// The lasting, kind note on an author's own post that waits for a moderator, in words that say why and what
+// happens next. A post that mentions crisis also gets the crisis lines, so help is never behind the wait.
+import { h, type Child } from '../dom.js';
+import { safety } from '../stores/safety.js';
+import { resourceList } from './crisis.js';
+
+export function waitingNoticeContent(what: 'story' | 'reply', crisis: boolean): Child[] {
+  if (!crisis) return [h('p', null, 'Awaiting review — only you and the moderators can see this.')];
+  const resources = safety.status?.resources ?? [];
+  return [
+    h('p', null, h('strong', null, `Your ${what} is waiting for a moderator.`), ' ', `You haven't done anything wrong: what you wrote sounds heavy, and a moderator will read it as soon as one is on duty. Until then only you and the moderators can see it.`),
+    resources.length ? [h('p', null, 'If you need to talk to someone now, these people are there to listen, any time:'), resourceList(resources)] : h('p', null, h('a', { href: '/help' }, 'Get help now')),
+  ];
+}
+
+/** The note under the author's own held reply. */
+export function waitingNotice(what: 'story' | 'reply', crisis: boolean): HTMLElement {
+  return h('div', { class: 'notice', role: 'status' }, waitingNoticeContent(what, crisis));
+}

@@ -1,0 +1,61 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { registerMember } from '../support/app.js';
+import { BrowserHarness, requireBrowser } from '../support/browser.js';
+
+const ok = requireBrowser('browser: safety mode');
+jest.setTimeout(180_000);
+
+// SAFETY_MODE=on: the banner and the holds, whoever is on duty (test files share the database, and shifts with it).
+(ok ? describe : describe.skip)('browser: safety mode', () => {
+  const b = new BrowserHarness();
+  beforeAll(() => b.start({ SAFETY_MODE: 'on' }), 90_000);
+  afterAll(() => b.stop(), 60_000);
+  afterEach(() => b.finish(), 60_000);
+
+  it('shows visitors and members a calm banner with the crisis lines while no moderator is on duty', async () => {
+    const visitor = await b.page('visitor');
+    await visitor.goto('/welcome');
+    const banner = visitor.getByRole('complementary', { name: 'No moderator on duty' });
+    await banner.getByText('No moderator is on duty right now. Posts that mention crisis wait for a moderator.').waitFor();
+    await expect(banner.getByRole('link', { name: 'get help now' }).getAttribute('href')).resolves.toBe('/help');
+    await banner.getByText('Crisis lines you can reach at any time').click();
+    await banner.getByText('Samaritans (UK & Ireland)').waitFor();
+
+    const member = await registerMember(b.app);
+    const page = await b.page('member', member);
+    await page.goto('/');
+    await page.getByRole('complementary', { name: 'No moderator on duty' }).getByText('No moderator is on duty right now.', { exact: false }).waitFor();
+  });
+
+  it('offers a content warning before a crisis story is posted, and tells its author kindly that it waits for a moderator', async () => {
+    const member = await registerMember(b.app);
+    const page = await b.page('author', member);
+    await page.goto('/stories/new');
+    await page.getByRole('heading', { name: 'Write a story', level: 1 }).waitFor();
+    await page.getByLabel('Title').fill('The year the shop closed');
+    const category = page.getByLabel('Category');
+    await category.locator('option:not([value=""])').first().waitFor({ state: 'attached' });
+    await category.selectOption((await category.locator('option:not([value=""])').first().getAttribute('value'))!);
+    await page.getByLabel('What happened?').fill('When the shop closed I started thinking about suicide most nights.');
+    await page.getByRole('button', { name: 'Publish story' }).click();
+
+    const dialog = page.getByRole('dialog', { name: 'Before you post — are you okay?' });
+    await dialog.waitFor();
+    await dialog.getByRole('button', { name: 'Keep as draft' }).waitFor();
+    const warning = dialog.getByRole('textbox', { name: 'Content warning' });
+    await expect(warning.inputValue()).resolves.toBe('suicide');
+    await expect(dialog.getByRole('checkbox', { name: 'Add a content warning' }).isChecked()).resolves.toBe(true);
+    await warning.fill('suicidal thoughts');
+    await dialog.getByRole('button', { name: 'Post my story' }).click();
+
+    await page.waitForURL(/\/stories\/[0-9a-f-]{36}$/);
+    await page.getByRole('heading', { name: 'The year the shop closed', level: 1 }).waitFor();
+    const note = page.getByRole('status').filter({ hasText: 'Your story is waiting for a moderator.' });
+    await note.waitFor();
+    await note.getByText('Samaritans (UK & Ireland)').waitFor();
+    await page.getByText('suicidal thoughts').first().waitFor();
+    const id = page.url().split('/').pop()!;
+    const [row] = await b.app.db.dataSource.query('SELECT status, crisis, content_warning FROM threads WHERE id = $1', [id]);
+    expect(row).toEqual({ status: 'pending', crisis: true, content_warning: 'suicidal thoughts' });
+  });
+});
