@@ -132,6 +132,22 @@ describe('conversation', () => {
       expect(mine.body.items.filter((n: { replyId: string }) => n.replyId === res.body.id).map((n: { kind: string }) => n.kind)).toEqual(['reply_to_you']);
     });
 
+    it('tells nobody who muted the story, and nobody who blocked a named replier', async () => {
+      const s = await createStory(t, ann);
+      const first = await createReply(t, bob, s.id);
+      const blocker = await registerMember(t);
+      const second = await createReply(t, blocker, s.id);
+      expect((await t.http().put(`/api/threads/${s.id}/mute`).set('Cookie', bob.cookie)).status).toBeLessThan(300);
+      expect((await t.http().put(`/api/users/${cat.username}/block`).set('Cookie', blocker.cookie)).status).toBeLessThan(300);
+      const told = record(await open(ann));
+      const toBob = await reply(cat, s.id, { replyTo: first.id });
+      const toBlocker = await reply(cat, s.id, { replyTo: second.id });
+      // the story's author is told of both in the same transactions that would have told the others
+      await waitFor(() => [toBob, toBlocker].every((r) => of(told, 'notification').some((n) => n.replyId === r.body.id)), 5000, "the author's notifications");
+      const kinds = await t.db.dataSource.query(`SELECT kind FROM notifications WHERE reply_id IN ($1::bigint, $2::bigint) AND user_id <> $3`, [toBob.body.id, toBlocker.body.id, ann.id]);
+      expect(kinds).toEqual([]);
+    });
+
     it('refuses a replyTo of another story, deleted, hidden or blocked, and garbage, storing nothing', async () => {
       const s = await createStory(t, ann);
       const other = await createStory(t, ann);

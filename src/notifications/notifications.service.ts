@@ -83,7 +83,7 @@ export class NotificationsService {
   /** Stores a notification inside the caller's transaction; `announce` it once that has committed. */
   async insert(em: EntityManager | DataSource, userId: string, n: NewNotification): Promise<NotificationRow | null> {
     const text = n.text.length > MAX_TEXT ? `${n.text.slice(0, MAX_TEXT - 1)}…` : n.text;
-    const quiet = n.kind === 'reply' || n.kind === 'mention';
+    const quiet = n.kind === 'reply' || n.kind === 'mention' || n.kind === 'reply_to_you';
     const rows: NotificationRow[] = await run(em, NOTIFY, [userId, n.kind, n.threadId ?? null, n.replyId ?? null, n.actorId ?? null, text, quiet]);
     return rows[0] ?? null;
   }

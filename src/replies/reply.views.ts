@@ -75,7 +75,7 @@ export interface ReplyRow {
 
 /** The quote of the answered reply: empty when this audience may not see it (gone, held, or blocked by the viewer). */
 function quoteView(r: ReplyRow, secret: string, audience: 'member' | 'staff'): ReplyQuoteView | null {
-  if (r.reply_to === null) return null;
+  if (!r.reply_to) return null; // also a row read without the column
   const q = r.quote;
   if (!q || (audience === 'member' && (!q.public || r.quote_blocked))) return { id: r.reply_to, author: null, excerpt: null };
   const storyAuthor = r.thread_anonymous && q.authorId === r.thread_author_id;
