@@ -97,8 +97,8 @@ describe('blocking is no oracle for anonymous authors', () => {
     const notified = collect<{ kind: string; threadId: string; text: string }>(socket, 'notification');
     const inBob = await createReply(t, alice, bobStory.id, { anonymous: true, body: `${label}: @${carol.username} I know this feeling.` });
     const inCarol = await createReply(t, alice, carolStory.id, { anonymous: true, body: `${label}: thinking of you.` });
-    await waitFor(() => created.some((r) => r.id === inBob.id), 5000, 'the live anonymous reply');
-    await waitFor(() => notified.filter((n) => n.threadId === bobStory.id || n.threadId === carolStory.id).length >= 2, 5000, 'the mention and the reply notification');
+    await waitFor(() => created.some((r) => r.id === inBob.id), 15_000, 'the live anonymous reply');
+    await waitFor(() => notified.filter((n) => n.threadId === bobStory.id || n.threadId === carolStory.id).length >= 2, 15_000, 'the mention and the reply notification');
     socket.close();
     const push = created.find((r) => r.id === inBob.id);
     const stored = (await get('/api/notifications')).body.items;
