@@ -1,6 +1,7 @@
 // A small same-origin JSON client for /api. Every failure becomes an ApiError carrying the server's
 // error body ({statusCode, code, message, errors?, retryAfter?, until?}).
 import type { ApiErrorBody } from '../../src/contract/views.js';
+import { untilInWords } from './time.js';
 
 export interface FieldError {
   field: string;
@@ -148,11 +149,9 @@ export function needsTwoFactor(error: unknown): boolean {
 /** A human sentence for an error (a rate limit's message already says the wait in words). */
 export function describeError(error: unknown): string {
   if (error instanceof ApiError) {
-    if ((error.code === 'ACCOUNT_SUSPENDED' || error.until) && error.until) {
-      const until = new Date(error.until);
-      if (!Number.isNaN(until.getTime())) {
-        return `${error.message} (until ${until.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })})`;
-      }
+    // the end of a suspension, in the reader's own time zone and in words ("tomorrow at 14:00")
+    if (error.code === 'ACCOUNT_SUSPENDED' && error.until && untilInWords(error.until)) {
+      return `Your account is suspended until ${untilInWords(error.until)}. You can still read, and write to the moderators.`;
     }
     return error.message;
   }

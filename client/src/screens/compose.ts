@@ -6,6 +6,7 @@ import { announce } from '../components/announcer.js';
 import { confirmCrisis, type SafetyResource } from '../components/crisis.js';
 import { alertRegion, checkboxField, FormErrors, selectField, submitForm, textField } from '../components/field.js';
 import { errorState, loadingState } from '../components/states.js';
+import { closeWhileSuspended } from '../components/suspension.js';
 import { debounce, h, isAbort, setServerHtml } from '../dom.js';
 import { navigate } from '../navigation.js';
 import type { RouteContext } from '../router.js';
@@ -304,6 +305,8 @@ export function composeScreen({ outlet, signal }: RouteContext): () => void {
       anonymous.element,
       h('div', { class: 'actions compose-actions' }, publish, saveStatus),
     );
+    // a suspended member is told before writing, not after
+    closeWhileSuspended(form);
 
     form.addEventListener(
       'input',

@@ -19,6 +19,7 @@ import { confirmPanel, reportPanel } from '../components/panels.js';
 import { ReactionBar, ReactionToggleEvent } from '../components/reactions.js';
 import { ReplyingTo } from '../components/reply-quote.js';
 import { isMine, modLink, replyAnchor, ReplyActionEvent, ReplyList, type AnyReply, type OwnableReply } from '../components/reply.js';
+import { suspensionText } from '../components/suspension.js';
 import { emptyState, errorState, loadingState } from '../components/states.js';
 import { h, isAbort, randomId, replaceChildren, setServerHtml } from '../dom.js';
 import { navigate } from '../navigation.js';
@@ -983,7 +984,9 @@ export function storyScreen({ outlet, signal, params, setTitle }: RouteContext):
     };
     const applyState = (next: MyThread) => {
       thread = next;
-      if (thread.locked) setClosed('This story is locked; new replies are closed.');
+      const suspended = session.suspendedUntil;
+      if (suspended) setClosed(suspensionText(suspended));
+      else if (thread.locked) setClosed('This story is locked; new replies are closed.');
       else if (thread.deleted || thread.hidden) setClosed('Members cannot see this story right now, so new replies are closed.');
       else if (thread.paused && !thread.mine) setClosed('The author has paused new replies for now. You can reply again when they resume.');
       else setClosed(null);
