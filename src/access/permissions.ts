@@ -20,6 +20,8 @@ export enum Permission {
   AuthorReveal = 'author.reveal',
   LogRead = 'log.read',
   WatchedWordsManage = 'watched_words.manage',
+  AlertRead = 'alert.read',
+  AlertResolve = 'alert.resolve',
   DutyTake = 'duty.take',
 }
 

@@ -3,6 +3,7 @@ import { EventEmitter2 } from '@nestjs/event-emitter';
 import { InjectRepository } from '@nestjs/typeorm';
 import { createHash, randomBytes } from 'node:crypto';
 import { DataSource, IsNull, QueryFailedError, Repository } from 'typeorm';
+import { AlertsService } from '../alerts/alerts.service.js';
 import { APP_CONFIG } from '../config/config.js';
 import type { AppConfig } from '../config/config.js';
 import type { Role, UserView } from '../contract/views.js';
@@ -16,7 +17,7 @@ import { Session } from './session.entity.js';
 import { issueRecoveryCodes } from './recovery-codes.js';
 import { SignInLimits } from './sign-in-limits.js';
 import { TwoFactorService } from './two-factor.service.js';
-import { lacksStaffSecondFactor } from '../access/viewer.js';
+import { isStaff, lacksStaffSecondFactor } from '../access/viewer.js';
 import type { Viewer } from '../access/viewer.js';
 import type { LoginDto, RegisterDto } from './auth.dto.js';
 
@@ -53,6 +54,7 @@ export class AuthService {
     private readonly events: EventEmitter2,
     private readonly twoFactor: TwoFactorService,
     private readonly signInLimits: SignInLimits,
+    private readonly alerts: AlertsService,
   ) {}
 
   async register(dto: RegisterDto): Promise<SignedIn> {
@@ -165,11 +167,13 @@ export class AuthService {
     await this.revokeAll(user.id, 'password-changed', viewer.sessionId);
   }
 
-  async me(viewer: Viewer): Promise<UserView & { unreadNotifications: number; breakUntil: string | null; twoFactor: boolean }> {
+  async me(viewer: Viewer): Promise<UserView & { unreadNotifications: number; breakUntil: string | null; twoFactor: boolean; openAlerts?: number }> {
     const user = await this.users.findOneByOrFail({ id: viewer.id });
     const unread: { n: number }[] = await this.dataSource.query('SELECT count(*)::int AS n FROM notifications WHERE user_id = $1 AND read_at IS NULL', [viewer.id]);
     const breakUntil = user.breakUntil && user.breakUntil > new Date() ? user.breakUntil.toISOString() : null;
-    return { ...toUserView(user), unreadNotifications: unread[0].n, breakUntil, twoFactor: user.totpEnabledAt !== null };
+    // staff see how many alerts wait for a moderator (the header badge)
+    const alerts = isStaff(viewer) ? { openAlerts: await this.alerts.openCount() } : {};
+    return { ...toUserView(user), unreadNotifications: unread[0].n, breakUntil, twoFactor: user.totpEnabledAt !== null, ...alerts };
   }
 
   get cookieName(): string {

@@ -22,6 +22,11 @@ export interface DomainEvents {
   /** A moderator started or ended a shift: safety mode may have changed. */
   'safety.changed': Record<string, never>;
   'notification.created': { userId: string; notificationId: string; view?: NotificationView };
+  /** Notifications withdrawn because the reply that caused them was hidden or removed. */
+  'notification.removed': { userId: string; ids: string[] };
+  /** An alert for moderators was raised, or marked done: pushed to every staff socket. */
+  'alert.raised': { alertId: string };
+  'alert.resolved': { alertId: string };
 }
 
 export type DomainEventName = keyof DomainEvents;

@@ -12,6 +12,8 @@ export interface UserView {
 
 export interface MeView extends UserView {
   unreadNotifications: number;
+  /** Staff only: alerts not yet marked done (GET /mod/alerts). */
+  openAlerts?: number;
   /** A break from notifications, until this time (null when not on a break). */
   breakUntil: string | null;
   /** Two-factor sign-in is on. */
@@ -162,6 +164,10 @@ export const ServerEvents = {
   reactionUpdated: 'reaction.updated',
   notification: 'notification',
   sessionEnded: 'session.ended',
+  /** to every staff socket: an alert raised or marked done (AlertView) */
+  modAlert: 'mod.alert',
+  /** to the owner's `user:<id>` room: notifications withdrawn (the reply that caused them was hidden or removed) */
+  notificationRemoved: 'notification.removed',
   safetyStatus: 'safety.status',
 } as const;
 
@@ -199,4 +205,60 @@ export interface SafetyStatusView {
 export interface DutyView {
   onDuty: boolean;
   until: string | null;
+}
+
+export type AlertKind = 'crisis_post' | 'crisis_report' | 'report_threshold';
+
+/**
+ * What an alert or a group of reports is about, as staff see it: the story, reply or member, the story's title, the
+ * post's text, and its named author or an anonymous post's pseudonym (never the account behind it).
+ */
+export interface ModTargetView {
+  targetType: 'thread' | 'reply' | 'user';
+  targetId: string;
+  threadId: string | null;
+  threadTitle: string | null;
+  excerpt: string | null;
+  author: AuthorView | null;
+}
+
+/**
+ * GET /mod/alerts and the `mod.alert` push: what needs a moderator now (the client blurs `excerpt` until the
+ * moderator chooses to read it).
+ */
+export interface AlertView extends ModTargetView {
+  id: string;
+  kind: AlertKind;
+  createdAt: string;
+  doneAt: string | null;
+  doneBy: { id: string; username: string } | null;
+  note: string | null;
+}
+
+/** GET /mod/reports: the reports of one target, grouped (`reportIds`: any of them resolves them all). */
+export interface ReportGroupView extends ModTargetView {
+  reasons: Record<string, number>;
+  /** distinct members who reported it (automatic reports not counted) */
+  reporters: number;
+  automatic: boolean;
+  notes: string[];
+  status: 'open' | 'resolved';
+  firstAt: string;
+  lastAt: string;
+  reportIds: string[];
+}
+
+/** A moderation log entry: who acted, on whom (`subject`: a named author or member, never an anonymous post's account) and on what. */
+export interface ModLogEntryView {
+  id: string;
+  actor: { id: string; username: string | null } | null;
+  automatic: boolean;
+  action: string;
+  targetType: string;
+  targetId: string;
+  subject: AuthorView | null;
+  target: { type: string; id: string; threadId: string | null; threadTitle: string | null; excerpt: string | null };
+  reason: string | null;
+  data: unknown;
+  createdAt: string;
 }

@@ -67,7 +67,7 @@ export class ModerationController {
   @Post('threads/:id/lock')
   @HttpCode(200)
   @RequirePermission(Permission.ThreadLock)
-  lock(@CurrentViewer() v: Viewer, @Param('id') id: string, @Body() dto: ReasonDto) {
+  lock(@CurrentViewer() v: Viewer, @Param('id') id: string, @Body() dto: RequiredReasonDto) {
     return this.mod.threadAction(v, id, 'lock', dto.reason);
   }
 
@@ -95,7 +95,7 @@ export class ModerationController {
   @Post('threads/:id/hide')
   @HttpCode(200)
   @RequirePermission(Permission.ThreadHide)
-  hideThread(@CurrentViewer() v: Viewer, @Param('id') id: string, @Body() dto: ReasonDto) {
+  hideThread(@CurrentViewer() v: Viewer, @Param('id') id: string, @Body() dto: RequiredReasonDto) {
     return this.mod.threadAction(v, id, 'hide', dto.reason);
   }
 
@@ -122,7 +122,7 @@ export class ModerationController {
   @Post('replies/:id/hide')
   @HttpCode(200)
   @RequirePermission(Permission.ReplyHide)
-  hideReply(@CurrentViewer() v: Viewer, @Param('id') id: string, @Body() dto: ReasonDto) {
+  hideReply(@CurrentViewer() v: Viewer, @Param('id') id: string, @Body() dto: RequiredReasonDto) {
     return this.mod.replyAction(v, id, 'hide', dto.reason);
   }
 

@@ -1,7 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
 import { LimitParam, NoNul } from '../common/validators.js';
 
 /**
@@ -57,10 +57,12 @@ export class ResolveReportDto {
   @IsIn(['dismiss', 'hide', 'remove'], { message: 'action must be one of dismiss, hide, remove' })
   action: 'dismiss' | 'hide' | 'remove';
 
-  @ApiPropertyOptional({ maxLength: 500 })
-  @IsOptional()
-  @IsString({ message: 'note must be text' })
+  @ApiPropertyOptional({ maxLength: 500, description: 'the reason, shown to the member affected: required (3–500 characters, trimmed) to hide or remove' })
+  @ValidateIf((o: ResolveReportDto) => o.action === 'hide' || o.action === 'remove' || o.note !== undefined)
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
+  @IsString({ message: 'note must be text: to hide or remove, give the reason the member will see' })
   @NoNul('note')
+  @MinLength(3, { message: 'note must be at least 3 characters long: to hide or remove, give the reason the member will see' })
   @MaxLength(500, { message: 'note must be at most 500 characters long' })
   note?: string;
 }
@@ -101,6 +103,12 @@ export class LogQuery {
   @IsString({ message: 'target must be an id' })
   @MaxLength(64, { message: 'target must be an id' })
   target?: string;
+
+  @ApiPropertyOptional({ description: 'entries about this member: actions on their account and on their named posts (never anonymous ones)' })
+  @IsOptional()
+  @IsString({ message: 'username must be text' })
+  @MaxLength(64, { message: 'username is not a username' })
+  username?: string;
 
   @IsOptional()
   @IsString({ message: 'cursor must be text' })

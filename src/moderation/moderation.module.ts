@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AlertsModule } from '../alerts/alerts.module.js';
 import { AuthModule } from '../auth/auth.module.js';
 import { NotificationsModule } from '../notifications/notifications.module.js';
 import { RepliesModule } from '../replies/replies.module.js';
@@ -9,7 +10,7 @@ import { ModerationService } from './moderation.service.js';
 import { ReportsService } from './reports.service.js';
 
 @Module({
-  imports: [AuthModule, StoriesModule, RepliesModule, NotificationsModule, SafetyModule],
+  imports: [AlertsModule, AuthModule, StoriesModule, RepliesModule, NotificationsModule, SafetyModule],
   controllers: [ModerationController, ReportsController],
   providers: [ModerationService, ReportsService],
 })

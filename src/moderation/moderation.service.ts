@@ -7,14 +7,17 @@ import { REPLY_ID_RE, UUID_RE } from '../access/policy.js';
 import { decodeCursor, encodeCursor } from '../common/cursor.js';
 import { DomainError, forbidden, invalid, notFound } from '../common/errors.js';
 import type { DomainEvents } from '../common/events.js';
-import type { Page, QueueItemView, Role } from '../contract/views.js';
+import type { ModLogEntryView, Page, QueueItemView, Role } from '../contract/views.js';
 import { SecretsService } from '../database/secrets.service.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
 import { recountReplies } from '../replies/replies.service.js';
+import { replyNamed } from '../access/read-rule.js';
 import { DutyService } from '../safety/duty.service.js';
 import { WatchedWordsService } from '../safety/watched-words.service.js';
 import { CategoriesService } from '../stories/categories.service.js';
 import { authorOf } from '../stories/thread.views.js';
+import { usernameKey } from '../users/users.service.js';
+import { targetColumns, targetJoin, toTargetView, type TargetRow } from '../alerts/target.views.js';
 import { isRiskCursor, riskQueue, toQueueItem, type RiskCursor } from './risk-queue.js';
 import { QUEUE_DEFAULT_LIMIT, type LogQuery, type QueueQuery, type ThreadSettingsDto, type WatchedWordDto } from './moderation.dto.js';
 
@@ -93,6 +96,19 @@ const isQueueCursor = (v: unknown): v is QueueCursor => {
   return c.k === 'thread' ? UUID_RE.test(c.id) : c.k === 'reply' && REPLY_ID_RE.test(c.id);
 };
 
+/**
+ * The member a log entry is about, as SQL over the target ($4): the member acted on, or the named author of the story
+ * or reply. An anonymous post has none, so that `?username=` never ties a member to it.
+ */
+const logSubject = (targetType: string, targetId: string): string => {
+  if (targetType === 'user' && UUID_RE.test(targetId)) return `$4::text::uuid`;
+  if (targetType === 'thread' && UUID_RE.test(targetId)) return `(SELECT author_id FROM threads WHERE id = $4::text::uuid AND NOT anonymous)`;
+  if (targetType === 'reply' && REPLY_ID_RE.test(targetId)) {
+    return `(SELECT r.author_id FROM replies r JOIN threads t ON t.id = r.thread_id WHERE r.id = $4::text::bigint AND ${replyNamed('r', 't')})`;
+  }
+  return 'NULL';
+};
+
 interface LogCursor {
   id: string;
 }
@@ -117,7 +133,7 @@ export class ModerationService {
   }
 
   async log(em: EntityManager | DataSource, actorId: string | null, action: string, targetType: string, targetId: string, reason?: string | null, data?: unknown): Promise<void> {
-    await em.query('INSERT INTO moderation_log (actor_id, action, target_type, target_id, reason, data) VALUES ($1, $2, $3, $4, $5, $6)', [
+    await em.query(`INSERT INTO moderation_log (actor_id, action, target_type, target_id, reason, data, subject_id) VALUES ($1, $2, $3, $4, $5, $6, ${logSubject(targetType, targetId)})`, [
       actorId,
       action,
       targetType,
@@ -146,6 +162,8 @@ export class ModerationService {
   }
 
   async threadAction(viewer: Viewer, id: string, action: ThreadAction, reason?: string): Promise<{ ok: true; changed: boolean; thread: ThreadModState }> {
+    // the member affected is told why: locking and hiding need a reason
+    if ((action === 'lock' || action === 'hide') && !reason?.trim()) throw invalid('reason', `Give a reason to ${action} a story: the member affected will see it`);
     const change = THREAD_CHANGES[action];
     const t = await this.dataSource.transaction(async (em) => {
       const row = await this.lockThread(em, id);
@@ -187,6 +205,7 @@ export class ModerationService {
   }
 
   async replyAction(viewer: Viewer, id: string, action: ReplyAction, reason?: string): Promise<{ ok: true; changed: boolean; reply: ReplyModState }> {
+    if (action === 'hide' && !reason?.trim()) throw invalid('reason', 'Give a reason to hide a reply: the member affected will see it');
     const change = REPLY_CHANGES[action];
     const r = await this.dataSource.transaction(async (em) => {
       const row = await this.lockReply(em, id);
@@ -195,9 +214,12 @@ export class ModerationService {
       const [after]: [ReplyModState[], number] = await em.query(`UPDATE replies SET ${change.set}, updated_at = now() WHERE id = $1::bigint RETURNING ${REPLY_STATE}`, [row.id]);
       await recountReplies(em, row.thread_id);
       await this.log(em, viewer.id, `reply.${action}`, 'reply', row.id, reason);
-      return { ...row, state: after[0], changed: true };
+      // a hidden reply no longer tells anyone it was written: the notifications it caused are withdrawn with it
+      const withdrawn = action === 'hide' ? await this.notifications.withdrawForReply(em, row.id) : undefined;
+      return { ...row, state: after[0], changed: true, withdrawn };
     });
     if (!r.changed) return { ok: true, changed: false, reply: r.state };
+    if ('withdrawn' in r && r.withdrawn) this.notifications.announceRemoved(r.withdrawn);
     this.emit(action === 'hide' ? 'reply.removed' : 'reply.updated', { threadId: r.thread_id, replyId: r.id });
     if (change.notify && r.author_id !== viewer.id) {
       await this.notifications.notify(r.author_id, { kind: 'moderation', text: withReason(`${change.notify} in "${short(r.title)}"`, reason), threadId: r.thread_id, replyId: r.id });
@@ -417,32 +439,43 @@ export class ModerationService {
       params.push(q.target);
       where.push(`l.target_id = $${params.length}`);
     }
+    if (q.username) {
+      // the member's own named posts and the actions on their account; never their anonymous posts
+      params.push(usernameKey(q.username));
+      where.push(`l.subject_id = (SELECT id FROM users WHERE username_key = $${params.length})`);
+    }
     if (cursor) {
       params.push(cursor.id);
       where.push(`l.id < $${params.length}::bigint`);
     }
     params.push(limit + 1);
-    const rows: { id: string; actor_id: string | null; username: string | null; action: string; target_type: string; target_id: string; reason: string | null; data: unknown; created_at: Date }[] =
+    const rows: ({ id: string; actor_id: string | null; username: string | null; action: string; target_type: string; target_id: string; reason: string | null; data: unknown; created_at: Date } & TargetRow)[] =
       await this.dataSource.query(
-        `SELECT l.id::text AS id, l.actor_id, u.username, l.action, l.target_type, l.target_id, l.reason, l.data, l.created_at
-           FROM moderation_log l LEFT JOIN users u ON u.id = l.actor_id
+        `SELECT l.id::text AS id, l.actor_id, u.username, l.action, l.target_type, l.target_id, l.reason, l.data, l.created_at, ${targetColumns()}
+           FROM moderation_log l LEFT JOIN users u ON u.id = l.actor_id ${targetJoin('l')}
           ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
           ORDER BY l.id DESC LIMIT $${params.length}`,
         params,
       );
     const page = rows.slice(0, limit);
+    const secret = this.secrets.appSecret;
     return {
-      items: page.map((r) => ({
-        id: r.id,
-        actor: r.actor_id ? { id: r.actor_id, username: r.username } : null,
-        automatic: r.actor_id === null,
-        action: r.action,
-        targetType: r.target_type,
-        targetId: r.target_id,
-        reason: r.reason,
-        data: r.data,
-        createdAt: r.created_at.toISOString(),
-      })),
+      items: page.map((r): ModLogEntryView => {
+        const target = toTargetView(secret, r);
+        return {
+          id: r.id,
+          actor: r.actor_id ? { id: r.actor_id, username: r.username } : null,
+          automatic: r.actor_id === null,
+          action: r.action,
+          targetType: r.target_type,
+          targetId: r.target_id,
+          subject: target.author,
+          target: { type: r.target_type, id: r.target_id, threadId: target.threadId, threadTitle: target.threadTitle, excerpt: target.excerpt },
+          reason: r.reason,
+          data: r.data,
+          createdAt: r.created_at.toISOString(),
+        };
+      }),
       nextCursor: rows.length > limit ? encodeCursor(this.secrets.appSecret, { id: page[page.length - 1].id }) : null,
     };
   }

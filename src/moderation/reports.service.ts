@@ -5,6 +5,9 @@ import type { Viewer } from '../access/viewer.js';
 import { UUID_RE } from '../access/policy.js';
 import { decodeCursor, encodeCursor } from '../common/cursor.js';
 import { DomainError, notFound } from '../common/errors.js';
+import { AlertsService } from '../alerts/alerts.service.js';
+import { targetColumns, targetJoin, toTargetView, type TargetRow } from '../alerts/target.views.js';
+import type { Page, ReportGroupView } from '../contract/views.js';
 import { OutboxService } from '../database/outbox.service.js';
 import type { OutboxTopics } from '../database/outbox.service.js';
 import { SecretsService } from '../database/secrets.service.js';
@@ -19,15 +22,23 @@ const AUTO_HIDE_REPORTERS = 3;
 /** In safety mode (no moderator on duty) two distinct reporters are enough. */
 const AUTO_HIDE_REPORTERS_SAFETY = 2;
 
+/** The last group of a page: crisis or not, first reported (to the microsecond), target and status. */
 interface ReportCursor {
   c: boolean;
   t: string;
+  k: string;
   id: string;
+  s: string;
 }
+const KEY_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
 const isReportCursor = (v: unknown): v is ReportCursor => {
   const c = v as ReportCursor;
-  return !!c && typeof c.c === 'boolean' && typeof c.t === 'string' && !Number.isNaN(Date.parse(c.t)) && typeof c.id === 'string' && UUID_RE.test(c.id);
+  return (
+    !!c && typeof c.c === 'boolean' && typeof c.t === 'string' && KEY_RE.test(c.t) && ['thread', 'reply', 'user'].includes(c.k) &&
+    typeof c.id === 'string' && c.id.length > 0 && c.id.length <= 64 && ['open', 'resolved'].includes(c.s)
+  );
 };
+const CREATED_KEY = (expr: string): string => `to_char(${expr} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
 /** Member reports, automatic ones from watched words, auto-hiding at three reporters, and their resolution. */
 @Injectable()
@@ -42,6 +53,7 @@ export class ReportsService {
     private readonly secrets: SecretsService,
     private readonly events: EventEmitter2,
     private readonly outbox: OutboxService,
+    private readonly alerts: AlertsService,
     private readonly duty: DutyService,
   ) {}
 
@@ -62,18 +74,25 @@ export class ReportsService {
     }
     if (dto.targetType === 'user' && targetId === viewer.id) throw new DomainError('VALIDATION_FAILED', 'You cannot report yourself.');
     let id: string;
+    let alertId: string | null = null;
     try {
-      const rows: { id: string }[] = await this.dataSource.query(
-        'INSERT INTO reports (reporter_id, target_type, target_id, thread_id, reason, note) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id',
-        [viewer.id, dto.targetType, targetId, threadId, dto.reason, dto.note?.trim() || null],
-      );
-      id = rows[0].id;
+      id = await this.dataSource.transaction(async (em) => {
+        const rows: { id: string }[] = await em.query(
+          'INSERT INTO reports (reporter_id, target_type, target_id, thread_id, reason, note) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id',
+          [viewer.id, dto.targetType, targetId, threadId, dto.reason, dto.note?.trim() || null],
+        );
+        // someone may be in danger: a moderator is alerted, with the report
+        if (dto.reason === 'crisis') alertId = await this.alerts.raise(em, { kind: 'crisis_report', targetType: dto.targetType, targetId, threadId });
+        return rows[0].id;
+      });
     } catch (e) {
       if (e instanceof QueryFailedError && (e.driverError as { code?: string }).code === '23505') {
         throw new DomainError('ALREADY_REPORTED', 'You have already reported this. A moderator will look at it.');
       }
       throw e;
     }
+    this.alerts.announce(alertId);
+    this.alerts.announce(alertId);
     if (dto.targetType !== 'user' && threadId) await this.autoHide(dto.targetType, targetId, threadId);
     return { id, status: 'open' };
   }
@@ -95,9 +114,14 @@ export class ReportsService {
       if (!rows.length) return false;
       if (targetType === 'reply') await recountReplies(em, threadId);
       await this.moderation.log(em, null, `${targetType}.auto_hide`, targetType, targetId, `Reported by ${n} members; hidden until reviewed.`);
-      return true;
+      // a moderator is alerted, and a hidden reply's notifications are withdrawn, with the hiding
+      const alertId = await this.alerts.raise(em, { kind: 'report_threshold', targetType, targetId, threadId });
+      const withdrawn = targetType === 'reply' ? await this.notifications.withdrawForReply(em, targetId) : new Map<string, string[]>();
+      return { alertId, withdrawn };
     });
     if (!hidden) return;
+    this.alerts.announce(hidden.alertId);
+    this.notifications.announceRemoved(hidden.withdrawn);
     if (targetType === 'thread') this.events.emit('thread.updated', { threadId, sections: false });
     else this.events.emit('reply.removed', { threadId, replyId: targetId });
   }
@@ -107,7 +131,7 @@ export class ReportsService {
   }
 
   /** The automatic report of a post that matched a watched word, written from the post's outbox row. */
-  private async addAutomatic(em: EntityManager, e: OutboxTopics['content.flagged']): Promise<void> {
+  private async addAutomatic(em: EntityManager, e: OutboxTopics['content.flagged']): Promise<(() => void) | void> {
     await em.query('INSERT INTO reports (reporter_id, target_type, target_id, thread_id, reason, note, automatic) VALUES (NULL, $1, $2, $3, $4, $5, true)', [
       e.targetType,
       e.targetId,
@@ -116,10 +140,17 @@ export class ReportsService {
       e.note,
     ]);
     await this.moderation.log(em, null, e.reason === 'crisis' ? 'report.crisis' : 'report.flag', e.targetType, e.targetId, e.note);
+    if (e.reason !== 'crisis') return;
+    // a crisis post alerts the moderators, in the transaction that handles the post's outbox row; pushed once committed
+    const alertId = await this.alerts.raise(em, { kind: 'crisis_post', targetType: e.targetType, targetId: e.targetId, threadId: e.threadId });
+    return () => this.alerts.announce(alertId);
   }
 
-  /** Open reports, crisis first, then oldest first. */
-  async list(q: ReportsQuery) {
+  /**
+   * Reports grouped by target (and status): one item per reported story, reply or member, with counts per reason,
+   * crisis first, then the target first reported longest ago. `reportIds`: resolving any of them resolves them all.
+   */
+  async list(q: ReportsQuery): Promise<Page<ReportGroupView>> {
     const limit = q.limit ?? 20;
     const secret = this.secrets.appSecret;
     const cursor = decodeCursor(secret, q.cursor, isReportCursor);
@@ -130,43 +161,61 @@ export class ReportsService {
       params.push(status);
       where.push(`r.status = $${params.length}`);
     }
+    let having = '';
     if (cursor) {
-      params.push(!cursor.c, cursor.t, cursor.id);
-      where.push(`(r.reason <> 'crisis', r.created_at, r.id) > ($${params.length - 2}::boolean, $${params.length - 1}::timestamptz, $${params.length}::uuid)`);
+      params.push(!cursor.c, cursor.t, cursor.k, cursor.id, cursor.s);
+      const n = params.length;
+      having = `HAVING (NOT bool_or(r.reason = 'crisis'), min(r.created_at), r.target_type, r.target_id, r.status)
+                     > ($${n - 4}::boolean, $${n - 3}::timestamptz, $${n - 2}::text, $${n - 1}::text, $${n}::text)`;
     }
     params.push(limit + 1);
-    const rows: {
-      id: string; target_type: string; target_id: string; thread_id: string | null; reason: string; note: string | null; automatic: boolean; status: string;
-      resolution: string | null; reporter_id: string | null; reporter: string | null; created_at: Date; created_key: string; title: string | null; reply_html: string | null;
-    }[] = await this.dataSource.query(
-      `SELECT r.id, r.target_type, r.target_id, r.thread_id, r.reason, r.note, r.automatic, r.status, r.resolution, r.reporter_id, u.username AS reporter,
-              r.created_at, r.created_at::text AS created_key, t.title,
-              CASE WHEN r.target_type = 'reply' THEN (SELECT body_html FROM replies WHERE id = r.target_id::bigint) END AS reply_html
-         FROM reports r LEFT JOIN users u ON u.id = r.reporter_id LEFT JOIN threads t ON t.id = r.thread_id
-        ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-        ORDER BY (r.reason <> 'crisis'), r.created_at, r.id
-        LIMIT $${params.length}`,
+    const rows: ({
+      target_type: 'thread' | 'reply' | 'user'; target_id: string; status: 'open' | 'resolved'; crisis: boolean; first_at: Date; last_at: Date; first_key: string;
+      reasons: string[]; report_ids: string[]; reporters: number; automatic: boolean; notes: string[];
+    } & TargetRow)[] = await this.dataSource.query(
+      `SELECT g.*, ${targetColumns()} FROM (
+         SELECT r.target_type, r.target_id, r.status, bool_or(r.reason = 'crisis') AS crisis, min(r.created_at) AS first_at, max(r.created_at) AS last_at,
+                ${CREATED_KEY('min(r.created_at)')} AS first_key, array_agg(r.reason ORDER BY r.created_at, r.id) AS reasons,
+                array_agg(r.id::text ORDER BY r.created_at, r.id) AS report_ids, count(DISTINCT r.reporter_id)::int AS reporters,
+                bool_or(r.automatic) AS automatic, array_remove(array_agg(r.note ORDER BY r.created_at, r.id), NULL) AS notes
+           FROM reports r
+          ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+          GROUP BY r.target_type, r.target_id, r.status
+          ${having}
+          ORDER BY NOT bool_or(r.reason = 'crisis'), min(r.created_at), r.target_type, r.target_id, r.status
+          LIMIT $${params.length}
+       ) g ${targetJoin('g')}
+       ORDER BY NOT g.crisis, g.first_at, g.target_type, g.target_id, g.status`,
       params,
     );
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return {
-      items: page.map((r) => ({
-        id: r.id,
-        targetType: r.target_type,
-        targetId: r.target_id,
-        threadId: r.thread_id,
-        threadTitle: r.title,
-        replyHtml: r.reply_html,
-        reason: r.reason,
-        note: r.note,
-        automatic: r.automatic,
-        status: r.status,
-        resolution: r.resolution,
-        reporter: r.reporter_id ? { id: r.reporter_id, username: r.reporter } : null,
-        createdAt: r.created_at.toISOString(),
-      })),
-      nextCursor: rows.length > limit && last ? encodeCursor(secret, { c: last.reason === 'crisis', t: last.created_key, id: last.id }) : null,
+      items: page.map((r) => {
+        const target = toTargetView(secret, r);
+        const reasons: Record<string, number> = {};
+        for (const reason of r.reasons) reasons[reason] = (reasons[reason] ?? 0) + 1;
+        return {
+          targetType: r.target_type,
+          targetId: r.target_id,
+          threadId: target.threadId,
+          threadTitle: target.threadTitle,
+          excerpt: target.excerpt,
+          author: target.author,
+          reasons,
+          reporters: r.reporters,
+          automatic: r.automatic,
+          notes: r.notes.slice(0, 10),
+          status: r.status,
+          firstAt: r.first_at.toISOString(),
+          lastAt: r.last_at.toISOString(),
+          reportIds: r.report_ids,
+        };
+      }),
+      nextCursor:
+        rows.length > limit && last
+          ? encodeCursor(secret, { c: last.crisis, t: last.first_key, k: last.target_type, id: last.target_id, s: last.status } satisfies ReportCursor)
+          : null,
     };
   }
 
@@ -219,9 +268,10 @@ export class ReportsService {
       const [r]: [{ author_id: string }[], number] = await em.query('UPDATE replies SET deleted_at = now(), updated_at = now() WHERE id = $1::bigint RETURNING author_id', [id]);
       await recountReplies(em, threadId);
       await this.moderation.log(em, viewer.id, 'reply.remove', 'reply', id, note);
-      return r;
+      return { r, withdrawn: await this.notifications.withdrawForReply(em, id) };
     });
+    this.notifications.announceRemoved(rows.withdrawn);
     this.events.emit('reply.removed', { threadId, replyId: id });
-    if (rows[0]) await this.notifications.notify(rows[0].author_id, { kind: 'moderation', text: `A moderator removed your reply${note ? `. Reason: ${note}` : '.'}`, threadId, replyId: id });
+    if (rows.r[0]) await this.notifications.notify(rows.r[0].author_id, { kind: 'moderation', text: `A moderator removed your reply${note ? `. Reason: ${note}` : '.'}`, threadId, replyId: id });
   }
 }

@@ -45,6 +45,9 @@ const NOTIFY = prepared(
    RETURNING ${COLUMNS}`,
 );
 
+/** The kinds of notification a reply causes for others, withdrawn with it when it is hidden or removed. */
+const CAUSED_BY_REPLY = ['reply', 'mention', 'reply_to_you'];
+
 /** Longer texts (a moderator's reason, say) are cut here so one notification cannot grow without bound. */
 export const MAX_TEXT = 1000;
 
@@ -91,6 +94,26 @@ export class NotificationsService {
   /** The live push of a stored notification (the view travels with the event, so the push does not read it back). */
   announce(userId: string, row: NotificationRow): void {
     this.emit('notification.created', { userId, notificationId: row.id, view: this.view(row) });
+  }
+
+  /**
+   * Withdraws, inside the caller's transaction, the notifications a reply caused (its story's author told of it, the
+   * members it mentioned), once a moderator hid or removed it; what moderators told its author stays. Returns them
+   * by owner, for `announceRemoved` once the transaction has committed.
+   */
+  async withdrawForReply(em: EntityManager | DataSource, replyId: string): Promise<Map<string, string[]>> {
+    const [rows]: [{ id: string; user_id: string }[], number] = await em.query(
+      `DELETE FROM notifications WHERE reply_id = $1::bigint AND kind = ANY($2::text[]) RETURNING id, user_id`,
+      [replyId, CAUSED_BY_REPLY],
+    );
+    const byOwner = new Map<string, string[]>();
+    for (const r of rows) byOwner.set(r.user_id, [...(byOwner.get(r.user_id) ?? []), r.id]);
+    return byOwner;
+  }
+
+  /** The live push of withdrawn notifications: `notification.removed {ids}` to each owner. */
+  announceRemoved(byOwner: Map<string, string[]>): void {
+    for (const [userId, ids] of byOwner) this.emit('notification.removed', { userId, ids });
   }
 
   /** The member view of a stored notification: never who caused it. */

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AlertsModule } from '../alerts/alerts.module.js';
 import { AuthModule } from '../auth/auth.module.js';
 import { NotificationsModule } from '../notifications/notifications.module.js';
 import { RepliesModule } from '../replies/replies.module.js';
@@ -9,10 +10,11 @@ import { RealtimeGateway } from './realtime.gateway.js';
 import { RealtimeListener } from './realtime.listener.js';
 import { RealtimeMetrics } from './realtime.metrics.js';
 import { RealtimeService } from './realtime.service.js';
+import { StaffListener } from './staff.listener.js';
 import { SafetyStatusBroadcaster } from './safety-status.broadcaster.js';
 
 @Module({
-  imports: [AuthModule, StoriesModule, RepliesModule, NotificationsModule, SafetyModule],
-  providers: [RealtimeGateway, RealtimeService, RealtimeMetrics, RealtimeListener, AccessSignalListener, SafetyStatusBroadcaster],
+  imports: [AlertsModule, AuthModule, StoriesModule, RepliesModule, NotificationsModule, SafetyModule],
+  providers: [RealtimeGateway, RealtimeService, RealtimeMetrics, RealtimeListener, AccessSignalListener, StaffListener, SafetyStatusBroadcaster],
 })
 export class RealtimeModule {}

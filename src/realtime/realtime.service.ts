@@ -30,6 +30,8 @@ export const memberRoom = (threadId: string): string => `thread:${threadId}`;
 export const staffRoom = (threadId: string): string => `thread:${threadId}:mod`;
 export const userRoom = (userId: string): string => `user:${userId}`;
 export const sessionRoom = (sessionId: string): string => `session:${sessionId}`;
+/** Every staff socket on every instance (alerts, support messages); joined at connect, re-decided when a role changes (sockets reconnect). */
+export const STAFF_ROOM = 'staff';
 
 const KNOWN_EVENTS = new Set(['thread.join', 'thread.leave', 'typing']);
 const WINDOW_MS = 10_000;
@@ -129,7 +131,7 @@ export class RealtimeService {
       socket.disconnect(true);
       return;
     }
-    void socket.join([userRoom(s.viewer.id), sessionRoom(s.viewer.sessionId)]);
+    void socket.join([userRoom(s.viewer.id), sessionRoom(s.viewer.sessionId), ...(isStaff(s.viewer) ? [STAFF_ROOM] : [])]);
     socket.use((packet, next) => {
       const [event] = packet;
       const ack = typeof packet[packet.length - 1] === 'function' ? (packet[packet.length - 1] as (a: Ack) => void) : null;

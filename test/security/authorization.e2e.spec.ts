@@ -97,6 +97,8 @@ const TABLE = `
   GET    /api/mod/watched-words                    401    403    403    403     403      401     200     200
   POST   /api/mod/watched-words                    401    403    403    403     403      401     201     201
   DELETE /api/mod/watched-words/{id}               401    403    403    403     403      401     204     204
+  GET    /api/mod/alerts                           401    403    403    403     403      401     200     200
+  POST   /api/mod/alerts/{id}/done                 401    403    403    403     403      401     200     200
   GET    /api/safety/status                        200    200    200    200     200      200     200     200
   GET    /api/mod/duty                             401    403    403    403     403      401     200     200
   POST   /api/mod/duty                             401    403    403    403     403      401     200     200
@@ -187,6 +189,17 @@ class Scene {
 
   victim(): Promise<string> {
     return this.once('victim', async () => (await insertUser(this.t, 'victim')).id);
+  }
+
+  alert(): Promise<string> {
+    return this.once('alert', async () => {
+      const threadId = await this.story();
+      const rows: { id: string }[] = await this.t.db.dataSource.query(
+        `INSERT INTO alerts (kind, target_type, target_id, thread_id) VALUES ('crisis_report', 'thread', $1, $2) RETURNING id`,
+        [threadId, threadId],
+      );
+      return rows[0].id;
+    });
   }
 
   word(): Promise<string> {
@@ -314,6 +327,8 @@ const REQUESTS: Record<string, Build> = {
   'GET /api/mod/watched-words': fixed('/api/mod/watched-words'),
   'POST /api/mod/watched-words': async () => ({ path: '/api/mod/watched-words', body: { pattern: `zzword${randomBytes(5).toString('hex')}`, action: 'flag' } }),
   'DELETE /api/mod/watched-words/{id}': async (s) => ({ path: `/api/mod/watched-words/${await s.word()}` }),
+  'GET /api/mod/alerts': fixed('/api/mod/alerts'),
+  'POST /api/mod/alerts/{id}/done': async (s) => ({ path: `/api/mod/alerts/${await s.alert()}/done`, body: { note: 'checking the permission table' } }),
   'GET /api/safety/status': fixed('/api/safety/status'),
   'GET /api/mod/duty': fixed('/api/mod/duty'),
   // ending a shift, never starting one: test files share the database, and a shift would turn safety mode off elsewhere

@@ -166,12 +166,13 @@ describe('XSS payloads through every shown field', () => {
       expectJsonError(res, 400, 'VALIDATION_FAILED');
     }
 
-    const open = await allPages<{ id: string; note: string | null }>('/api/mod/reports', mod.cookie, { status: 'open' }, 100);
-    const mine = open.filter((r) => threadReports.has(r.id) || replyReports.has(r.id));
+    // one report per target: each group holds one report and its note
+    const open = await allPages<{ reportIds: string[]; notes: string[] }>('/api/mod/reports', mod.cookie, { status: 'open' }, 100);
+    const mine = open.filter((r) => r.reportIds.some((id) => threadReports.has(id) || replyReports.has(id)));
     expect(mine).toHaveLength(threadReports.size + replyReports.size);
     for (const r of mine) {
-      const p = threadReports.get(r.id) ?? replyReports.get(r.id) ?? '';
-      expect(r.note).toBe(p.trim());
+      const p = threadReports.get(r.reportIds[0]) ?? replyReports.get(r.reportIds[0]) ?? '';
+      expect(r.notes).toEqual([p.trim()]);
       check(r, [p, replyStory.title], `GET /mod/reports [${p}]`);
     }
     expect(problems).toEqual([]);
