@@ -18,7 +18,7 @@ import { CategoriesService } from '../stories/categories.service.js';
 import { authorOf } from '../stories/thread.views.js';
 import { usernameKey } from '../users/users.service.js';
 import { targetColumns, targetJoin, toTargetView, type TargetRow } from '../alerts/target.views.js';
-import { isRiskCursor, riskQueue, toQueueItem, type RiskCursor } from './risk-queue.js';
+import { isRiskCursor, riskQueue, toQueueItem, type QueueRow, type RiskCursor } from './risk-queue.js';
 import { QUEUE_DEFAULT_LIMIT, type LogQuery, type QueueQuery, type ThreadSettingsDto, type WatchedWordDto } from './moderation.dto.js';
 
 export type ThreadAction = 'lock' | 'unlock' | 'pin' | 'unpin' | 'hide' | 'unhide' | 'restore';
@@ -64,20 +64,6 @@ const SUSPENSION_STEPS = [1, 3, 7, 30];
 
 const short = (s: string, n = 80): string => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 const withReason = (text: string, reason?: string | null): string => (reason ? `${text}. Reason: ${reason}` : `${text}.`);
-
-interface QueueRow {
-  type: 'thread' | 'reply';
-  id: string;
-  thread_id: string;
-  title: string;
-  body_html: string;
-  author_id: string;
-  username: string;
-  author_gone: boolean;
-  anonymous: boolean;
-  created_at: Date;
-  created_key: string;
-}
 
 /** created_at to the microsecond, in UTC: a JavaScript Date keeps only milliseconds, too coarse for a keyset. */
 const CREATED_KEY = (alias: string): string => `to_char(${alias}.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;

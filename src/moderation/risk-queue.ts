@@ -43,6 +43,8 @@ export interface QueueRow {
   author_gone: boolean;
   anonymous: boolean;
   created_at: Date;
+  /** created_at to the microsecond, for the keyset */
+  created_key: string;
 }
 
 /** A queue row as moderators see it: the post as members will see it (revealing an anonymous author is a separate, logged act). */
@@ -57,18 +59,7 @@ export const toQueueItem = (r: QueueRow, secret: string): QueueItemView => ({
   createdAt: r.created_at.toISOString(),
 });
 
-interface RiskRow {
-  type: 'thread' | 'reply';
-  id: string;
-  thread_id: string;
-  title: string;
-  body_html: string;
-  author_id: string;
-  username: string;
-  author_gone: boolean;
-  anonymous: boolean;
-  created_at: Date;
-  created_key: string;
+interface RiskRow extends QueueRow {
   crisis: boolean;
   reports: number;
 }
