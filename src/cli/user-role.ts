@@ -12,10 +12,11 @@ if (!username || !role || !ROLES.includes(role)) {
 
 await withDatabase(async ({ dataSource, embedded }) => {
   const changed = await dataSource.transaction(async (em) => {
-    // TypeORM answers an UPDATE with [rows, rowCount]
+    // TypeORM answers an UPDATE with [rows, rowCount]; the statement must start with UPDATE for the embedded
+    // driver to say so too (a WITH … UPDATE came back as bare rows there, and every member looked unknown)
     const [rows]: [{ id: string; username: string; old_role: string }[], number] = await em.query(
-      `WITH old AS (SELECT id, role FROM users WHERE username_key = $2 FOR UPDATE)
-       UPDATE users u SET role = $1 FROM old WHERE u.id = old.id RETURNING u.id, u.username, old.role AS old_role`,
+      `UPDATE users u SET role = $1 FROM (SELECT id, role FROM users WHERE username_key = $2 FOR UPDATE) old
+        WHERE u.id = old.id RETURNING u.id, u.username, old.role AS old_role`,
       [role, usernameKey(username)],
     );
     if (!rows.length) throw new CliError(`There is no member called "${username}".`);

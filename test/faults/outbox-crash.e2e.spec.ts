@@ -10,13 +10,7 @@ import { databaseEnv, postJson, requireBuild, signUp, spawnApp, Spawned, waitFor
  * After a restart, the story's author has their notification and the moderators the automatic crisis report,
  * both written from the outbox row that committed with the reply.
  */
-// On the embedded database a SIGKILL was seen to lose the last seconds of commits (a member who signed up just
-// before the kill was gone after the restart): PGlite's durability under a hard kill is its own open question,
-// so this test proves the outbox on PostgreSQL, where a commit is a commit.
-const onPostgres = !!process.env.SETBACK_TEST_DATABASE_URL;
-if (!onPostgres) console.warn('SKIPPED test/faults/outbox-crash: it needs PostgreSQL (TEST_DATABASE_URL); see the note in the file');
-
-(onPostgres ? describe : describe.skip)('a crash between commit and delivery', () => {
+describe('a crash between commit and delivery', () => {
   const db = databaseEnv();
   let app: Spawned | null = null;
 
