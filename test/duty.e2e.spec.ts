@@ -211,6 +211,10 @@ const ready = await requireServices('moderator duty and safety mode', { redis: t
     const edited = await a.http().patch(`/api/threads/${res.body.id}`).set('Cookie', author.cookie).send({ contentWarning: 'dark thoughts' });
     expect(edited.status).toBe(200);
     expect(edited.body).toMatchObject({ contentWarning: 'dark thoughts', status: 'published' });
+    // changed, yes; left empty, no: a crisis story keeps a warning
+    const emptied = await a.http().patch(`/api/threads/${res.body.id}`).set('Cookie', author.cookie).send({ contentWarning: '' });
+    expect(emptied.status).toBe(200);
+    expect(emptied.body.contentWarning).toBe('suicide');
     // a warning the author chose stays; a self-harm phrase is labelled as such
     const own = await a.http().post('/api/threads').set('Cookie', author.cookie).send(storyBody({ happened: 'I started to hurt myself again.', contentWarning: 'a hard winter' }));
     expect(own.body.contentWarning).toBe('a hard winter');
