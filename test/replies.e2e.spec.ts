@@ -128,7 +128,7 @@ describe('replies and reactions', () => {
   });
 
   it('sanitizes every payload of the XSS list in replies', async () => {
-    const { XSS_PAYLOADS } = await import('../src/common/xss-payloads.js');
+    const { XSS_PAYLOADS } = await import('./support/xss-payloads.js');
     const s = await createStory(t, ann);
     for (const body of XSS_PAYLOADS) {
       const res = await t.http().post(`/api/threads/${s.id}/replies`).set('Cookie', bob.cookie).send({ body });

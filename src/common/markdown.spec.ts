@@ -1,6 +1,6 @@
 import { describe, it, expect } from '@jest/globals';
 import { excerptFromMarkdown, isSafeHref, MARKUP_BUDGET, markupWeight, renderMarkdown, sanitizeRenderedHtml, withinMarkupBudget } from './markdown.js';
-import { XSS_PAYLOADS } from './xss-payloads.js';
+import { XSS_PAYLOADS } from '../../test/support/xss-payloads.js';
 
 const REL = 'rel="nofollow ugc noopener"';
 const ALLOWED_TAGS = new Set([

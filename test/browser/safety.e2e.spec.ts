@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type { Page } from 'playwright-core';
-import { XSS_PAYLOADS } from '../../src/common/xss-payloads.js';
+import { XSS_PAYLOADS } from '../support/xss-payloads.js';
 import { registerMember } from '../support/app.js';
 import { BrowserHarness, requireBrowser, runAxe, type AxeViolation } from '../support/browser.js';
 import { createReply, createStory } from '../support/factories.js';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import type { Socket } from 'socket.io-client';
-import { XSS_PAYLOADS } from '../../src/common/xss-payloads.js';
+import { XSS_PAYLOADS } from '../support/xss-payloads.js';
 import { Member, registerMember, setRole, startApp, TestApp } from '../support/app.js';
 import { createStory } from '../support/factories.js';
 import { collect, connect, emitAck, waitFor } from '../support/sockets.js';
