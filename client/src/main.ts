@@ -97,6 +97,7 @@ const routes: Route[] = [
   { path: '/privacy', access: 'any', title: 'Privacy', mount: lazy('Privacy', () => import('./screens/privacy.js').then((m) => m.privacyScreen)) },
   { path: '/notifications', access: 'member', title: 'Notifications', mount: notificationsScreen },
   { path: '/mod', access: 'member', title: 'Review queue', mount: modScreen('queue') },
+  { path: '/mod/alerts', access: 'member', title: 'Alerts', mount: modScreen('alerts') },
   { path: '/mod/reports', access: 'member', title: 'Reports', mount: modScreen('reports') },
   { path: '/mod/log', access: 'member', title: 'Moderation log', mount: modScreen('log') },
   { path: '/mod/watched-words', access: 'member', title: 'Watched words', mount: modScreen('words') },

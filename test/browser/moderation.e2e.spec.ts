@@ -140,6 +140,10 @@ const describeViolations = (where: string, violations: AxeViolation[]) =>
 
     await w.getByLabel('Your reply').fill('Honestly, some days I want to die.');
     await w.getByRole('button', { name: 'Reply', exact: true }).click();
+    // the crisis lines come before the reply goes; the buttons say what they do
+    const check = w.getByRole('dialog', { name: 'Before you post — are you okay?' });
+    await check.getByRole('button', { name: 'Keep writing' }).waitFor();
+    await check.getByRole('button', { name: 'Post my reply' }).click();
     const support = w.getByRole('region', { name: 'You are not alone in this' });
     await support.waitFor();
     await expect(support.locator('.resources li').count()).resolves.toBeGreaterThan(0);
@@ -249,7 +253,7 @@ const describeViolations = (where: string, violations: AxeViolation[]) =>
     await b.app.http().post('/api/reports').set('Cookie', author.cookie).send({ targetType: 'user', targetId: writer.id, reason: 'harassment', note: 'Keeps messaging me' }).expect(201);
     for (let i = 0; i < 100; i++) {
       const open = await b.app.http().get('/api/mod/reports').set('Cookie', mod.cookie);
-      if (open.body.items.some((r: { reason: string; threadId: string }) => r.reason === 'crisis' && r.threadId === story.id)) break;
+      if (open.body.items.some((r: { reasons: Record<string, number>; threadId: string }) => r.reasons.crisis && r.threadId === story.id)) break;
       await new Promise((r) => setTimeout(r, 50));
     }
 

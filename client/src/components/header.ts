@@ -4,6 +4,7 @@ import { api, describeError } from '../api.js';
 import { h } from '../dom.js';
 import { live, type LiveState } from '../stores/live.js';
 import { notifications } from '../stores/notifications.js';
+import { alerts } from '../stores/alerts.js';
 import { session } from '../stores/session.js';
 import { fullDate } from '../time.js';
 import { announce } from './announcer.js';
@@ -49,6 +50,19 @@ function unreadBadge(signal: AbortSignal): HTMLElement {
     badge.replaceChildren(h('span', { class: 'sr-only' }, ', '), `${n > 99 ? '99+' : n}`, h('span', { class: 'sr-only' }, ' unread'));
   };
   notifications.addEventListener('change', render, { signal });
+  render();
+  return badge;
+}
+
+/** Staff: the alerts waiting for a moderator, kept current live. */
+function alertsBadge(signal: AbortSignal): HTMLElement {
+  const badge = h('span', { class: 'badge badge-count badge-alert' });
+  const render = () => {
+    const n = alerts.open;
+    badge.hidden = n === 0;
+    badge.replaceChildren(h('span', { class: 'sr-only' }, ', '), `${n > 99 ? '99+' : n}`, h('span', { class: 'sr-only' }, ' open'));
+  };
+  alerts.addEventListener('change', render, { signal });
   render();
   return badge;
 }
@@ -141,6 +155,7 @@ export function renderHeader(container: HTMLElement, options: HeaderOptions): vo
           unreadBadge(signal),
         ),
         session.isModerator ? h('a', { href: '/mod', class: 'nav-link' }, 'Moderation') : null,
+        session.isModerator ? h('a', { href: '/mod/alerts', class: 'nav-link' }, 'Alerts', alertsBadge(signal)) : null,
       ),
       h(
         'div',

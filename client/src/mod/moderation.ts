@@ -1,23 +1,27 @@
 // /mod/* : the moderators' screens (staff only, loaded on demand). One h1 "Moderation", a sub-navigation of
-// links, then the section: the review queue (/mod), reports (/mod/reports), the log (/mod/log), watched words
+// links, then the section: the review queue (/mod), alerts (/mod/alerts), reports (/mod/reports), the log (/mod/log), watched words
 // (/mod/watched-words) and a member's page (/mod/users/:id).
-import type { AuthorView, Page, QueueItemView, Role } from '../../../src/contract/views.js';
-import { api, ApiError, describeError, qs, seg } from '../api.js';
+import type { ModLogEntryView, Page, QueueItemView, Role } from '../../../src/contract/views.js';
+import { api, ApiError, qs, seg } from '../api.js';
 import { announce } from '../components/announcer.js';
 import { alertRegion, fieldForm, FormErrors, selectField, submitForm, textField } from '../components/field.js';
 import { confirmPanel, escapeCloses } from '../components/panels.js';
 import { emptyState, errorState, loadingState } from '../components/states.js';
-import { h, isAbort, replaceChildren, setServerHtml, uid, type Child } from '../dom.js';
+import { h, isAbort, replaceChildren, uid, type Child } from '../dom.js';
 import type { RouteContext } from '../router.js';
 import { session } from '../stores/session.js';
 import { fullDate, longDate, timeEl } from '../time.js';
 import { busy, kindError, kindly, memberLink, reasonField, reasonProblem, showError } from './common.js';
+import { alertsScreen } from './alerts.js';
+import { authorText, card, doneLine, pagedList, serverHtml } from './parts.js';
+import { reportsScreen } from './reports.js';
 import { dutyPanel } from './duty.js';
 
-export type ModTab = 'queue' | 'reports' | 'log' | 'words' | 'member';
+export type ModTab = 'queue' | 'alerts' | 'reports' | 'log' | 'words' | 'member';
 
 const TABS: [ModTab, string, string][] = [
   ['queue', '/mod', 'Review queue'],
+  ['alerts', '/mod/alerts', 'Alerts'],
   ['reports', '/mod/reports', 'Reports'],
   ['log', '/mod/log', 'Log'],
   ['words', '/mod/watched-words', 'Watched words'],
@@ -25,32 +29,7 @@ const TABS: [ModTab, string, string][] = [
 
 type QueueItem = QueueItemView;
 
-interface Report {
-  id: string;
-  targetType: 'thread' | 'reply' | 'user';
-  targetId: string;
-  threadId: string | null;
-  threadTitle: string | null;
-  replyHtml: string | null;
-  reason: string;
-  note: string | null;
-  automatic: boolean;
-  status: string;
-  reporter: { id: string; username: string | null } | null;
-  createdAt: string;
-}
-
-interface LogEntry {
-  id: string;
-  actor: { id: string; username: string | null } | null;
-  automatic: boolean;
-  action: string;
-  targetType: string;
-  targetId: string;
-  reason: string | null;
-  data: Record<string, unknown> | null;
-  createdAt: string;
-}
+type LogEntry = ModLogEntryView;
 
 interface WatchedWord {
   id: string;
@@ -69,14 +48,6 @@ interface ModMember {
   history: { action: string; reason: string | null; createdAt: string }[];
   suggestedSuspensionDays: number;
 }
-
-const REPORT_REASONS: Record<string, string> = {
-  harmful: 'Harmful or unkind',
-  harassment: 'Harassment',
-  spam: 'Spam',
-  crisis: 'Someone may be in danger',
-  other: 'Something else',
-};
 
 const WORD_ACTIONS: [string, string, string][] = [
   ['flag', 'Flag', 'the post is published, and a report is opened for the moderators.'],
@@ -142,88 +113,7 @@ export function moderationScreen(ctx: RouteContext, tab: ModTab): void {
       body,
     ),
   );
-  ({ queue: queueScreen, reports: reportsScreen, log: logScreen, words: wordsScreen, member: memberScreen })[tab](body, ctx);
-}
-
-// ---------- shared: a list loaded in pages, with loading, empty and error states and "Load more" ----------
-
-function pagedList<T>(
-  signal: AbortSignal,
-  url: (cursor: string | null) => string,
-  render: (item: T) => HTMLElement,
-  empty: () => string,
-  what: string,
-  list: HTMLElement = h('ul', { class: 'mod-list' }),
-): { element: HTMLElement; list: HTMLElement; reload(): void } {
-  const status = h('div');
-  const more = h('button', { type: 'button', class: 'button', hidden: true }, `Load more ${what}`);
-  const moreError = h('div');
-  const element = h('div', { 'aria-busy': 'false' }, status, list, h('div', { class: 'actions center' }, more), moreError);
-  let cursor: string | null = null;
-  let current: AbortController | null = null;
-
-  const load = async (first: boolean) => {
-    current?.abort();
-    const mine = new AbortController();
-    current = mine;
-    const both = AbortSignal.any([signal, mine.signal]);
-    moreError.replaceChildren();
-    element.setAttribute('aria-busy', 'true');
-    if (first) {
-      cursor = null;
-      list.replaceChildren();
-      more.hidden = true;
-      status.replaceChildren(loadingState(`Loading ${what}…`));
-    } else {
-      more.setAttribute('aria-disabled', 'true');
-      more.textContent = 'Loading…';
-    }
-    try {
-      const page = await api.get<Page<T>>(url(first ? null : cursor), { signal: both });
-      const items = (page?.items ?? []).map(render);
-      list.append(...items);
-      cursor = page?.nextCursor ?? null;
-      more.hidden = !cursor;
-      status.replaceChildren(first && !items.length ? emptyState(h('p', null, empty())) : '');
-      if (!first) items[0]?.querySelector<HTMLElement>('a, button')?.focus();
-    } catch (error) {
-      if (isAbort(error)) return;
-      if (first) status.replaceChildren(errorState(error, () => void load(true), `The ${what} didn't load.`));
-      else moreError.replaceChildren(h('p', { class: 'field-error', role: 'alert' }, `More ${what} didn't load. ${describeError(error)} Try the button again.`));
-    } finally {
-      if (current === mine) {
-        element.setAttribute('aria-busy', 'false');
-        more.removeAttribute('aria-disabled');
-        more.textContent = `Load more ${what}`;
-      }
-    }
-  };
-  more.addEventListener('click', () => {
-    if (more.getAttribute('aria-disabled') !== 'true') void load(false);
-  });
-  void load(true);
-  return { element, list, reload: () => void load(true) };
-}
-
-/** An item card: a labelled article with an h3. */
-function card(heading: Child, cls: string, ...children: Child[]): HTMLLIElement {
-  const id = uid('mod-item');
-  return h('li', null, h('article', { class: `mod-item ${cls}`, 'aria-labelledby': id }, h('h3', { id }, heading), ...children));
-}
-
-function authorText(author: AuthorView): Child {
-  return 'username' in author ? memberLink(author) : [author.pseudonym, h('span', { class: 'muted' }, ' (anonymous)')];
-}
-
-function serverHtml(html: string, label: string): HTMLElement {
-  const body = h('div', { class: 'prose mod-quote', role: 'group', 'aria-label': label });
-  setServerHtml(body, html);
-  return body;
-}
-
-/** A calm "done" line that takes focus, so keyboard and screen-reader users stay where they were. */
-function doneLine(text: string): HTMLElement {
-  return h('p', { class: 'mod-done', role: 'status', tabindex: '-1' }, text);
+  ({ queue: queueScreen, alerts: alertsScreen, reports: reportsScreen, log: logScreen, words: wordsScreen, member: memberScreen })[tab](body, ctx);
 }
 
 // ---------- 1. review queue ----------
@@ -309,149 +199,59 @@ function queueItem(item: QueueItem, signal: AbortSignal): HTMLLIElement {
   return li;
 }
 
-// ---------- 2. reports ----------
-
-function reportsScreen(body: HTMLElement, { signal, setTitle }: RouteContext): void {
-  setTitle('Reports');
-  const list = h('ul', { class: 'mod-list' });
-  const paged = pagedList<Report>(
-    signal,
-    (cursor) => `/mod/reports${qs({ status: 'open', cursor })}`,
-    (report) => reportItem(report, signal, list),
-    () => 'No open reports. Thank you for keeping an eye out.',
-    'reports',
-    list,
-  );
-  body.append(h('h2', null, 'Reports'), h('p', { class: 'hint' }, 'Open reports: crisis reports first, then the oldest.'), paged.element);
-}
-
-function reportItem(r: Report, signal: AbortSignal, list: HTMLElement): HTMLLIElement {
-  const crisis = r.reason === 'crisis';
-  const story = r.threadId ? `/stories/${seg(r.threadId)}` : null;
-  const title = r.threadTitle ?? 'a story';
-  const heading: Child =
-    r.targetType === 'user'
-      ? ['Member: ', memberLink({ id: r.targetId, username: 'open their page' })]
-      : r.targetType === 'reply'
-        ? ['Reply in: ', story ? h('a', { href: `${story}#reply-${seg(r.targetId)}` }, title) : title]
-        : ['Story: ', story ? h('a', { href: story }, title) : title];
-  const form = resolveForm(r, signal, list);
-  const li = card(
-    heading,
-    crisis ? 'is-crisis' : '',
-    crisis
-      ? h('p', { class: 'mod-crisis' }, h('span', { class: 'badge badge-crisis' }, 'Crisis'), ' Someone may be in danger. Please look at this first, gently.')
-      : null,
-    h(
-      'p',
-      { class: 'muted' },
-      crisis ? null : [REPORT_REASONS[r.reason] ?? r.reason, ' · '],
-      r.automatic ? 'found by the automatic check' : r.reporter ? ['reported by ', memberLink(r.reporter)] : 'reported by a member',
-      ' · ',
-      timeEl(r.createdAt),
-    ),
-    r.note ? h('p', { class: 'pre-line' }, h('strong', null, 'Note: '), r.note) : null,
-    r.replyHtml ? serverHtml(r.replyHtml, 'The reported reply') : null,
-    form,
-  );
-  li.dataset.target = `${r.targetType}:${r.targetId}`;
-  return li;
-}
-
-function resolveForm(r: Report, signal: AbortSignal, list: HTMLElement): HTMLElement {
-  const name = uid('resolve');
-  const legendId = uid('resolve-legend');
-  const options: [string, string][] =
-    r.targetType === 'user'
-      ? [['dismiss', 'Dismiss (use the member page to suspend or ban)']]
-      : [
-          ['dismiss', 'Dismiss — nothing needs to change'],
-          ['hide', 'Hide it from members (can be undone)'],
-          ['remove', 'Remove it (the author is told)'],
-        ];
-  const radios = options.map(([value, label], i) => {
-    const input = h('input', { type: 'radio', name, id: `${name}-${i}`, value });
-    return { input, row: h('div', { class: 'checkbox-row' }, input, h('label', { for: `${name}-${i}` }, label)) };
-  });
-  const choiceError = h('p', { class: 'field-error', hidden: true, id: uid('resolve-error') });
-  const note = textField({ name: 'note', label: 'Note', optional: true, maxlength: 500, hint: 'Kept in the log; for a hide or removal the author is told.' });
-  const region = alertRegion();
-  const errors = new FormErrors(region, [note]);
-  const send = h('button', { type: 'submit', class: 'button button-small button-primary' }, 'Resolve report');
-  const form = h(
-    'form',
-    { class: 'mod-resolve', novalidate: true, 'aria-labelledby': legendId },
-    region,
-    h('fieldset', { class: 'report-reasons mod-choices', 'aria-describedby': choiceError.id }, h('legend', { id: legendId }, 'Resolve this report'), radios.map((x) => x.row), choiceError),
-    note.element,
-    h('div', { class: 'actions' }, send),
-  );
-  form.addEventListener('submit', (event) => {
-    event.preventDefault();
-    const action = radios.find((x) => x.input.checked)?.input.value;
-    if (!action) {
-      choiceError.textContent = 'Choose how to resolve it.';
-      choiceError.hidden = false;
-      radios[0]?.input.focus();
-      return;
-    }
-    choiceError.hidden = true;
-    void busy(send, 'Resolving…', async () => {
-      try {
-        const text = note.control.value.trim();
-        await api.post(`/mod/reports/${seg(r.id)}/resolve`, { action, note: text || undefined }, { signal });
-      } catch (error) {
-        if (!isAbort(error)) showError(errors, error);
-        return;
-      }
-      const done = { dismiss: 'dismissed', hide: 'hidden from members', remove: 'removed' }[action] ?? action;
-      // Every open report on the same post is settled together.
-      for (const other of list.querySelectorAll<HTMLElement>(`li[data-target="${CSS.escape(`${r.targetType}:${r.targetId}`)}"] .mod-resolve`)) {
-        if (other !== form) other.replaceWith(h('p', { class: 'mod-done' }, 'Resolved together with another report on the same post.'));
-      }
-      const line = doneLine(`Resolved: ${done}. The reporter is thanked, without details.`);
-      form.replaceWith(line);
-      line.focus();
-    });
-  });
-  return form;
-}
-
 // ---------- 3. log ----------
 
 function logScreen(body: HTMLElement, { signal, setTitle, query }: RouteContext): void {
   setTitle('Moderation log');
   let target = query.get('target') ?? '';
+  let username = query.get('username') ?? '';
   const field = textField({ name: 'target', label: 'Show only the entries about', hint: 'The id of a story, reply, member or watched word.', value: target, spellcheck: false });
-  const clear = h('button', { type: 'button', class: 'button button-small', hidden: !target }, 'Show everything');
-  const filter = h('form', { class: 'mod-inline', role: 'search', 'aria-label': 'Filter the log' }, field.element, h('button', { type: 'submit', class: 'button button-small' }, 'Filter'), clear);
+  const member = textField({
+    name: 'username',
+    label: 'Or about the member',
+    hint: 'A username: actions on their account and on their named posts (never their anonymous ones).',
+    value: username,
+    spellcheck: false,
+    autocapitalize: 'off',
+  });
+  const clear = h('button', { type: 'button', class: 'button button-small', hidden: !target && !username }, 'Show everything');
+  const filter = h(
+    'form',
+    { class: 'mod-inline', role: 'search', 'aria-label': 'Filter the log' },
+    field.element,
+    member.element,
+    h('button', { type: 'submit', class: 'button button-small' }, 'Filter'),
+    clear,
+  );
   const paged = pagedList<LogEntry>(
     signal,
-    (cursor) => `/mod/log${qs({ target, cursor })}`,
+    (cursor) => `/mod/log${qs({ target, username, cursor })}`,
     logItem,
-    () => (target ? 'Nothing in the log about that id.' : 'The log is empty.'),
+    () => (target || username ? 'Nothing in the log about that.' : 'The log is empty.'),
     'log entries',
   );
-  const apply = (next: string) => {
-    target = next.trim();
+  const apply = (next: { target?: string; username?: string }) => {
+    target = (next.target ?? '').trim();
+    username = (next.username ?? '').trim();
     field.control.value = target;
-    clear.hidden = !target;
-    history.replaceState(null, '', `/mod/log${qs({ target })}`);
+    member.control.value = username;
+    clear.hidden = !target && !username;
+    history.replaceState(null, '', `/mod/log${qs({ target, username })}`);
     paged.reload();
   };
   filter.addEventListener('submit', (event) => {
     event.preventDefault();
-    apply(field.control.value);
+    apply({ target: field.control.value, username: member.control.value });
   });
   clear.addEventListener('click', () => {
-    apply('');
+    apply({});
     field.control.focus();
   });
   paged.list.addEventListener('click', (event) => {
-    const button = event.target instanceof Element ? event.target.closest<HTMLElement>('[data-filter]') : null;
+    const button = event.target instanceof Element ? event.target.closest<HTMLElement>('[data-filter], [data-filter-user]') : null;
     if (!button) return;
-    apply(button.dataset.filter ?? '');
-    field.control.focus();
+    apply(button.dataset.filterUser ? { username: button.dataset.filterUser } : { target: button.dataset.filter ?? '' });
+    (button.dataset.filterUser ? member : field).control.focus();
   });
   body.append(h('h2', null, 'Log'), filter, paged.element);
 }
@@ -464,7 +264,8 @@ function logItem(e: LogEntry): HTMLLIElement {
       : e.targetType === 'user'
         ? memberLink({ id, username: 'the member' })
         : `${(TARGETS[e.targetType] ?? e.targetType).toLowerCase()} ${id}`;
-  const data = e.data && typeof e.data === 'object' ? Object.entries(e.data).filter(([, v]) => v !== null && v !== undefined) : [];
+  const data = e.data && typeof e.data === 'object' ? Object.entries(e.data as Record<string, unknown>).filter(([, v]) => v !== null && v !== undefined) : [];
+  const subject = e.subject && e.targetType !== 'user' ? e.subject : null;
   return card(
     actionLabel(e.action),
     'mod-log',
@@ -479,6 +280,19 @@ function logItem(e: LogEntry): HTMLLIElement {
       ' ',
       h('button', { type: 'button', class: 'button button-small button-quiet', 'data-filter': id }, 'Only this', h('span', { class: 'sr-only' }, ` ${TARGETS[e.targetType] ?? 'target'}`)),
     ),
+    e.target?.threadTitle || subject
+      ? h(
+          'p',
+          { class: 'muted' },
+          e.target?.threadTitle && e.targetType !== 'thread' ? ['in ', h('a', { href: `/stories/${seg(e.target.threadId ?? '')}` }, e.target.threadTitle)] : null,
+          e.target?.threadTitle && e.targetType === 'thread' ? ['“', e.target.threadTitle, '”'] : null,
+          subject ? [' · written by ', authorText(subject)] : null,
+          subject && 'username' in subject
+            ? [' ', h('button', { type: 'button', class: 'button button-small button-quiet', 'data-filter-user': subject.username }, 'Only this member', h('span', { class: 'sr-only' }, ` (${subject.username})`))]
+            : null,
+        )
+      : null,
+    e.target?.excerpt ? h('blockquote', { class: 'mod-quote' }, e.target.excerpt) : null,
     e.reason ? h('p', { class: 'pre-line' }, h('strong', null, 'Reason: '), e.reason) : null,
     data.length ? h('p', { class: 'muted' }, data.map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`).join(' · ')) : null,
   );

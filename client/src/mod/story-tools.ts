@@ -10,6 +10,7 @@ import { h, isAbort, uid } from '../dom.js';
 import type { MyThread } from '../screens/story.js';
 import { categories } from '../stores/categories.js';
 import { busy, memberLink, reasonField, reasonProblem, showError } from './common.js';
+import { reasonTemplates } from './reason-templates.js';
 
 interface Revealed {
   user: { id: string; username: string };
@@ -31,7 +32,7 @@ const revealed = (user: Revealed['user']): HTMLElement[] => [
 export function threadTools(host: ThreadToolsHost): { element: HTMLElement; update(thread: MyThread): void } {
   const { signal } = host;
   const titleId = uid('mod-tools');
-  const reason = reasonField(false, 'Optional, except to reveal the author. It is logged, and the author is told.');
+  const reason = reasonField(false, 'Needed to lock, hide or reveal the author; optional otherwise. It is logged, and the author is told.');
   const slow = textField({ name: 'slowModeSeconds', label: 'Slow mode: seconds between replies', hint: '0 turns slow mode off.', type: 'number' });
   slow.control.min = '0';
   slow.control.max = '86400';
@@ -54,6 +55,7 @@ export function threadTools(host: ThreadToolsHost): { element: HTMLElement; upda
     state,
     region,
     reason.element,
+    reasonTemplates(reason, 'lock'),
     buttons,
     slowForm,
     moveForm,
@@ -64,10 +66,10 @@ export function threadTools(host: ThreadToolsHost): { element: HTMLElement; upda
   const path = () => `/mod/threads/${seg(host.thread().id)}`;
 
   /** Sends one action; on success says `done`, clears the reason and shows the story afresh. */
-  const run = (button: HTMLButtonElement, send: () => Promise<unknown>, done: string) =>
+  const run = (button: HTMLButtonElement, send: () => Promise<unknown>, done: string, needsReason = false) =>
     busy(button, 'Working…', async () => {
       status.textContent = '';
-      if (!errors.check({ reason: reasonProblem(reason.control.value, false) })) return;
+      if (!errors.check({ reason: reasonProblem(reason.control.value, needsReason) })) return;
       try {
         await send();
       } catch (error) {
@@ -81,7 +83,8 @@ export function threadTools(host: ThreadToolsHost): { element: HTMLElement; upda
 
   const action = (label: string, verb: string, done: string) => {
     const button = h('button', { type: 'button', class: 'button button-small', 'data-mod': verb }, label);
-    button.addEventListener('click', () => void run(button, () => api.post(`${path()}/${verb}`, { reason: reasonValue() }, { signal }), done));
+    // the author is told why a story is locked or hidden: those need a reason
+    button.addEventListener('click', () => void run(button, () => api.post(`${path()}/${verb}`, { reason: reasonValue() }, { signal }), done, verb === 'lock' || verb === 'hide'));
     return button;
   };
 
@@ -180,8 +183,12 @@ export interface ReplyPanelHost {
 export function replyPanel(action: ReplyAction, reply: AnyReply, host: ReplyPanelHost): { element: HTMLElement; focus(): void } {
   const [title, confirmLabel, verb, done] = REPLY_ACTIONS[action] ?? REPLY_ACTIONS['mod-hide']!;
   const isReveal = action === 'reveal';
+  const needsReason = isReveal || verb === 'hide';
   const titleId = uid('mod-reply');
-  const reason = reasonField(isReveal, isReveal ? 'Required. Revealing an anonymous author is logged with your reason.' : 'Optional. It is logged, and the author is told.');
+  const reason = reasonField(
+    needsReason,
+    isReveal ? 'Required. Revealing an anonymous author is logged with your reason.' : needsReason ? 'Required. It is logged, and the author is told.' : 'Optional. It is logged, and the author is told.',
+  );
   const region = alertRegion();
   const errors = new FormErrors(region, [reason]);
   const confirm = h('button', { type: 'submit', class: 'button button-small button-primary' }, confirmLabel);
@@ -192,6 +199,7 @@ export function replyPanel(action: ReplyAction, reply: AnyReply, host: ReplyPane
     h('p', { id: titleId, class: 'inline-panel-title' }, title),
     region,
     reason.element,
+    verb === 'hide' ? reasonTemplates(reason, 'hide') : null,
     h('div', { class: 'actions' }, confirm, cancel),
   );
   cancel.addEventListener('click', () => host.close());
@@ -199,7 +207,7 @@ export function replyPanel(action: ReplyAction, reply: AnyReply, host: ReplyPane
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     void busy(confirm, 'Working…', async () => {
-      if (!errors.check({ reason: reasonProblem(reason.control.value, isReveal) })) return;
+      if (!errors.check({ reason: reasonProblem(reason.control.value, needsReason) })) return;
       const text = reason.control.value.trim();
       try {
         if (isReveal) {

@@ -171,6 +171,18 @@ export function notificationsScreen({ outlet, signal }: RouteContext): void {
     },
     { signal },
   );
+  // Withdrawn ones (the reply behind them was hidden or removed by a moderator) leave the list.
+  notifications.addEventListener(
+    'removed',
+    (event) => {
+      for (const id of (event as CustomEvent<string[]>).detail ?? []) {
+        items.get(id)?.element.remove();
+        items.delete(id);
+      }
+      renderMarkAll();
+    },
+    { signal },
+  );
   notifications.addEventListener('change', renderMarkAll, { signal });
 
   void loadPage(true);

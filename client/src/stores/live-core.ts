@@ -6,7 +6,7 @@
 // opens the socket, fetches a page of replies and reports the network. So the cluster test exercises exactly
 // the reconnect and rejoin code that readers run.
 import type { ManagerOptions, Socket, SocketOptions } from 'socket.io-client';
-import type { DeletedReplyView, NotificationView, Page, ReactionUpdateView, ReplyView, ThreadView } from '../../../src/contract/views.js';
+import type { AlertView, DeletedReplyView, NotificationView, Page, ReactionUpdateView, ReplyView, ThreadView } from '../../../src/contract/views.js';
 import { ClientEvents, ServerEvents } from '../../../src/contract/views.js';
 
 export type LiveState = 'connecting' | 'online' | 'offline';
@@ -26,6 +26,10 @@ export interface ServerEventMap {
   'reaction.updated': ReactionUpdateView;
   notification: NotificationView;
   'session.ended': { reason: string };
+  /** staff only: an alert raised or marked done */
+  'mod.alert': AlertView;
+  /** notifications withdrawn (the reply that caused them was hidden or removed) */
+  'notification.removed': { ids: string[] };
 }
 
 export type ServerEventName = keyof ServerEventMap;

@@ -29,6 +29,19 @@ export class NotificationsStore extends EventTarget {
     this.dispatchEvent(new CustomEvent<NotificationView>('notification', { detail: n }));
   }
 
+  /**
+   * Notifications withdrawn by the server (the reply that caused them was hidden or removed): listeners get a
+   * 'removed' event with their ids, and the unread count is asked again (the server knows which were unread).
+   */
+  removed(ids: string[]): void {
+    if (!Array.isArray(ids) || !ids.length) return;
+    this.dispatchEvent(new CustomEvent<string[]>('removed', { detail: ids }));
+    void api
+      .get<{ unread: number }>('/notifications?limit=1')
+      .then((page) => typeof page?.unread === 'number' && this.setUnread(page.unread))
+      .catch(() => undefined);
+  }
+
   async markRead(ids: string[]): Promise<void> {
     if (!ids.length) return;
     const res = await api.post<{ unread: number }>('/notifications/read', { ids });
@@ -45,3 +58,4 @@ export const notifications = new NotificationsStore();
 
 session.addEventListener('change', () => notifications.setUnread(session.user?.unreadNotifications ?? 0));
 live.on('notification', (n) => notifications.received(n));
+live.on('notification.removed', (e) => notifications.removed(e?.ids ?? []));
