@@ -92,7 +92,6 @@ export class ReportsService {
       throw e;
     }
     this.alerts.announce(alertId);
-    this.alerts.announce(alertId);
     if (dto.targetType !== 'user' && threadId) await this.autoHide(dto.targetType, targetId, threadId);
     return { id, status: 'open' };
   }
