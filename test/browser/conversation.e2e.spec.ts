@@ -81,5 +81,9 @@ const storyMeToo = (page: Page) => page.locator('[data-target="thread"] .reactio
       await expect(quote.textContent()).resolves.toContain('I lost my savings the same way.');
       await expect(quote.getAttribute('href')).resolves.toBe(`#reply-${first.id}`);
     }
+    // the person answered is told, live, in words
+    await bp.locator('.badge-count:not(.badge-alert):not([hidden])', { hasText: '1' }).waitFor();
+    await bp.goto('/notifications');
+    await bp.getByText(`${ann.username} replied to you in "${story.title as string}"`).waitFor();
   });
 });
