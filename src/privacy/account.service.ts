@@ -46,6 +46,7 @@ export class AccountService {
       'SELECT kind, thread_id, reply_id::text AS reply_id, text, read_at, created_at FROM notifications WHERE user_id = $1 ORDER BY created_at',
     );
     const mutes = await q<{ thread_id: string }>('SELECT thread_id FROM thread_mutes WHERE user_id = $1');
+    const hides = await q<{ thread_id: string; pseudonym: string }>('SELECT thread_id, pseudonym FROM pseudonym_hides WHERE user_id = $1 ORDER BY created_at');
     const supportMessages = await this.support.exportFor(viewer.id);
     return {
       format: 'setback-export',
@@ -64,6 +65,7 @@ export class AccountService {
       ],
       blocks: blocks.map((b) => ({ username: b.username, createdAt: iso(b.created_at) })),
       mutedStories: mutes.map((m) => m.thread_id),
+      hiddenPseudonyms: hides.map((h) => ({ threadId: h.thread_id, pseudonym: h.pseudonym })),
       notifications: notifications.map((n) => ({ kind: n.kind, threadId: n.thread_id, replyId: n.reply_id, text: n.text, read: n.read_at !== null, createdAt: iso(n.created_at) })),
       messagesWithTheTeam: supportMessages.map((m) => ({ from: m.from, ...(m.moderator ? { moderator: m.moderator.username } : {}), bodyHtml: m.bodyHtml, createdAt: m.createdAt })),
     };
@@ -106,7 +108,7 @@ export class AccountService {
         for (const t of replyThreads) await recountReplies(em, t.thread_id);
       }
       await this.support.eraseFor(em, viewer.id);
-      for (const table of ['drafts', 'blocks', 'notifications', 'thread_mutes', 'recovery_codes']) {
+      for (const table of ['drafts', 'blocks', 'notifications', 'thread_mutes', 'pseudonym_hides', 'recovery_codes']) {
         await em.query(`DELETE FROM ${table} WHERE ${table === 'blocks' ? 'blocker_id = $1 OR blocked_id = $1' : 'user_id = $1'}`, [viewer.id]);
       }
       await em.query(

@@ -7,6 +7,7 @@ import { AllowSuspended, CurrentViewer, Public } from '../common/decorators.js';
 import { BreakDto, DeleteAccountDto } from './account.dto.js';
 import { AccountService } from './account.service.js';
 import { PRIVACY } from './privacy.text.js';
+import { PseudonymHidesService } from './pseudonym-hides.service.js';
 
 @ApiTags('account')
 @Controller()
@@ -14,6 +15,7 @@ export class PrivacyController {
   constructor(
     private readonly account: AccountService,
     private readonly auth: AuthService,
+    private readonly hides: PseudonymHidesService,
   ) {}
 
   @Public()
@@ -60,5 +62,23 @@ export class PrivacyController {
   @AllowSuspended()
   unmute(@CurrentViewer() viewer: Viewer, @Param('id') id: string) {
     return this.account.mute(viewer, id, false);
+  }
+
+  @Get('threads/:id/hidden-pseudonyms')
+  @AllowSuspended()
+  hiddenPseudonyms(@CurrentViewer() viewer: Viewer, @Param('id') id: string) {
+    return this.hides.list(viewer, id);
+  }
+
+  @Put('threads/:id/hidden-pseudonyms/:pseudonym')
+  @AllowSuspended()
+  hidePseudonym(@CurrentViewer() viewer: Viewer, @Param('id') id: string, @Param('pseudonym') name: string) {
+    return this.hides.set(viewer, id, name, true);
+  }
+
+  @Delete('threads/:id/hidden-pseudonyms/:pseudonym')
+  @AllowSuspended()
+  showPseudonym(@CurrentViewer() viewer: Viewer, @Param('id') id: string, @Param('pseudonym') name: string) {
+    return this.hides.set(viewer, id, name, false);
   }
 }

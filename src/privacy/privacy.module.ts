@@ -4,10 +4,11 @@ import { StoriesModule } from '../stories/stories.module.js';
 import { SupportModule } from '../support/support.module.js';
 import { AccountService } from './account.service.js';
 import { PrivacyController } from './privacy.controller.js';
+import { PseudonymHidesService } from './pseudonym-hides.service.js';
 
 @Module({
   imports: [AuthModule, StoriesModule, SupportModule],
   controllers: [PrivacyController],
-  providers: [AccountService],
+  providers: [AccountService, PseudonymHidesService],
 })
 export class PrivacyModule {}

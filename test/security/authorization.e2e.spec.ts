@@ -52,6 +52,9 @@ const TABLE = `
   POST   /api/threads/{id}/resume                  401    403    200    403     403      401     200     200
   PUT    /api/threads/{id}/mute                    401    200    200    200     200      401     200     200
   DELETE /api/threads/{id}/mute                    401    200    200    200     200      401     200     200
+  GET    /api/threads/{id}/hidden-pseudonyms       401    200    200    200     200      401     200     200
+  PUT    /api/threads/{id}/hidden-pseudonyms/{pseudonym} 401 404  404    404     404      401     404     404
+  DELETE /api/threads/{id}/hidden-pseudonyms/{pseudonym} 401 200  200    200     200      401     200     200
   PUT    /api/threads/{id}/reactions/{kind}        401    200    200    200     403      401     200     200
   DELETE /api/threads/{id}/reactions/{kind}        401    200    200    200     403      401     200     200
   GET    /api/threads/{id}/replies                 401    200    200    200     200      401     200     200
@@ -278,6 +281,10 @@ const REQUESTS: Record<string, Build> = {
   'POST /api/threads/{id}/resume': onStory('/resume'),
   'PUT /api/threads/{id}/mute': onStory('/mute'),
   'DELETE /api/threads/{id}/mute': onStory('/mute'),
+  'GET /api/threads/{id}/hidden-pseudonyms': onStory('/hidden-pseudonyms'),
+  // a pseudonym nobody has in that story: hiding it is 404 for everyone who may read the story, showing it again a no-op
+  'PUT /api/threads/{id}/hidden-pseudonyms/{pseudonym}': onStory('/hidden-pseudonyms/Nobody%20Here'),
+  'DELETE /api/threads/{id}/hidden-pseudonyms/{pseudonym}': onStory('/hidden-pseudonyms/Nobody%20Here'),
   'PUT /api/threads/{id}/reactions/{kind}': onStory('/reactions/relate'),
   'DELETE /api/threads/{id}/reactions/{kind}': onStory('/reactions/relate'),
   'GET /api/threads/{id}/replies': onStory('/replies'),
