@@ -12,6 +12,8 @@ type ReportGroup = ReportGroupView;
 
 // Two instances sharing PostgreSQL (and Redis when there is one): an alert raised on A reaches a moderator on B.
 const cluster = !!process.env.SETBACK_TEST_DATABASE_URL && (await reachable(REDIS_URL));
+// under CI=true PostgreSQL and Redis are there: the alert must cross instances
+if (process.env.CI === 'true' && !cluster) throw new Error('alerts: CI=true needs PostgreSQL (TEST_DATABASE_URL) and Redis (REDIS_TEST_URL) for the two-instance path');
 
 describe('alerts and reports that help the moderator', () => {
   let a: TestApp;
