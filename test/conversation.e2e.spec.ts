@@ -182,6 +182,15 @@ describe('conversation', () => {
     });
   });
 
+  it('says the wait of slow mode in words', async () => {
+    const s = await createStory(t, ann);
+    await t.db.dataSource.query('UPDATE threads SET slow_mode_seconds = 3600 WHERE id = $1', [s.id]);
+    expect((await reply(bob, s.id, {})).status).toBe(201);
+    const refused = await reply(bob, s.id, {});
+    expect([refused.status, refused.body.code]).toEqual([429, 'RATE_LIMITED']);
+    expect(refused.body.message).toBe('This story is in slow mode: you can reply again in about an hour.');
+  });
+
   describe('sign-up limits', () => {
     let strict: TestApp;
     beforeAll(async () => {
