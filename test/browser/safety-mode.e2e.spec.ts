@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { registerMember } from '../support/app.js';
+import { createStory } from '../support/factories.js';
 import { BrowserHarness, requireBrowser } from '../support/browser.js';
 
 const ok = requireBrowser('browser: safety mode');
@@ -57,5 +58,28 @@ jest.setTimeout(180_000);
     const id = page.url().split('/').pop()!;
     const [row] = await b.app.db.dataSource.query('SELECT status, crisis, content_warning FROM threads WHERE id = $1', [id]);
     expect(row).toEqual({ status: 'pending', crisis: true, content_warning: 'suicidal thoughts' });
+  });
+
+  it('checks a reply for words of crisis before it goes, and tells its author kindly that it waits for a moderator', async () => {
+    const author = await registerMember(b.app);
+    const replier = await registerMember(b.app);
+    const story = await createStory(b.app, author);
+    const page = await b.page('replier', replier);
+    await page.goto(`/stories/${story.id}`);
+    const box = page.getByLabel('Your reply');
+    await box.fill('Reading this, I want to die some days too.');
+    await page.getByRole('button', { name: 'Reply', exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: 'Before you post — are you okay?' });
+    await dialog.getByRole('button', { name: 'Keep writing' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await expect(box.inputValue()).resolves.toBe('Reading this, I want to die some days too.');
+
+    await page.getByRole('button', { name: 'Reply', exact: true }).click();
+    await dialog.getByRole('button', { name: 'Post my reply' }).click();
+    const note = page.getByRole('status').filter({ hasText: 'Your reply is waiting for a moderator.' });
+    await note.waitFor();
+    await note.getByText('Samaritans (UK & Ireland)').waitFor();
+    const [row] = await b.app.db.dataSource.query('SELECT status, crisis FROM replies WHERE thread_id = $1', [story.id]);
+    expect(row).toEqual({ status: 'pending', crisis: true });
   });
 });

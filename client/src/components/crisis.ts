@@ -1,12 +1,32 @@
 // A kind, modal panel shown before publishing when the safety check found words of crisis: the crisis lines, an
 // offer to add a content warning (pre-filled), and buttons that say what they do ("Keep as draft", "Post my story").
-import { h, safeHttpUrl, uid } from '../dom.js';
+import { api } from '../api.js';
+import { h, isAbort, safeHttpUrl, uid } from '../dom.js';
 
 export interface SafetyResource {
   name: string;
   url?: string;
   phone?: string;
   description: string;
+}
+
+/** POST /api/safety/check: whether a text mentions crisis, the crisis lines, and the content warning its words suggest. */
+export interface SafetyCheck {
+  crisis: boolean;
+  /** for a crisis text: the content warning its words suggest (e.g. "suicide") */
+  contentWarning?: string;
+  resources: SafetyResource[];
+}
+
+/** Asks before posting; null when the check is unavailable (404) or fails — posting goes on. */
+export async function checkForCrisis(text: string, signal: AbortSignal): Promise<SafetyCheck | null> {
+  try {
+    const result = await api.post<SafetyCheck>('/safety/check', { text }, { signal });
+    return result && typeof result.crisis === 'boolean' ? result : null;
+  } catch (error) {
+    if (isAbort(error)) throw error;
+    return null;
+  }
 }
 
 export function resourceList(resources: SafetyResource[]): HTMLElement {
@@ -38,7 +58,7 @@ export function confirmCrisis(resources: SafetyResource[], options: { suggestedW
   return new Promise((resolve) => {
     const titleId = uid('crisis-title');
     const what = options.what ?? 'story';
-    const keep = h('button', { type: 'button', class: 'button button-primary' }, 'Keep as draft');
+    const keep = h('button', { type: 'button', class: 'button button-primary' }, what === 'story' ? 'Keep as draft' : 'Keep writing');
     const publish = h('button', { type: 'button', class: 'button' }, what === 'story' ? 'Post my story' : 'Post my reply');
     const warningId = uid('crisis-warning');
     const offer = options.suggestedWarning !== undefined && options.suggestedWarning !== null && what === 'story';
@@ -69,7 +89,13 @@ export function confirmCrisis(resources: SafetyResource[], options: { suggestedW
             warning,
           )
         : null,
-      h('p', { class: 'muted' }, `Your words are saved as a draft. "Keep as draft" leaves them there for when you are ready; "${publish.textContent}" posts them now.`),
+      h(
+        'p',
+        { class: 'muted' },
+        what === 'story'
+          ? `Your words are saved as a draft. "Keep as draft" leaves them there for when you are ready; "${publish.textContent}" posts them now.`
+          : `"Keep writing" leaves your reply in the box, unsent; "${publish.textContent}" sends it now.`,
+      ),
       h('div', { class: 'actions' }, keep, publish),
     );
     let settled = false;

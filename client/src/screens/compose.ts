@@ -3,7 +3,7 @@
 import type { ThreadView } from '../../../src/contract/views.js';
 import { api, ApiError } from '../api.js';
 import { announce } from '../components/announcer.js';
-import { confirmCrisis, type SafetyResource } from '../components/crisis.js';
+import { checkForCrisis, confirmCrisis, type SafetyCheck } from '../components/crisis.js';
 import { alertRegion, checkboxField, FormErrors, selectField, submitForm, textField } from '../components/field.js';
 import { errorState, loadingState } from '../components/states.js';
 import { closeWhileSuspended } from '../components/suspension.js';
@@ -28,12 +28,6 @@ export interface StoryDraft {
   anonymous: boolean;
 }
 
-interface SafetyResult {
-  crisis: boolean;
-  /** for a crisis text: the content warning its words suggest (e.g. "suicide") */
-  contentWarning?: string;
-  resources: SafetyResource[];
-}
 
 const STATUS_TEXT: Record<DraftStatus, string> = {
   idle: 'Your draft saves automatically.',
@@ -42,16 +36,6 @@ const STATUS_TEXT: Record<DraftStatus, string> = {
   error: 'Not saved — will retry',
 };
 
-/** POST /api/safety/check; null when the check is unavailable (404) or fails — publishing goes on. */
-async function safetyCheck(text: string, signal: AbortSignal): Promise<SafetyResult | null> {
-  try {
-    const result = await api.post<SafetyResult>('/safety/check', { text }, { signal });
-    return result && typeof result.crisis === 'boolean' ? result : null;
-  } catch (error) {
-    if (isAbort(error)) throw error;
-    return null;
-  }
-}
 
 function asDraft(data: unknown): Partial<StoryDraft> {
   if (!data || typeof data !== 'object') return {};
@@ -335,7 +319,7 @@ export function composeScreen({ outlet, signal }: RouteContext): () => void {
       }),
       send: async (data) => {
         const text = [data.title, data.happened, data.handled, data.learned].filter(Boolean).join('\n\n');
-        const safety = await safetyCheck(text, signal);
+        const safety = await checkForCrisis(text, signal);
         let sawResources = false;
         if (safety?.crisis) {
           sawResources = true;
@@ -350,7 +334,7 @@ export function composeScreen({ outlet, signal }: RouteContext): () => void {
           }
         }
         publish.textContent = 'Publishing…';
-        const thread = await api.post<ThreadView & { safety?: SafetyResult }>(
+        const thread = await api.post<ThreadView & { safety?: SafetyCheck }>(
           '/threads',
           {
             title: data.title.trim(),

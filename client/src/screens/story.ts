@@ -11,7 +11,7 @@ import { api, ApiError, describeError, qs, seg } from '../api.js';
 import { announce, createBatchedAnnouncer } from '../components/announcer.js';
 import { authorEl, authorName } from '../components/author.js';
 import { contentWarningGate } from '../components/content-warning.js';
-import { resourceList } from '../components/crisis.js';
+import { checkForCrisis, confirmCrisis, resourceList } from '../components/crisis.js';
 import { waitingNoticeContent } from '../components/waiting-notice.js';
 import { editForm, loadForEditing } from '../components/edit-form.js';
 import { alertRegion, checkboxField, ctrlEnterSubmits, FormErrors, textField } from '../components/field.js';
@@ -1051,6 +1051,13 @@ export function storyScreen({ outlet, signal, params, setTitle }: RouteContext):
         submit.textContent = 'Sending…';
         let sent = false;
         try {
+          // words of crisis: the crisis lines before the reply goes, and the choice to keep writing
+          const check = await checkForCrisis(text, signal);
+          if (check?.crisis && (await confirmCrisis(check.resources ?? [], { what: 'reply' })).action !== 'publish') {
+            if (!signal.aborted) body.control.focus();
+            return;
+          }
+          if (signal.aborted) return;
           const reply = await api.post<ReplyView>(
             `/threads/${seg(thread.id)}/replies`,
             { body: text, clientKey, anonymous: anonymous.control.checked || undefined, replyTo: replyingTo.id ?? undefined },
