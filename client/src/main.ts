@@ -6,6 +6,7 @@ import { h } from './dom.js';
 import { setNavigator } from './navigation.js';
 import { Router, type Access, type Mount, type Route, type RouteContext } from './router.js';
 import { composeScreen } from './screens/compose.js';
+import { helpScreen } from './screens/help.js';
 import { notificationsScreen } from './screens/notifications.js';
 import { profileScreen } from './screens/profile.js';
 import { notFoundScreen } from './screens/not-found.js';
@@ -102,6 +103,11 @@ const routes: Route[] = [
   { path: '/mod/log', access: 'member', title: 'Moderation log', mount: modScreen('log') },
   { path: '/mod/watched-words', access: 'member', title: 'Watched words', mount: modScreen('words') },
   { path: '/mod/users/:id', access: 'member', title: 'Member', mount: modScreen('member') },
+  { path: '/mod/support', access: 'member', title: 'Messages', mount: modScreen('support') },
+  { path: '/mod/support/:id', access: 'member', title: 'Conversation', mount: modScreen('conversation') },
+  { path: '/support', access: 'member', title: 'Messages from the team', mount: lazy('Messages from the team', () => import('./screens/support.js').then((m) => m.supportScreen)) },
+  { path: '/help', access: 'any', title: 'Get help now', mount: helpScreen },
+  { path: '/guidelines', access: 'any', title: 'Community guidelines', mount: lazy('Community guidelines', () => import('./screens/guidelines.js').then((m) => m.guidelinesScreen)) },
 ];
 
 function redirectFor(access: Access): string | null {
@@ -132,7 +138,11 @@ function drawFooter(): void {
       { class: 'footer-inner' },
       h('p', null, 'Setback — stories of failure, told kindly.'),
       h('p', { class: 'muted' }, 'If you are in danger right now, please call your local emergency number.'),
-      h('p', null, h('a', { href: '/privacy' }, 'Privacy')),
+      h(
+        'nav',
+        { 'aria-label': 'About Setback' },
+        h('ul', { class: 'footer-links' }, h('li', null, h('a', { href: '/help' }, 'Get help now')), h('li', null, h('a', { href: '/guidelines' }, 'Community guidelines')), h('li', null, h('a', { href: '/privacy' }, 'Privacy'))),
+      ),
     ),
   );
 }

@@ -20,9 +20,11 @@ export enum Permission {
   AuthorReveal = 'author.reveal',
   LogRead = 'log.read',
   WatchedWordsManage = 'watched_words.manage',
+  DutyTake = 'duty.take',
   AlertRead = 'alert.read',
   AlertResolve = 'alert.resolve',
-  DutyTake = 'duty.take',
+  SupportRead = 'support.read',
+  SupportWrite = 'support.write',
 }
 
 const MODERATION_SET = Object.values(Permission).filter((p) => p !== Permission.UserRole);

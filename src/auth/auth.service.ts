@@ -167,13 +167,14 @@ export class AuthService {
     await this.revokeAll(user.id, 'password-changed', viewer.sessionId);
   }
 
-  async me(viewer: Viewer): Promise<UserView & { unreadNotifications: number; breakUntil: string | null; twoFactor: boolean; openAlerts?: number }> {
+  async me(viewer: Viewer): Promise<UserView & { unreadNotifications: number; breakUntil: string | null; twoFactor: boolean; suspendedUntil: string | null; openAlerts?: number }> {
     const user = await this.users.findOneByOrFail({ id: viewer.id });
     const unread: { n: number }[] = await this.dataSource.query('SELECT count(*)::int AS n FROM notifications WHERE user_id = $1 AND read_at IS NULL', [viewer.id]);
     const breakUntil = user.breakUntil && user.breakUntil > new Date() ? user.breakUntil.toISOString() : null;
     // staff see how many alerts wait for a moderator (the header badge)
     const alerts = isStaff(viewer) ? { openAlerts: await this.alerts.openCount() } : {};
-    return { ...toUserView(user), unreadNotifications: unread[0].n, breakUntil, twoFactor: user.totpEnabledAt !== null, ...alerts };
+    const suspendedUntil = viewer.suspendedUntil && viewer.suspendedUntil.getTime() > Date.now() ? viewer.suspendedUntil.toISOString() : null;
+    return { ...toUserView(user), unreadNotifications: unread[0].n, breakUntil, twoFactor: user.totpEnabledAt !== null, suspendedUntil, ...alerts };
   }
 
   get cookieName(): string {

@@ -1,4 +1,4 @@
-import type { NotificationView } from '../contract/views.js';
+import type { NotificationView, SupportMessageView } from '../contract/views.js';
 import type { ReplyRow } from '../replies/reply.views.js';
 
 /** Domain events (`<entity>.<past-tense verb>`), emitted by services only after their transaction commits. */
@@ -27,6 +27,8 @@ export interface DomainEvents {
   /** An alert for moderators was raised, or marked done: pushed to every staff socket. */
   'alert.raised': { alertId: string };
   'alert.resolved': { alertId: string };
+  /** A message of a member's conversation with the team: `memberView` for the member, `staffView` for every staff socket. */
+  'support.message_created': { memberId: string; memberView: SupportMessageView; staffView: SupportMessageView };
 }
 
 export type DomainEventName = keyof DomainEvents;

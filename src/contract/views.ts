@@ -18,6 +18,8 @@ export interface MeView extends UserView {
   breakUntil: string | null;
   /** Two-factor sign-in is on. */
   twoFactor: boolean;
+  /** The end of a suspension (null when not suspended): the member may read but not write until then. */
+  suspendedUntil: string | null;
 }
 
 export interface RegisteredView extends UserView {
@@ -164,11 +166,12 @@ export const ServerEvents = {
   reactionUpdated: 'reaction.updated',
   notification: 'notification',
   sessionEnded: 'session.ended',
+  safetyStatus: 'safety.status',
   /** to every staff socket: an alert raised or marked done (AlertView) */
   modAlert: 'mod.alert',
   /** to the owner's `user:<id>` room: notifications withdrawn (the reply that caused them was hidden or removed) */
   notificationRemoved: 'notification.removed',
-  safetyStatus: 'safety.status',
+  supportMessage: 'support.message',
 } as const;
 
 /** Client → server socket events (each answered through an ack). */
@@ -194,17 +197,41 @@ export interface QueueItemView {
   openReports?: number;
 }
 
-/** GET /safety/status and the `safety.status` socket event: whether safety mode is on, for everyone. */
-export interface SafetyStatusView {
-  safetyMode: boolean;
-  moderatorsOnDuty: number;
-  resources: { name: string; description: string; url?: string; phone?: string }[];
+/** A crisis line or service (CRISIS_RESOURCES). */
+export interface ResourceView {
+  name: string;
+  description: string;
+  url?: string;
+  phone?: string;
 }
 
-/** POST /mod/duty: the moderator's own shift (`until` is when it ends by itself; null when off duty). */
-export interface DutyView {
-  onDuty: boolean;
-  until: string | null;
+/** GET /help (public): the resources and a few calm words around them. */
+export interface HelpView {
+  resources: ResourceView[];
+  text: string;
+}
+
+/**
+ * A message of a member's private conversation with the moderation team. `moderator` names who wrote a team message:
+ * always for staff, for the member only when the moderator chose to sign it. `member` (staff views and the live
+ * `support.message` push) says whose conversation it is.
+ */
+export interface SupportMessageView {
+  id: string;
+  from: 'member' | 'team';
+  moderator?: { username: string };
+  bodyHtml: string;
+  resources?: ResourceView[];
+  createdAt: string;
+  member?: { id: string; username: string };
+}
+
+/** GET /mod/support: one row per conversation; `unread` counts the member's messages no one on the team has opened yet. */
+export interface SupportConversationView {
+  userId: string;
+  username: string;
+  lastMessageAt: string;
+  unread: number;
 }
 
 export type AlertKind = 'crisis_post' | 'crisis_report' | 'report_threshold';
@@ -261,4 +288,17 @@ export interface ModLogEntryView {
   reason: string | null;
   data: unknown;
   createdAt: string;
+}
+
+/** GET /safety/status and the `safety.status` socket event: whether safety mode is on, for everyone. */
+export interface SafetyStatusView {
+  safetyMode: boolean;
+  moderatorsOnDuty: number;
+  resources: { name: string; description: string; url?: string; phone?: string }[];
+}
+
+/** POST /mod/duty: the moderator's own shift (`until` is when it ends by itself; null when off duty). */
+export interface DutyView {
+  onDuty: boolean;
+  until: string | null;
 }

@@ -10,7 +10,7 @@ import { prepared, run } from '../database/prepared.js';
 import { SecretsService } from '../database/secrets.service.js';
 import type { ListNotificationsQuery, MarkReadDto } from './notification.dto.js';
 
-export type NotificationKind = 'reply' | 'mention' | 'moderation' | 'report' | 'reply_to_you';
+export type NotificationKind = 'reply' | 'mention' | 'moderation' | 'report' | 'support' | 'reply_to_you';
 
 export interface NewNotification {
   kind: NotificationKind;

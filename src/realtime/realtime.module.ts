@@ -10,11 +10,12 @@ import { RealtimeGateway } from './realtime.gateway.js';
 import { RealtimeListener } from './realtime.listener.js';
 import { RealtimeMetrics } from './realtime.metrics.js';
 import { RealtimeService } from './realtime.service.js';
-import { StaffListener } from './staff.listener.js';
 import { SafetyStatusBroadcaster } from './safety-status.broadcaster.js';
+import { SupportListener } from './support.listener.js';
+import { StaffListener } from './staff.listener.js';
 
 @Module({
   imports: [AlertsModule, AuthModule, StoriesModule, RepliesModule, NotificationsModule, SafetyModule],
-  providers: [RealtimeGateway, RealtimeService, RealtimeMetrics, RealtimeListener, AccessSignalListener, StaffListener, SafetyStatusBroadcaster],
+  providers: [RealtimeGateway, RealtimeService, RealtimeMetrics, RealtimeListener, AccessSignalListener, StaffListener, SupportListener, SafetyStatusBroadcaster],
 })
 export class RealtimeModule {}

@@ -105,6 +105,12 @@ const TABLE = `
   GET    /api/safety/status                        200    200    200    200     200      200     200     200
   GET    /api/mod/duty                             401    403    403    403     403      401     200     200
   POST   /api/mod/duty                             401    403    403    403     403      401     200     200
+  GET    /api/help                                 200    200    200    200     200      200     200     200
+  GET    /api/me/support                           401    200    200    200     200      401     200     200
+  POST   /api/me/support                           401    201    201    201     201      401     201     201
+  GET    /api/mod/support                          401    403    403    403     403      401     200     200
+  GET    /api/mod/support/{userId}                 401    403    403    403     403      401     200     200
+  POST   /api/mod/support/{userId}                 401    403    403    403     403      401     201     201
 `;
 
 const ACTORS = ['visitor', 'member', 'author', 'other', 'suspended', 'banned', 'moderator', 'admin'] as const;
@@ -234,6 +240,7 @@ const onReply = (suffix = '', body?: unknown): Build => async (s) => ({ path: `/
 const modStory = (action: string): Build => async (s) => ({ path: `/api/mod/threads/${await s.story()}/${action}`, body: { reason: 'checking the permission table' } });
 const modReply = (action: string): Build => async (s) => ({ path: `/api/mod/replies/${await s.reply()}/${action}`, body: { reason: 'checking the permission table' } });
 const modUser = (suffix: string, body?: unknown): Build => async (s) => ({ path: `/api/mod/users/${await s.victim()}${suffix}`, body });
+const modSupport = (body?: unknown): Build => async (s) => ({ path: `/api/mod/support/${await s.victim()}`, body });
 
 /** How to make each route's request; keyed exactly like the table. */
 const REQUESTS: Record<string, Build> = {
@@ -340,6 +347,13 @@ const REQUESTS: Record<string, Build> = {
   'GET /api/mod/duty': fixed('/api/mod/duty'),
   // ending a shift, never starting one: test files share the database, and a shift would turn safety mode off elsewhere
   'POST /api/mod/duty': fixed('/api/mod/duty', { onDuty: false }),
+  'GET /api/help': fixed('/api/help'),
+  'GET /api/me/support': fixed('/api/me/support'),
+  // a suspended member may still write to the team
+  'POST /api/me/support': fixed('/api/me/support', { body: 'A question for the team, from the table.' }),
+  'GET /api/mod/support': fixed('/api/mod/support?status=all'),
+  'GET /api/mod/support/{userId}': modSupport(),
+  'POST /api/mod/support/{userId}': modSupport({ body: 'Checking in, from the table.', includeResources: true }),
 };
 
 /** A 401 that is about the credentials in the body rather than the session. */

@@ -8,6 +8,7 @@ import { alerts } from '../stores/alerts.js';
 import { session } from '../stores/session.js';
 import { fullDate } from '../time.js';
 import { announce } from './announcer.js';
+import { suspensionBanner } from './suspension.js';
 
 /** Listeners of the header on show; replaced with it. */
 let listeners: AbortController | null = null;
@@ -115,6 +116,7 @@ export function renderHeader(container: HTMLElement, options: HeaderOptions): vo
         h(
           'nav',
           { class: 'header-nav', 'aria-label': 'Account' },
+          h('a', { href: '/help', class: 'nav-link nav-help' }, 'Get help now'),
           h('a', { href: '/signin', class: 'nav-link' }, 'Sign in'),
           h('a', { href: '/signup', class: 'nav-link nav-cta' }, 'Join'),
         ),
@@ -163,7 +165,9 @@ export function renderHeader(container: HTMLElement, options: HeaderOptions): vo
         connectionIndicator(signal),
         h('span', { class: 'sr-only' }, 'Signed in as '),
         h('a', { href: `/u/${encodeURIComponent(user.username)}`, class: 'header-user' }, user.username),
+        h('a', { href: '/support', class: 'nav-link' }, 'Messages from the team'),
         h('a', { href: '/account', class: 'nav-link' }, 'Account'),
+        h('a', { href: '/help', class: 'nav-link nav-help' }, 'Get help now'),
         signOut,
         status,
       ),
@@ -171,6 +175,8 @@ export function renderHeader(container: HTMLElement, options: HeaderOptions): vo
   );
   const until = session.breakUntil;
   if (until) container.append(breakBanner(until));
+  const suspended = session.suspendedUntil;
+  if (suspended) container.append(suspensionBanner(suspended));
 }
 
 /** Marks the header link for the current page with aria-current="page". */

@@ -11,13 +11,14 @@ import { h, isAbort, replaceChildren, uid, type Child } from '../dom.js';
 import type { RouteContext } from '../router.js';
 import { session } from '../stores/session.js';
 import { fullDate, longDate, timeEl } from '../time.js';
+import { dutyPanel } from './duty.js';
 import { busy, kindError, kindly, memberLink, reasonField, reasonProblem, showError } from './common.js';
 import { alertsScreen } from './alerts.js';
 import { authorText, card, doneLine, pagedList, serverHtml } from './parts.js';
 import { reportsScreen } from './reports.js';
-import { dutyPanel } from './duty.js';
+import { conversationScreen, conversationsScreen } from './support.js';
 
-export type ModTab = 'queue' | 'alerts' | 'reports' | 'log' | 'words' | 'member';
+export type ModTab = 'queue' | 'alerts' | 'reports' | 'log' | 'words' | 'member' | 'support' | 'conversation';
 
 const TABS: [ModTab, string, string][] = [
   ['queue', '/mod', 'Review queue'],
@@ -25,6 +26,7 @@ const TABS: [ModTab, string, string][] = [
   ['reports', '/mod/reports', 'Reports'],
   ['log', '/mod/log', 'Log'],
   ['words', '/mod/watched-words', 'Watched words'],
+  ['support', '/mod/support', 'Messages'],
 ];
 
 type QueueItem = QueueItemView;
@@ -113,7 +115,7 @@ export function moderationScreen(ctx: RouteContext, tab: ModTab): void {
       body,
     ),
   );
-  ({ queue: queueScreen, alerts: alertsScreen, reports: reportsScreen, log: logScreen, words: wordsScreen, member: memberScreen })[tab](body, ctx);
+  ({ queue: queueScreen, alerts: alertsScreen, reports: reportsScreen, log: logScreen, words: wordsScreen, member: memberScreen, support: conversationsScreen, conversation: conversationScreen })[tab](body, ctx);
 }
 
 // ---------- 1. review queue ----------
@@ -575,6 +577,7 @@ function memberScreen(body: HTMLElement, { signal, setTitle, params }: RouteCont
       root,
       h('h2', null, m.username, ' ', h('span', { class: 'badge' }, m.role)),
       h('p', { class: 'muted' }, 'Member since ', h('time', { datetime: m.createdAt }, longDate(m.createdAt)), ' · ', h('a', { href: `/u/${encodeURIComponent(m.username)}` }, 'Public profile')),
+      self ? null : h('p', null, h('a', { href: `/mod/support/${seg(m.id)}`, class: 'button button-small' }, `Write to ${m.username}`)),
       h('p', null, state),
       status,
       notice ? h('div', { class: 'notice' }, h('p', null, notice)) : null,

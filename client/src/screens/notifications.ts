@@ -13,6 +13,7 @@ const PAGE_SIZE = 20;
 
 /** Where a notification leads: its story, at the reply when there is one. */
 export function notificationHref(n: NotificationView): string | null {
+  if (n.kind === 'support') return '/support';
   if (!n.threadId) return null;
   return `/stories/${encodeURIComponent(n.threadId)}${n.replyId ? `#reply-${encodeURIComponent(n.replyId)}` : ''}`;
 }
