@@ -85,5 +85,9 @@ const storyMeToo = (page: Page) => page.locator('[data-target="thread"] .reactio
     await bp.locator('.badge-count:not(.badge-alert):not([hidden])', { hasText: '1' }).waitFor();
     await bp.goto('/notifications');
     await bp.getByText(`${ann.username} replied to you in "${story.title as string}"`).waitFor();
+    // the answered reply deleted: its words leave the quote on the open page too
+    expect((await b.app.http().delete(`/api/replies/${first.id}`).set('Cookie', bob.cookie)).status).toBe(204);
+    await a.locator(`#reply-${id} .reply-quote`, { hasText: 'In reply to a reply that is no longer shown' }).waitFor();
+    await expect(a.locator(`#reply-${id} .reply-quote`).textContent()).resolves.not.toContain('savings');
   });
 });

@@ -296,7 +296,17 @@ export class ReplyList {
       entry.panelReplacesBody = false;
     }
     this.#render(entry, next);
+    if (next.deleted) this.#refreshQuotesOf(view.id, true);
     return true;
+  }
+
+  /** Replies quoting a reply that is now deleted (its words go from the quotes too) or hidden as a blocked member's. */
+  #refreshQuotesOf(id: string, gone: boolean): void {
+    for (const entry of this.#entries) {
+      const v = entry.view;
+      if (v.deleted || v.replyTo?.id !== id) continue;
+      this.#render(entry, gone ? { ...v, replyTo: { id, author: null, excerpt: null } } : v);
+    }
   }
 
   /** Shows a held reply as deleted. */
@@ -314,6 +324,7 @@ export class ReplyList {
       if (v.deleted || !v.author || !('username' in v.author) || v.author.id !== userId || v.blocked) continue;
       entry.panel = null;
       this.#render(entry, { ...v, blocked: true });
+      this.#refreshQuotesOf(v.id, false);
       n += 1;
     }
     return n;
