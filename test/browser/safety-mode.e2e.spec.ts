@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { registerMember } from '../support/app.js';
 import { createStory } from '../support/factories.js';
-import { BrowserHarness, requireBrowser } from '../support/browser.js';
+import { BrowserHarness, requireBrowser, runAxe } from '../support/browser.js';
 
 const ok = requireBrowser('browser: safety mode');
 jest.setTimeout(180_000);
@@ -23,9 +23,17 @@ jest.setTimeout(180_000);
     await banner.getByText('Samaritans (UK & Ireland)').waitFor();
 
     const member = await registerMember(b.app);
-    const page = await b.page('member', member);
+    const page = await b.page('member', member, { bypassCSP: true }); // axe is injected as a script
     await page.goto('/');
-    await page.getByRole('complementary', { name: 'No moderator on duty' }).getByText('No moderator is on duty right now.', { exact: false }).waitFor();
+    const open = page.getByRole('complementary', { name: 'No moderator on duty' });
+    await open.getByText('No moderator is on duty right now.', { exact: false }).waitFor();
+    await open.getByText('Crisis lines you can reach at any time').click();
+    // the page with the banner open, in light and dark: no serious or critical accessibility problem
+    for (const colorScheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme });
+      const bad = (await runAxe(page)).filter((v) => v.impact === 'serious' || v.impact === 'critical');
+      expect(bad).toEqual([]);
+    }
   });
 
   it('offers a content warning before a crisis story is posted, and tells its author kindly that it waits for a moderator', async () => {
