@@ -4,11 +4,15 @@ import { h, type Child } from '../dom.js';
 import { safety } from '../stores/safety.js';
 import { resourceList } from './crisis.js';
 
+/** Where the team may answer: the member's private conversation with the moderators. */
+const mayWrite = (): HTMLElement => h('p', null, 'A moderator may write to you privately in ', h('a', { href: '/support' }, 'Messages from the team'), ', and you can write to them there too.');
+
 export function waitingNoticeContent(what: 'story' | 'reply', crisis: boolean): Child[] {
-  if (!crisis) return [h('p', null, 'Awaiting review — only you and the moderators can see this.')];
+  if (!crisis) return [h('p', null, 'Awaiting review — only you and the moderators can see this.'), mayWrite()];
   const resources = safety.status?.resources ?? [];
   return [
     h('p', null, h('strong', null, `Your ${what} is waiting for a moderator.`), ' ', `You haven't done anything wrong: what you wrote sounds heavy, and a moderator will read it as soon as one is on duty. Until then only you and the moderators can see it.`),
+    mayWrite(),
     resources.length ? [h('p', null, 'If you need to talk to someone now, these people are there to listen, any time:'), resourceList(resources)] : h('p', null, h('a', { href: '/help' }, 'Get help now')),
   ];
 }
