@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type { Page } from 'playwright-core';
 import { registerMember, setRole } from '../support/app.js';
+import { createStory } from '../support/factories.js';
 import { BrowserHarness, requireBrowser, runAxe } from '../support/browser.js';
 
 const ok = requireBrowser('browser: help, guidelines, support messages and suspension');
@@ -70,6 +71,29 @@ jest.setTimeout(120_000);
     await mod.getByRole('link', { name: `Write to ${member.username}` }).click();
     await mod.waitForURL(`**/mod/support/${member.id}`);
     await mod.locator('.support-message.from-member', { hasText: 'a bit better' }).waitFor();
+  });
+
+  it('lets a moderator check in from a crisis alert: the conversation opens, and the message reaches the author with the helplines', async () => {
+    const [author, reporter, moderator] = await Promise.all([registerMember(b.app), registerMember(b.app), registerMember(b.app)]);
+    await setRole(b.app, moderator.id, 'moderator');
+    const story = await createStory(b.app, author, { title: 'A hard month at work' });
+    await b.app.http().post('/api/reports').set('Cookie', reporter.cookie).send({ targetType: 'thread', targetId: story.id, reason: 'crisis', note: 'I am worried about them' }).expect(201);
+
+    const mod = await b.page('moderator-check-in', moderator);
+    await mod.goto('/mod/alerts');
+    await mod.getByRole('link', { name: `Check in with ${author.username}` }).first().click();
+    await mod.waitForURL(`**/mod/support/${author.id}`);
+    await mod.getByLabel(`Write to ${author.username}`).fill('We saw your story and wanted to check in. How are you doing?');
+    await mod.getByLabel('Attach the helplines (crisis resources)').check();
+    await mod.getByRole('button', { name: 'Send', exact: true }).click();
+    await mod.locator('.support-message.from-team', { hasText: 'wanted to check in' }).waitFor();
+
+    const page = await b.page('author-check-in', author);
+    await page.goto('/notifications');
+    await page.getByRole('link', { name: /The moderation team wrote to you/ }).click();
+    await page.waitForURL('**/support');
+    const message = page.locator('.support-message.from-team', { hasText: 'wanted to check in' });
+    await message.locator('.resources li').first().waitFor();
   });
 
   it('tells a suspended member up front: a banner with the end in words, and the composer closed', async () => {

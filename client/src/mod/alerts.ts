@@ -104,6 +104,8 @@ function alertItem(a: AlertView, signal: AbortSignal): HTMLLIElement {
     crisis ? h('p', { class: 'mod-crisis' }, h('span', { class: 'badge badge-crisis' }, 'Crisis'), ' ', WHY[a.kind]) : h('p', null, WHY[a.kind]),
     h('p', { class: 'muted' }, a.author && a.targetType !== 'user' ? ['Written by ', authorText(a.author), ' · '] : null, 'raised ', timeEl(a.createdAt)),
     a.excerpt ? veiled(a.excerpt) : null,
+    // a private check-in with a named author (an anonymous one stays anonymous: no way to them from here)
+    a.author && 'id' in a.author ? h('p', null, h('a', { href: `/mod/support/${seg(a.author.id)}`, class: 'button button-small' }, `Check in with ${a.author.username}`)) : null,
     a.doneAt ? doneBy(a) : doneForm(a, signal),
   );
   li.dataset.alert = a.id;
