@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jes
 import type { Page } from 'playwright-core';
 import { registerMember, setRole } from '../support/app.js';
 import { createStory } from '../support/factories.js';
-import { BrowserHarness, requireBrowser, runAxe } from '../support/browser.js';
+import { BrowserHarness, requireBrowser, seriousViolations } from '../support/browser.js';
 
 const ok = requireBrowser('browser: help, guidelines, support messages and suspension');
 jest.setTimeout(120_000);
@@ -129,18 +129,6 @@ jest.setTimeout(120_000);
       { page: modPage, path: `/mod/support/${member.id}`, ready: '.support-message' },
       { page: modPage, path: '/mod/support', ready: '.support-conversations li' },
     ];
-    const found: string[] = [];
-    for (const scheme of ['light', 'dark'] as const) {
-      for (const { page, path, ready } of screens) {
-        await page.emulateMedia({ colorScheme: scheme });
-        await page.goto(path);
-        await page.locator(ready).first().waitFor();
-        await page.locator('.state-loading').waitFor({ state: 'detached' });
-        for (const v of await runAxe(page)) {
-          if (v.impact === 'serious' || v.impact === 'critical') found.push(`${scheme} ${path}: ${v.id} (${v.help}) at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-        }
-      }
-    }
-    expect(found).toEqual([]);
+    expect(await seriousViolations(screens)).toEqual([]);
   });
 });

@@ -197,3 +197,20 @@ export async function tabTo(page: Page, matches: (f: FocusInfo) => boolean, what
   }
   throw new Error(`Tab never reached ${what}. Focus went through:\n${seen.join('\n')}`);
 }
+
+/** axe-core's serious and critical violations on each screen, in light and dark: one line per violation (empty when clean). */
+export async function seriousViolations(screens: { page: Page; path: string; ready: string }[], schemes: ('light' | 'dark')[] = ['light', 'dark']): Promise<string[]> {
+  const found: string[] = [];
+  for (const scheme of schemes) {
+    for (const { page, path, ready } of screens) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.goto(path);
+      await page.locator(ready).first().waitFor();
+      await page.locator('.state-loading').waitFor({ state: 'detached' });
+      for (const v of await runAxe(page)) {
+        if (v.impact === 'serious' || v.impact === 'critical') found.push(`${scheme} ${path}: ${v.id} (${v.help}) at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+      }
+    }
+  }
+  return found;
+}
