@@ -19,7 +19,7 @@ export type AnyReply = ReplyView | DeletedReplyView;
 export type OwnableReply = ReplyView & { mine?: boolean; hidden?: boolean; removed?: boolean };
 
 /** The mod-* actions and reveal are offered to moderators only (ReplyListOptions.staff). */
-export type ReplyAction = 'reply-to' | 'edit' | 'delete' | 'report' | 'block' | 'mod-hide' | 'mod-unhide' | 'mod-restore' | 'reveal';
+export type ReplyAction = 'reply-to' | 'edit' | 'delete' | 'report' | 'block' | 'hide-pseudonym' | 'show-pseudonym' | 'mod-hide' | 'mod-unhide' | 'mod-restore' | 'reveal';
 
 /** The reader asked to act on a reply. */
 export class ReplyActionEvent extends Event {
@@ -72,6 +72,8 @@ export interface ReplyListOptions {
   staff?: boolean;
   /** The reader holds this reply as a placeholder (a blocked member's): a quote of it shows no words. */
   quoteHidden?: (id: string) => boolean;
+  /** The reader hid this pseudonym in this story (anonymous posts cannot be blocked; this is what they can do). */
+  pseudonymHidden?: (pseudonym: string) => boolean;
 }
 
 /** Whether the reader wrote this reply. */
@@ -124,6 +126,8 @@ export function renderReply(view: AnyReply, options: ReplyListOptions): { elemen
   const bar = new ReactionBar(view.reactions, view.myReactions ?? [], `Reactions to the reply from ${name}`, options.reactionsDisabled);
   const headingId = `${anchor}-by`;
   const blockName = mine ? null : blockableName(view, options.currentUserId);
+  const pseudonym = !mine && view.author && 'pseudonym' in view.author ? view.author.pseudonym : null;
+  const pseudonymHidden = pseudonym !== null && Boolean(options.pseudonymHidden?.(pseudonym));
   const sr = (text: string) => h('span', { class: 'sr-only' }, text);
   const gone = flags.removed || flags.hidden;
   const actions = h(
@@ -138,6 +142,7 @@ export function renderReply(view: AnyReply, options: ReplyListOptions): { elemen
         : [
             actionButton('report', view.id, 'Report', sr(` the reply from ${name}`)),
             blockName && !view.blocked ? actionButton('block', view.id, `Block ${blockName}`) : null,
+            pseudonym && !pseudonymHidden ? actionButton('hide-pseudonym', view.id, `Hide ${pseudonym}`, sr(' in this story')) : null,
           ],
     staff
       ? [
@@ -171,7 +176,7 @@ export function renderReply(view: AnyReply, options: ReplyListOptions): { elemen
       staff && flags.removed ? badge('Removed') : null,
     ),
     view.replyTo ? quoteEl(view.replyTo, replyAnchor(view.replyTo.id), options.quoteHidden?.(view.replyTo.id)) : null,
-    view.blocked ? blockedNotice(body) : body,
+    view.blocked ? blockedNotice(body) : pseudonymHidden && pseudonym ? hiddenPseudonymNotice(body, view.id, pseudonym) : body,
     // the author's own reply that mentions crisis and waits for a moderator: why, and where help is meanwhile
     mine && view.status === 'pending' && view.crisis ? waitingNotice('reply', true) : null,
     bar.element,
@@ -188,6 +193,19 @@ export function modLink(userId: string, username: string): HTMLElement {
     'Moderate',
     h('span', { class: 'sr-only' }, ` ${username}`),
   );
+}
+
+/** A reply under a pseudonym the reader hid in this story: folded away, one click to read it or to show them again. */
+function hiddenPseudonymNotice(body: HTMLElement, replyId: string, pseudonym: string): HTMLElement {
+  body.hidden = true;
+  const once = h('button', { type: 'button', class: 'button button-small button-quiet' }, 'Show this reply');
+  const again = actionButton('show-pseudonym', replyId, `Show ${pseudonym} again`);
+  const note = h('p', { class: 'muted' }, `You hid ${pseudonym} in this story. `, once, ' ', again);
+  once.addEventListener('click', () => {
+    body.hidden = false;
+    note.remove();
+  });
+  return h('div', null, note, body);
 }
 
 function blockedNotice(body: HTMLElement): HTMLElement {
@@ -325,6 +343,19 @@ export class ReplyList {
       entry.panel = null;
       this.#render(entry, { ...v, blocked: true });
       this.#refreshQuotesOf(v.id, false);
+      n += 1;
+    }
+    return n;
+  }
+
+  /** Renders again the replies under a pseudonym (the reader hid it or showed it again in this story). */
+  refreshPseudonym(pseudonym: string): number {
+    let n = 0;
+    for (const entry of [...this.#entries]) {
+      const v = entry.view;
+      if (v.deleted || !v.author || !('pseudonym' in v.author) || v.author.pseudonym !== pseudonym) continue;
+      entry.panel = null;
+      this.#render(entry, v);
       n += 1;
     }
     return n;

@@ -76,6 +76,8 @@ export function currentStory(): { threadId: string; lastReplyId: string | null }
 class StoryView {
   readonly threadId: string;
   readonly list: ReplyList;
+  /** Pseudonyms the reader hid in this story (GET /threads/:id/hidden-pseudonyms). */
+  readonly hiddenPseudonyms = new Set<string>();
   readonly #countEl: HTMLElement;
   readonly #emptyEl: HTMLElement;
   readonly #announcer = createBatchedAnnouncer((names) => {
@@ -86,7 +88,7 @@ class StoryView {
 
   constructor(threadId: string) {
     this.threadId = threadId;
-    this.list = new ReplyList({ currentUserId: session.user?.id ?? null, staff: session.isModerator });
+    this.list = new ReplyList({ currentUserId: session.user?.id ?? null, staff: session.isModerator, pseudonymHidden: (name) => this.hiddenPseudonyms.has(name) });
     this.#countEl = h('span', { class: 'reply-count' });
     this.#emptyEl = emptyState(h('p', null, 'No replies yet. A kind word could mean a lot.'));
     this.#emptyEl.hidden = true;
@@ -761,6 +763,16 @@ export function storyScreen({ outlet, signal, params, setTitle }: RouteContext):
     };
 
     void loadReplies(repliesSection, repliesStatus, null).then(openLive);
+    // what the reader folded away in this story; fetched beside the replies, never holding them back
+    void api.get<{ pseudonyms: string[] }>(`/threads/${seg(threadId)}/hidden-pseudonyms`, { signal }).then(
+      (res) => {
+        for (const name of res?.pseudonyms ?? []) {
+          view.hiddenPseudonyms.add(name);
+          view.list.refreshPseudonym(name);
+        }
+      },
+      () => undefined,
+    );
 
     // ----- actions on replies -----
     async function onReplyAction(event: ReplyActionEvent): Promise<void> {
@@ -810,6 +822,22 @@ export function storyScreen({ outlet, signal, params, setTitle }: RouteContext):
         const panel = reportPanel('reply', replyId, `the reply from ${authorName(reply.author)}`, () => view.list.closePanel(replyId, 'report'));
         view.list.openPanel(replyId, panel.element);
         panel.focus();
+      } else if (action === 'hide-pseudonym' || action === 'show-pseudonym') {
+        const author = reply.author;
+        if (!author || !('pseudonym' in author)) return;
+        const hide = action === 'hide-pseudonym';
+        const path = `/threads/${seg(threadId)}/hidden-pseudonyms/${seg(author.pseudonym)}`;
+        try {
+          if (hide) await api.put(path, undefined, { signal });
+          else await api.del(path, { signal });
+        } catch (error) {
+          announce(`That didn't work. ${describeError(error)}`);
+          return;
+        }
+        if (hide) view.hiddenPseudonyms.add(author.pseudonym);
+        else view.hiddenPseudonyms.delete(author.pseudonym);
+        const n = view.list.refreshPseudonym(author.pseudonym);
+        announce(hide ? `${author.pseudonym}'s ${n === 1 ? 'reply is' : 'replies are'} folded away in this story.` : `${author.pseudonym}'s replies are shown again.`);
       } else if (action === 'block') {
         const author = reply.author;
         if (!author || !('username' in author)) return;
