@@ -116,7 +116,8 @@ const describeViolations = (where: string, violations: AxeViolation[]) =>
     await createReply(b.app, reader, story.id, { body: 'From my other tab' });
     await a.getByLabel('Your reply').fill('And one more thought');
     await a.getByRole('button', { name: 'Reply', exact: true }).click();
-    await a.getByText(/Slow mode: you can reply again in \d+ seconds\. Your reply is still here\./).waitFor();
+    // the server says the wait in words ("about 2 minutes"), never raw seconds
+    await a.getByText(/slow mode: you can reply again in [a-z0-9 ]+\. Your reply is still here\./i).waitFor();
     await a.getByRole('button', { name: /^Reply \(wait \d+ s\)$/ }).waitFor();
     await expect(a.getByLabel('Your reply').inputValue()).resolves.toBe('And one more thought');
   });
