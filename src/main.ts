@@ -4,7 +4,7 @@ import { createApp } from './app.factory.js';
 import { RedisLink } from './redis/redis-link.js';
 import { ConfigError, loadConfig } from './config/config.js';
 import { startDraining } from './common/draining.js';
-import { openDatabase } from './database/data-source.js';
+import { collectGarbage, openDatabase } from './database/data-source.js';
 import { EmbeddedDatabaseBusyError } from './database/embedded-lock.js';
 
 // a lost Redis or database connection must be logged, never take the whole forum down
@@ -28,6 +28,9 @@ async function main(): Promise<void> {
     const { seedDemo } = await import('./cli/seed.js');
     await seedDemo(db.dataSource).catch((e: unknown) => console.error('The demo content could not be added:', e));
   }
+  // the start's garbage (migrations, the seed's password hashes, PGlite's start-up buffers) goes now, not whenever
+  // the small heap of an idle forum next fills: the embedded default stays lean from its first minute (docs/performance.md)
+  if (db.embedded) collectGarbage();
   const shutdown = async (signal: string): Promise<void> => {
     logger.log(`${signal} received: finishing requests in flight, then stopping.`);
     const force = setTimeout(() => process.exit(1), 10_000);

@@ -1,5 +1,10 @@
-import { PGlite, types } from '@electric-sql/pglite';
+import { PGlite, type PGliteOptions, types } from '@electric-sql/pglite';
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { MIGRATIONS } from '../../migrations/index.js';
 import type { AppConfig } from '../config/config.js';
@@ -49,17 +54,69 @@ export function postgresOptions(url: string, poolSize = 10, fastFail = true): Da
   };
 }
 
+/**
+ * PostgreSQL's memory settings for the embedded database, sized for one session and a small forum (PGlite runs
+ * PostgreSQL in WebAssembly, whose memory only grows: whatever it touches once stays resident). The stock defaults
+ * are sized for a server with a hundred connections (shared_buffers 128MB alone is 128 MB of resident memory
+ * here). Durability settings are PGlite's own and untouched: synchronous_commit stays on.
+ */
+export const EMBEDDED_SETTINGS: Readonly<Record<string, string>> = {
+  shared_buffers: '16MB', // the forum's hot pages; the operating system's page cache holds the rest of the files
+  wal_buffers: '1MB',
+  temp_buffers: '2MB',
+  work_mem: '2MB', // per sort or hash: the forum's queries are paged and indexed
+  maintenance_work_mem: '16MB', // CREATE INDEX (the full-text GIN indexes) and VACUUM
+  max_connections: '10', // PGlite has one session; each connection slot reserves shared memory
+};
+
+const settingsParams = (settings: Readonly<Record<string, string>>): string[] => Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`]);
+
+/** PGlite.create options: PGlite's default start parameters (durability included) plus the memory settings. */
+function pgliteOptions(): PGliteOptions {
+  return {
+    // match node-postgres: 64-bit integers and numerics stay strings (reply ids are decimal strings)
+    parsers: { [types.INT8]: (v: string) => v, [types.NUMERIC]: (v: string) => v },
+    startParams: [...PGlite.defaultStartParams, ...settingsParams(EMBEDDED_SETTINGS)],
+    // initdb's own runs of PostgreSQL (and the postgresql.conf it writes) get the same sizes
+    initDbStartParams: settingsParams({ shared_buffers: EMBEDDED_SETTINGS.shared_buffers, max_connections: EMBEDDED_SETTINGS.max_connections }),
+  };
+}
+
+/**
+ * Creates a new on-disk embedded database in a short-lived child process. PGlite's initdb runs a second
+ * PostgreSQL instance and copies its whole WebAssembly heap; done in this process, that left about 300 MB more
+ * resident for the server's whole life (WebAssembly memory never shrinks, and the allocator keeps the rest).
+ * The server then reopens the finished folder, which takes well under a second.
+ */
+function initEmbeddedInChild(dataDir: string): void {
+  const pglite = pathToFileURL(createRequire(import.meta.url).resolve('@electric-sql/pglite')).href;
+  const script = `const { PGlite } = await import(${JSON.stringify(pglite)});
+const db = await PGlite.create(process.argv[1], JSON.parse(process.argv[2]));
+await db.close();`;
+  const { startParams, initDbStartParams } = pgliteOptions();
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script, dataDir, JSON.stringify({ startParams, initDbStartParams })], { stdio: ['ignore', 'inherit', 'pipe'], encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`could not create the embedded database in ${dataDir}: ${r.stderr || r.error?.message || `exit ${r.status}`}`);
+}
+
 async function openPGlite(dataDir: string): Promise<{ db: PGlite; release: () => void }> {
   const release = dataDir === 'memory:' ? () => undefined : lockEmbeddedDatabase(dataDir);
   try {
-    const db = await PGlite.create(dataDir === 'memory:' ? undefined : dataDir, {
-      // match node-postgres: 64-bit integers and numerics stay strings (reply ids are decimal strings)
-      parsers: { [types.INT8]: (v: string) => v, [types.NUMERIC]: (v: string) => v },
-    });
+    if (dataDir !== 'memory:' && !existsSync(`${dataDir}/PG_VERSION`)) initEmbeddedInChild(dataDir);
+    const db = await PGlite.create(dataDir === 'memory:' ? undefined : dataDir, pgliteOptions());
     return { db, release };
   } catch (e) {
     release();
     throw e;
+  }
+}
+
+/** One full garbage collection, without needing node's --expose-gc flag on the command line. */
+export function collectGarbage(): void {
+  try {
+    v8.setFlagsFromString('--expose-gc');
+    (vm.runInNewContext('gc') as () => void)();
+  } catch {
+    /* a runtime without it: the collector runs on its own schedule */
   }
 }
 
