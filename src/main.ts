@@ -1,7 +1,5 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { createApp } from './app.factory.js';
-import { RedisLink } from './redis/redis-link.js';
 import { ConfigError, loadConfig } from './config/config.js';
 import { startDraining } from './common/draining.js';
 import { collectGarbage, openDatabase } from './database/data-source.js';
@@ -14,6 +12,10 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const started = Date.now();
   const db = await openDatabase(config);
+  // the app's modules load after the database is open: a new embedded folder is created by a child process
+  // (data-source.ts), and this process stays small (about 70 MB instead of 150) while that child runs initdb
+  const { createApp } = await import('./app.factory.js');
+  const { RedisLink } = await import('./redis/redis-link.js');
   const app = await createApp(config, db);
   // behind a load balancer, take traffic only once live pushes can reach the other instances (or Redis is plainly away)
   await app.init(); // creates the socket.io server, which opens the Redis connections
