@@ -529,6 +529,10 @@ describe('moderation', () => {
       const blankLock = await t.http().post(`/api/mod/threads/${s.id}/lock`).set('Cookie', mod.cookie).send({ reason: '    ' });
       expect(blankLock.status).toBe(400);
       expect(blankLock.body.errors).toEqual([{ field: 'reason', message: expect.stringContaining('at least 3 characters') }]);
+      // and a lock without any reason says one is required (not that it was of the wrong type)
+      const noReason = await t.http().post(`/api/mod/threads/${s.id}/lock`).set('Cookie', mod.cookie).send({});
+      expect(noReason.status).toBe(400);
+      expect(noReason.body.errors).toEqual([{ field: 'reason', message: expect.stringContaining('reason is required') }]);
       expect((await t.http().patch(`/api/mod/threads/${s.id}`).set('Cookie', mod.cookie).send({ slowModeSeconds: 30, reason: ' ' })).status).toBe(400);
       expect((await t.http().post(`/api/mod/users/${member.id}/suspend`).set('Cookie', mod.cookie).send({ days: 1, reason: '  ' })).status).toBe(400);
       // nothing of those was done or logged

@@ -11,7 +11,8 @@ import { LimitParam, NoNul } from '../common/validators.js';
 const Reason = (min: number): PropertyDecorator =>
   applyDecorators(
     Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value)),
-    IsString({ message: 'reason must be text' }),
+    // a required reason left out is the common case: say so, not that it was of the wrong type
+    IsString({ message: (a) => (a.value === undefined || a.value === null ? 'reason is required: say why; the member affected will read it' : 'reason must be text') }),
     NoNul('reason'),
     MinLength(min, { message: min > 1 ? `reason must be at least ${min} characters long, not counting spaces` : 'reason must not be blank; leave it out to give none' }),
     MaxLength(500, { message: 'reason must be at most 500 characters long' }),

@@ -7,6 +7,7 @@
 // from any source — REST pages, the reader's own new reply, and live socket delivery — so they merge in
 // id order without duplicates.
 import type { DeletedReplyView, Page, ReactionCounts, ReactionKind, ReplyQuoteView, ReplyView, ThreadView } from '../../../src/contract/views.js';
+import { durationInWords } from '../../../src/common/durations.js';
 import { api, ApiError, describeError, qs, seg } from '../api.js';
 import { announce, createBatchedAnnouncer } from '../components/announcer.js';
 import { authorEl, authorName } from '../components/author.js';
@@ -1067,7 +1068,7 @@ export function storyScreen({ outlet, signal, params, setTitle }: RouteContext):
         event.preventDefault();
         if (busy || body.control.disabled) return;
         if (Date.now() < waitUntil) {
-          errors.setGeneral(`Slow mode: you can reply again in ${Math.ceil((waitUntil - Date.now()) / 1000)} seconds.`);
+          errors.setGeneral(`Slow mode: you can reply again in ${durationInWords(waitUntil - Date.now())}.`);
           return;
         }
         const text = body.control.value;
