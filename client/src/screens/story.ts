@@ -1111,7 +1111,10 @@ export function storyScreen({ outlet, signal, params, setTitle }: RouteContext):
                 ]
               : []),
           );
-          view.addReply({ ...reply, threadId: reply.threadId ?? thread.id }, { announce: false });
+          const own = { ...reply, threadId: reply.threadId ?? thread.id };
+          // the live push (built for nobody in particular) may have arrived first: the answer is this reader's own
+          // view (mine, the markdown, whether it waits for a moderator because of crisis words), so it replaces it
+          if (!view.addReply(own, { announce: false })) view.updateReply(own, true);
           announce(reply.status === 'pending' ? 'Your reply was sent and is waiting for a moderator to review it.' : 'Your reply was posted.');
           document.getElementById(replyAnchor(reply.id))?.scrollIntoView({ block: 'nearest' });
         } catch (error) {
