@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { randomBytes } from 'node:crypto';
 import type { Socket } from 'socket.io-client';
 import type { AlertView, ReportGroupView } from '../src/contract/views.js';
 import { Member, registerMember, setRole, startApp, TestApp } from './support/app.js';
 import { createReply, createStory } from './support/factories.js';
-import { REDIS_URL, reachable } from './support/services.js';
+import { clusterEnv, REDIS_URL, reachable } from './support/services.js';
 import { before, collect, connect, record, waitFor } from './support/sockets.js';
 
 type Alert = AlertView;
@@ -22,7 +21,7 @@ describe('alerts and reports that help the moderator', () => {
   let member: Member;
   const sockets: Socket[] = [];
   beforeAll(async () => {
-    const env: Record<string, string> = cluster ? { REDIS_URL, REDIS_PREFIX: `setback-test-${randomBytes(4).toString('hex')}:`, APP_SECRET: randomBytes(32).toString('hex') } : {};
+    const env: Record<string, string> = cluster ? clusterEnv() : {};
     a = await startApp(env);
     b = cluster ? await startApp(env) : a;
     mod = await registerMember(a);

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { Socket } from 'socket.io-client';
 import { registerMember, startApp, TestApp } from './support/app.js';
 import { createReply, createStory } from './support/factories.js';
-import { REDIS_URL, requireServices } from './support/services.js';
+import { clusterEnv, requireServices } from './support/services.js';
 import { connect, emitAck, record, Received, waitFor, withId } from './support/sockets.js';
 
 // Live reactions and typing counts across two instances sharing PostgreSQL and Redis (typers are kept in Redis).
@@ -14,7 +14,7 @@ const ready = await requireServices('conversation across two instances', { redis
   let b: TestApp;
   const sockets: Socket[] = [];
   beforeAll(async () => {
-    const env = { REDIS_URL, REDIS_PREFIX: `setback-test-${randomBytes(4).toString('hex')}:`, APP_SECRET: randomBytes(32).toString('hex') };
+    const env = clusterEnv();
     a = await startApp(env);
     b = await startApp(env);
   });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import { Member, registerMember, sessionCookie, startApp, TestApp, uniqueName } from './support/app.js';
 import { createStory } from './support/factories.js';
-import { REDIS_URL, requireServices } from './support/services.js';
+import { clusterEnv, requireServices } from './support/services.js';
 
 // These run at RATE_LIMIT_SCALE=1: the real allowances.
 describe('rate limits', () => {
@@ -169,7 +169,7 @@ const shared = await requireServices('rate limits shared across instances', { re
   let a: TestApp;
   let b: TestApp;
   beforeAll(async () => {
-    const env = { RATE_LIMIT_SCALE: '1', REDIS_URL, REDIS_PREFIX: `setback-test-${randomBytes(4).toString('hex')}:`, APP_SECRET: randomBytes(32).toString('hex') };
+    const env = { RATE_LIMIT_SCALE: '1', ...clusterEnv() };
     a = await startApp(env);
     b = await startApp(env);
   });

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { randomBytes } from 'node:crypto';
 import type { Socket } from 'socket.io-client';
 import { registerMember, startApp, TestApp } from './support/app.js';
 import { createReply, createStory } from './support/factories.js';
-import { REDIS_URL, requireServices } from './support/services.js';
+import { clusterEnv, requireServices } from './support/services.js';
 import { collect, connect, emitAck, waitFor } from './support/sockets.js';
 
 // Two app instances sharing PostgreSQL and Redis, as behind a load balancer.
@@ -15,7 +14,7 @@ const ready = await requireServices('realtime across two instances', { redis: tr
   const sockets: Socket[] = [];
   beforeAll(async () => {
     // a prefix of its own, so parallel runs sharing this Redis never hear each other
-    const env = { REDIS_URL, REDIS_PREFIX: `setback-test-${randomBytes(4).toString('hex')}:`, APP_SECRET: randomBytes(32).toString('hex') };
+    const env = clusterEnv();
     a = await startApp(env);
     b = await startApp(env);
   });

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createConnection } from 'node:net';
 
 /** Whether a TCP service answers on a URL's host and port (used to skip loudly, or fail under CI=true). */
@@ -16,6 +17,14 @@ export function reachable(url: string, timeoutMs = 1000): Promise<boolean> {
 }
 
 export const REDIS_URL = process.env.REDIS_TEST_URL ?? 'redis://127.0.0.1:6379';
+
+/** What several app instances of one test share, as behind a load balancer: Redis under a prefix of their own (so
+ * parallel runs sharing this Redis never hear each other) and one APP_SECRET (pseudonyms and cursors agree). */
+export const clusterEnv = (): { REDIS_URL: string; REDIS_PREFIX: string; APP_SECRET: string } => ({
+  REDIS_URL,
+  REDIS_PREFIX: `setback-test-${randomBytes(4).toString('hex')}:`,
+  APP_SECRET: randomBytes(32).toString('hex'),
+});
 
 /**
  * Decides whether a suite that needs outside services runs. Missing services skip it with a loud message,
