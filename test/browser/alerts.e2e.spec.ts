@@ -33,7 +33,8 @@ const serious = (violations: AxeViolation[]) => violations.filter((v) => v.impac
     const author = await registerMember(b.app);
     const story = await createStory(b.app, author, { title: 'I do not know who to tell', happened: 'Some nights I want to die and nobody knows.' });
     // live: the badge counts it and the open list gains its card, without a reload
-    await m.locator('header .badge-alert', { hasText: String(before + 1) }).waitFor();
+    // at least one more (other test files share the database and may raise alerts meanwhile)
+    await m.waitForFunction((n) => Number(document.querySelector('header .badge-alert')?.textContent?.replace(/\D/g, '') || 0) > n, before);
     const card = m.locator(`li[data-alert]`, { hasText: 'I do not know who to tell' });
     await card.waitFor();
     await card.getByText('Crisis', { exact: true }).waitFor();
@@ -49,13 +50,13 @@ const serious = (violations: AxeViolation[]) => violations.filter((v) => v.impac
     const bad = serious(await runAxe(m));
     expect(bad.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
 
+    const raised = Number((await badge.innerText()).replace(/\D/g, ''));
     await card.getByLabel('What was done').fill('Wrote to them with the resources');
     await card.getByRole('button', { name: 'Mark done' }).click();
     await card.getByText('Marked done. Thank you for looking after them.').waitFor();
-    if (before === 0) await badge.waitFor({ state: 'hidden' });
-    else await m.locator('header .badge-alert', { hasText: String(before) }).waitFor();
+    await m.waitForFunction((n) => Number(document.querySelector('header .badge-alert')?.textContent?.replace(/\D/g, '') || 0) < n, raised);
     const done = await b.app.http().get('/api/mod/alerts').query({ status: 'done' }).set('Cookie', mod.cookie);
-    expect(done.body.items[0]).toMatchObject({ targetId: story.id, note: 'Wrote to them with the resources' });
+    expect(done.body.items.find((a: { targetId: string }) => a.targetId === story.id)).toMatchObject({ note: 'Wrote to them with the resources' });
   });
 
   it('shows reports grouped per post with counts, and needs a reason to remove, offering kind templates', async () => {

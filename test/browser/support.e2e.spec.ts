@@ -81,7 +81,14 @@ jest.setTimeout(120_000);
 
     const mod = await b.page('moderator-check-in', moderator);
     await mod.goto('/mod/alerts');
-    await mod.getByRole('link', { name: `Check in with ${author.username}` }).first().click();
+    // open alerts are oldest first and other test files share the database: page on until this author's card shows
+    const checkIn = mod.getByRole('link', { name: `Check in with ${author.username}` });
+    await mod.locator('.mod-body > div[aria-busy="false"]').waitFor();
+    for (let i = 0; i < 50 && !(await checkIn.count()); i++) {
+      await mod.getByRole('button', { name: 'Load more alerts' }).click();
+      await mod.locator('.mod-body > div[aria-busy="false"]').waitFor();
+    }
+    await checkIn.first().click();
     await mod.waitForURL(`**/mod/support/${author.id}`);
     await mod.getByLabel(`Write to ${author.username}`).fill('We saw your story and wanted to check in. How are you doing?');
     await mod.getByLabel('Attach the helplines (crisis resources)').check();

@@ -120,6 +120,7 @@ function doneForm(a: AlertView, signal: AbortSignal): HTMLElement {
   const form = h('form', { class: 'mod-inline mod-alert-done', novalidate: true, 'aria-label': `Mark this alert done` }, region, note.element, send);
   form.addEventListener('submit', (event) => {
     event.preventDefault();
+    const card = form.closest('li');
     void busy(send, 'Saving…', async () => {
       let done: AlertView;
       try {
@@ -129,7 +130,9 @@ function doneForm(a: AlertView, signal: AbortSignal): HTMLElement {
         return;
       }
       const line = doneLine('Marked done. Thank you for looking after them.');
-      form.replaceWith(line);
+      // the live push may have beaten this answer and already put "Done by …" where the form was
+      if (form.isConnected) form.replaceWith(line);
+      else card?.querySelector('.mod-done')?.after(line);
       line.focus();
       alerts.received(done); // the badge, now: the live push may come a moment later
     });
