@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type { Page } from 'playwright-core';
 import { registerMember, setRole } from '../support/app.js';
-import { createStory } from '../support/factories.js';
+import { createReply, createStory } from '../support/factories.js';
 import { BrowserHarness, requireBrowser, seriousViolations } from '../support/browser.js';
 
 const ok = requireBrowser('browser: help, guidelines, support messages and suspension');
@@ -101,6 +101,31 @@ jest.setTimeout(120_000);
     await page.waitForURL('**/support');
     const message = page.locator('.support-message.from-team', { hasText: 'wanted to check in' });
     await message.locator('.resources li').first().waitFor();
+  });
+
+  it('offers a check-in from a report card for a named author, and none for an anonymous one', async () => {
+    const [author, writer, reporter, moderator] = await Promise.all([registerMember(b.app), registerMember(b.app), registerMember(b.app), registerMember(b.app)]);
+    await setRole(b.app, moderator.id, 'moderator');
+    const story = await createStory(b.app, author, { title: 'The exam I failed twice' });
+    const named = await createReply(b.app, writer, story.id, { body: 'I failed mine too and I still think about it.' });
+    const hidden = await createReply(b.app, writer, story.id, { body: 'Some days I cannot see the point of anything.', anonymous: true });
+    for (const target of [named, hidden]) {
+      await b.app.http().post('/api/reports').set('Cookie', reporter.cookie).send({ targetType: 'reply', targetId: target.id, reason: 'other', note: 'They sound low' }).expect(201);
+    }
+    const mod = await b.page('moderator-report-check-in', moderator);
+    await mod.goto('/mod/reports');
+    await mod.locator('.mod-body > div[aria-busy="false"]').waitFor();
+    const namedCard = mod.locator(`li[data-target="reply:${named.id}"]`);
+    const anonymousCard = mod.locator(`li[data-target="reply:${hidden.id}"]`);
+    for (let i = 0; i < 50 && !((await namedCard.count()) && (await anonymousCard.count())); i++) {
+      await mod.getByRole('button', { name: 'Load more reports' }).click();
+      await mod.locator('.mod-body > div[aria-busy="false"]').waitFor();
+    }
+    await anonymousCard.getByText('(anonymous)').waitFor();
+    expect(await anonymousCard.getByRole('link', { name: /^Check in with/ }).count()).toBe(0);
+    await namedCard.getByRole('link', { name: `Check in with ${writer.username}` }).click();
+    await mod.waitForURL(`**/mod/support/${writer.id}`);
+    await mod.getByLabel(`Write to ${writer.username}`).waitFor();
   });
 
   it('tells a suspended member up front: a banner with the end in words, and the composer closed', async () => {

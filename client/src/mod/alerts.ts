@@ -10,7 +10,7 @@ import type { RouteContext } from '../router.js';
 import { alerts } from '../stores/alerts.js';
 import { fullDate, timeEl } from '../time.js';
 import { busy, memberLink, showError } from './common.js';
-import { authorText, card, doneLine, pagedList } from './parts.js';
+import { authorText, card, checkInLink, doneLine, pagedList } from './parts.js';
 
 const KINDS: Record<AlertView['kind'], string> = {
   crisis_post: 'Crisis post',
@@ -104,8 +104,7 @@ function alertItem(a: AlertView, signal: AbortSignal): HTMLLIElement {
     crisis ? h('p', { class: 'mod-crisis' }, h('span', { class: 'badge badge-crisis' }, 'Crisis'), ' ', WHY[a.kind]) : h('p', null, WHY[a.kind]),
     h('p', { class: 'muted' }, a.author && a.targetType !== 'user' ? ['Written by ', authorText(a.author), ' · '] : null, 'raised ', timeEl(a.createdAt)),
     a.excerpt ? veiled(a.excerpt) : null,
-    // a private check-in with a named author (an anonymous one stays anonymous: no way to them from here)
-    a.author && 'id' in a.author ? h('p', null, h('a', { href: `/mod/support/${seg(a.author.id)}`, class: 'button button-small' }, `Check in with ${a.author.username}`)) : null,
+    checkInLink(a.author),
     a.doneAt ? doneBy(a) : doneForm(a, signal),
   );
   li.dataset.alert = a.id;

@@ -14,7 +14,7 @@ import { fullDate, longDate, timeEl } from '../time.js';
 import { dutyPanel } from './duty.js';
 import { busy, kindError, kindly, memberLink, reasonField, reasonProblem, showError } from './common.js';
 import { alertsScreen } from './alerts.js';
-import { authorText, card, doneLine, pagedList, serverHtml } from './parts.js';
+import { authorText, card, checkInLink, doneLine, pagedList, serverHtml } from './parts.js';
 import { reportsScreen } from './reports.js';
 import { conversationScreen, conversationsScreen } from './support.js';
 
@@ -143,6 +143,7 @@ function queueItem(item: QueueItem, signal: AbortSignal): HTMLLIElement {
     h('p', { class: 'muted' }, 'by ', authorText(item.author), ' · ', timeEl(item.createdAt)),
     item.crisis || item.openReports ? h('p', { class: 'card-badges' }, item.crisis ? h('span', { class: 'badge badge-warn' }, 'Mentions crisis') : null, item.openReports ? h('span', { class: 'badge' }, `${item.openReports} open report${item.openReports === 1 ? '' : 's'}`) : null) : null,
     serverHtml(item.bodyHtml, isStory ? 'What happened' : 'The reply'),
+    checkInLink(item.author),
     actions,
     slot,
   );

@@ -1,7 +1,7 @@
 // Parts shared by the moderation screens: a list loaded in pages (with its loading, empty and error states and
 // "Load more"), an item card, an author as moderators see it, a quoted post and a calm "done" line.
 import type { AuthorView, Page } from '../../../src/contract/views.js';
-import { api, describeError } from '../api.js';
+import { api, describeError, seg } from '../api.js';
 import { emptyState, errorState, loadingState } from '../components/states.js';
 import { h, isAbort, setServerHtml, uid, type Child } from '../dom.js';
 import { memberLink } from './common.js';
@@ -72,6 +72,12 @@ export function card(heading: Child, cls: string, ...children: Child[]): HTMLLIE
 
 export function authorText(author: AuthorView): Child {
   return 'username' in author ? memberLink(author) : [author.pseudonym, h('span', { class: 'muted' }, ' (anonymous)')];
+}
+
+/** A way to the author's private conversation with the team, for a named author only: an anonymous one stays anonymous. */
+export function checkInLink(author: AuthorView | null | undefined): HTMLElement | null {
+  if (!author || !('id' in author)) return null;
+  return h('p', null, h('a', { href: `/mod/support/${seg(author.id)}`, class: 'button button-small' }, `Check in with ${author.username}`));
 }
 
 export function serverHtml(html: string, label: string): HTMLElement {

@@ -9,7 +9,7 @@ import { h, isAbort, uid, type Child } from '../dom.js';
 import type { RouteContext } from '../router.js';
 import { fullDate, timeEl } from '../time.js';
 import { busy, memberLink, reasonProblem, showError } from './common.js';
-import { authorText, card, doneLine, pagedList } from './parts.js';
+import { authorText, card, checkInLink, doneLine, pagedList } from './parts.js';
 import { reasonTemplates, type ReasonUse } from './reason-templates.js';
 
 export const REPORT_REASONS: Record<string, string> = {
@@ -70,6 +70,7 @@ function reportItem(g: ReportGroupView, signal: AbortSignal): HTMLLIElement {
       g.lastAt !== g.firstAt ? [' · last ', h('time', { datetime: g.lastAt }, fullDate(g.lastAt))] : null,
     ),
     g.notes.length ? h('ul', { class: 'mod-notes', 'aria-label': 'Notes from the reports' }, g.notes.map((n) => h('li', { class: 'pre-line' }, n))) : null,
+    checkInLink(g.author),
     resolveForm(g, signal),
   );
   li.dataset.target = `${g.targetType}:${g.targetId}`;
