@@ -146,6 +146,39 @@ describe('drafts', () => {
     expect((await put(m, 'd20', { data: { i: 20 } })).status).toBe(200);
   });
 
+  it("lets a reply's draft take the place of the oldest reply draft at the limit, never of a story's", async () => {
+    const m = await registerMember(t);
+    const thread = (n: number) => `reply-00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+    for (let i = 0; i < 17; i++) expect((await put(m, `story${i}`, { data: { title: `s${i}` } })).status).toBe(200);
+    for (let i = 0; i < 3; i++) expect((await put(m, thread(i), { data: { body: `r${i}` } })).status).toBe(200);
+    expect(await count(m)).toBe(20);
+    // the oldest reply draft was touched last: it is no longer the oldest
+    expect((await put(m, thread(0), { data: { body: 'r0 again' } })).status).toBe(200);
+
+    const fourth = await put(m, thread(3), { data: { body: 'r3' } });
+    expect(fourth.status).toBe(200);
+    const keys = ((await list(m)).body.items as { key: string }[]).map((d) => d.key);
+    expect(keys).toHaveLength(20);
+    expect(keys).not.toContain(thread(1));
+    expect(keys).toEqual(expect.arrayContaining([thread(0), thread(2), thread(3), ...Array.from({ length: 17 }, (_, i) => `story${i}`)]));
+
+    // a reply draft over 64 KiB is refused like any other, and the one saved before stays
+    const big = await put(m, thread(3), { data: { body: 'x'.repeat(64 * 1024) } });
+    expect(big.status).toBe(413);
+    expect(big.body.code).toBe('PAYLOAD_TOO_LARGE');
+    expect(((await list(m)).body.items as { key: string; data: { body: string } }[]).find((d) => d.key === thread(3))?.data.body).toBe('r3');
+    expect(await count(m)).toBe(20);
+  });
+
+  it('refuses a reply draft with 409 when all 20 drafts are stories', async () => {
+    const m = await registerMember(t);
+    for (let i = 0; i < 20; i++) expect((await put(m, `story${i}`, { data: { i } })).status).toBe(200);
+    const res = await put(m, 'reply-00000000-0000-4000-8000-000000000001', { data: { body: 'hello' } });
+    expect(res.status).toBe(409);
+    expect(res.body.code).toBe('CONFLICT');
+    expect(await count(m)).toBe(20);
+  });
+
   it('never lets several saves at once go past 20', async () => {
     const m = await registerMember(t);
     for (let i = 0; i < 18; i++) await put(m, `d${i}`, { data: {} });

@@ -8,6 +8,8 @@ import type { DraftView } from './draft.dto.js';
 export const MAX_DRAFTS = 20;
 export const MAX_DRAFT_BYTES = 64 * 1024;
 const KEY = /^[A-Za-z0-9_-]{1,64}$/;
+/** Drafts of replies: `reply-<threadId>` (DESIGN "Conversation"). */
+const REPLY_PREFIX = 'reply-';
 
 interface DraftRow {
   key: string;
@@ -57,6 +59,18 @@ export class DraftsService {
       // serializes one member's concurrent saves, so the count below cannot be raced past the limit;
       // NO KEY UPDATE does not block other tables' foreign-key checks on the user row
       await em.query('SELECT 1 FROM users WHERE id = $1 FOR NO KEY UPDATE', [viewer.id]);
+      if (key.startsWith(REPLY_PREFIX)) {
+        // a reply box autosaves in every story a member opens to answer: at the limit, a new reply draft takes the
+        // place of the member's oldest reply draft, never of a story's
+        await em.query(
+          `DELETE FROM drafts
+            WHERE user_id = $1
+              AND key = (SELECT key FROM drafts WHERE user_id = $1 AND key LIKE 'reply-%' AND key <> $2 ORDER BY updated_at, key LIMIT 1)
+              AND NOT EXISTS (SELECT 1 FROM drafts WHERE user_id = $1 AND key = $2)
+              AND (SELECT count(*) FROM drafts WHERE user_id = $1) >= $3`,
+          [viewer.id, key, MAX_DRAFTS],
+        );
+      }
       const saved: DraftRow[] = await em.query(
         `INSERT INTO drafts (user_id, key, data, updated_at)
          SELECT $1, $2, $3::text::jsonb, now()
