@@ -26,4 +26,8 @@ export class Session {
 
   @Column('timestamptz', { name: 'revoked_at', nullable: true })
   revokedAt: Date | null;
+
+  /** when this session passed the two-factor check (migration Privacy) */
+  @Column('timestamptz', { name: 'second_factor_at', nullable: true })
+  secondFactorAt: Date | null;
 }

@@ -43,4 +43,8 @@ export class User {
 
   @Column('timestamptz', { name: 'totp_enabled_at', nullable: true })
   totpEnabledAt: Date | null;
+
+  /** the last accepted two-factor time step: a code is good for one sign-in only (migration TotpReplay) */
+  @Column('bigint', { name: 'totp_last_step', nullable: true, select: false })
+  totpLastStep: string | null;
 }
