@@ -27,6 +27,7 @@ import { ModerationModule } from './moderation/moderation.module.js';
 import { SafetyModule } from './safety/safety.module.js';
 import { PrivacyModule } from './privacy/privacy.module.js';
 import { SupportModule } from './support/support.module.js';
+import { ArcModule } from './arc/arc.module.js';
 import { RedisLink } from './redis/redis-link.js';
 
 @Module({})
@@ -59,6 +60,7 @@ export class AppModule implements NestModule {
         ModerationModule,
         PrivacyModule,
         SupportModule,
+        ArcModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }, { provide: APP_INTERCEPTOR, useClass: RateLimitInterceptor }],
     };

@@ -26,6 +26,7 @@ export const LIMITS = {
   'recover.ip': { points: 10, seconds: 3600, by: 'ip' },
   'thread.create': { points: 6, seconds: 3600, by: 'member', newMember: 2 },
   'reply.create': { points: 30, seconds: 600, by: 'member', newMember: 10 },
+  'followup.create': { points: 10, seconds: 3600, by: 'member' },
   'report.create': { points: 20, seconds: 3600, by: 'member' },
   // the composer's preview (three parts per look, after a pause in typing) and its safety check before publishing
   'preview.render': { points: 300, seconds: 600, by: 'member' },

@@ -69,6 +69,20 @@ export interface ThreadView {
   createdAt: string;
   editedAt: string | null;
   lastActivityAt: string;
+  /** the author's follow-ups ("N months later"), oldest first, shown under the story's own author or pseudonym */
+  followUps?: FollowUpView[];
+  /** the replies the author marked "this helped me most" (at most three), in the order they were marked */
+  highlightedReplyIds?: string[];
+  /** the author's own pending follow-up reminder (only in their own view): when it is due, or null */
+  reminderAt?: string | null;
+}
+
+/** A follow-up its author added under their story (POST /threads/:id/follow-ups). */
+export interface FollowUpView {
+  id: string;
+  threadId: string;
+  bodyHtml: string;
+  createdAt: string;
 }
 
 export interface ThreadListItemView {

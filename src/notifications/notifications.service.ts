@@ -10,7 +10,7 @@ import { prepared, run } from '../database/prepared.js';
 import { SecretsService } from '../database/secrets.service.js';
 import type { ListNotificationsQuery, MarkReadDto } from './notification.dto.js';
 
-export type NotificationKind = 'reply' | 'mention' | 'moderation' | 'report' | 'support' | 'reply_to_you';
+export type NotificationKind = 'reply' | 'mention' | 'moderation' | 'report' | 'support' | 'reply_to_you' | 'follow_up_reminder' | 'highlighted';
 
 export interface NewNotification {
   kind: NotificationKind;
@@ -86,7 +86,7 @@ export class NotificationsService {
   /** Stores a notification inside the caller's transaction; `announce` it once that has committed. */
   async insert(em: EntityManager | DataSource, userId: string, n: NewNotification): Promise<NotificationRow | null> {
     const text = n.text.length > MAX_TEXT ? `${n.text.slice(0, MAX_TEXT - 1)}…` : n.text;
-    const quiet = n.kind === 'reply' || n.kind === 'mention' || n.kind === 'reply_to_you';
+    const quiet = n.kind === 'reply' || n.kind === 'mention' || n.kind === 'reply_to_you' || n.kind === 'highlighted';
     const rows: NotificationRow[] = await run(em, NOTIFY, [userId, n.kind, n.threadId ?? null, n.replyId ?? null, n.actorId ?? null, text, quiet]);
     return rows[0] ?? null;
   }

@@ -10,6 +10,7 @@ import { StoriesService } from '../stories/stories.service.js';
 import { recountReplies } from '../replies/replies.service.js';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { SupportService } from '../support/support.service.js';
+import { ArcAccountService } from '../arc/arc-account.service.js';
 
 const iso = (d: Date | null | undefined): string | null => (d ? d.toISOString() : null);
 const REMOVED_STORY = '<p><em>The author removed this story.</em></p>';
@@ -23,6 +24,7 @@ export class AccountService {
     private readonly stories: StoriesService,
     private readonly events: EventEmitter2,
     private readonly support: SupportService,
+    private readonly arc: ArcAccountService,
   ) {}
 
   /** Everything the member wrote and their account data; nothing of anyone else's. */
@@ -48,6 +50,7 @@ export class AccountService {
     const mutes = await q<{ thread_id: string }>('SELECT thread_id FROM thread_mutes WHERE user_id = $1');
     const hides = await q<{ thread_id: string; pseudonym: string }>('SELECT thread_id, pseudonym FROM pseudonym_hides WHERE user_id = $1 ORDER BY created_at');
     const supportMessages = await this.support.exportFor(viewer.id);
+    const arc = await this.arc.exportFor(viewer.id);
     return {
       format: 'setback-export',
       version: 1,
@@ -67,6 +70,7 @@ export class AccountService {
       mutedStories: mutes.map((m) => m.thread_id),
       hiddenPseudonyms: hides.map((h) => ({ threadId: h.thread_id, pseudonym: h.pseudonym })),
       notifications: notifications.map((n) => ({ kind: n.kind, threadId: n.thread_id, replyId: n.reply_id, text: n.text, read: n.read_at !== null, createdAt: iso(n.created_at) })),
+      ...arc,
       messagesWithTheTeam: supportMessages.map((m) => ({ from: m.from, ...(m.moderator ? { moderator: m.moderator.username } : {}), bodyHtml: m.bodyHtml, createdAt: m.createdAt })),
     };
   }
@@ -108,6 +112,7 @@ export class AccountService {
         for (const t of replyThreads) await recountReplies(em, t.thread_id);
       }
       await this.support.eraseFor(em, viewer.id);
+      await this.arc.eraseFor(em, viewer.id, mode);
       for (const table of ['drafts', 'blocks', 'notifications', 'thread_mutes', 'pseudonym_hides', 'recovery_codes']) {
         await em.query(`DELETE FROM ${table} WHERE ${table === 'blocks' ? 'blocker_id = $1 OR blocked_id = $1' : 'user_id = $1'}`, [viewer.id]);
       }

@@ -54,8 +54,16 @@ const THREAD_REACTIONS = prepared(
   `SELECT kind, count(*)::int AS n, bool_or(user_id = $2) AS mine FROM thread_reactions WHERE thread_id = $1 GROUP BY kind`,
 );
 
+/**
+ * What another module adds to every Thread view (the author's arc: follow-ups, highlighted replies), read from the
+ * tables it owns; registered at start (`addViewPart`), so this module needs to know nothing of them.
+ */
+export type ThreadViewPart = (row: ThreadRow, viewer: Viewer) => Promise<Partial<ThreadView>>;
+
 @Injectable()
 export class StoriesService {
+  private readonly viewParts: ThreadViewPart[] = [];
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly secrets: SecretsService,
@@ -143,7 +151,13 @@ export class StoriesService {
     const rs: { kind: ReactionKind; n: number; mine: boolean }[] = await run(this.dataSource, THREAD_REACTIONS, [row.id, viewer.id]);
     const counts = reactionCounts(Object.fromEntries(rs.map((r) => [r.kind, r.n])));
     const mine = REACTION_KINDS.filter((k) => rs.some((r) => r.kind === k && r.mine));
-    return toThreadView(row, viewer, this.secrets.appSecret, counts, mine, opts);
+    const view = toThreadView(row, viewer, this.secrets.appSecret, counts, mine, opts);
+    for (const part of this.viewParts) Object.assign(view, await part(row, viewer));
+    return view;
+  }
+
+  addViewPart(part: ThreadViewPart): void {
+    this.viewParts.push(part);
   }
 
   async list(viewer: Viewer, q: ListThreadsQuery): Promise<Page<ThreadListItemView>> {
