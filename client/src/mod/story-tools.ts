@@ -5,22 +5,15 @@ import { api, seg } from '../api.js';
 import { announce } from '../components/announcer.js';
 import { alertRegion, FormErrors, selectField, textField } from '../components/field.js';
 import { escapeCloses } from '../components/panels.js';
-import type { AnyReply, ReplyAction } from '../components/reply.js';
+import type { AnyReply, ReplyAction } from '../components/story/reply-item.js';
+import type { MyThread, ReplyPanelHost, ThreadToolsHost } from '../components/story/types.js';
 import { h, isAbort, uid } from '../dom.js';
-import type { MyThread } from '../screens/story.js';
 import { categories } from '../stores/categories.js';
 import { busy, memberLink, reasonField, reasonProblem, showError } from './common.js';
 import { reasonTemplates } from './reason-templates.js';
 
 interface Revealed {
   user: { id: string; username: string };
-}
-
-export interface ThreadToolsHost {
-  thread(): MyThread;
-  signal: AbortSignal;
-  /** Fetches the story again and shows it (the socket also brings the change, this makes sure). */
-  refresh(): Promise<void>;
 }
 
 const revealed = (user: Revealed['user']): HTMLElement[] => [
@@ -171,13 +164,6 @@ const REPLY_ACTIONS: Partial<Record<ReplyAction, [title: string, confirm: string
   'mod-restore': ['Restore this reply?', 'Restore reply', 'restore', 'The reply is restored.'],
   reveal: ['Reveal who wrote this reply?', 'Reveal author', '', ''],
 };
-
-export interface ReplyPanelHost {
-  signal: AbortSignal;
-  close(): void;
-  /** Shows the reply afresh after the action. */
-  done(): Promise<void>;
-}
 
 /** The inline panel for a moderator's action on one reply; reveal needs a reason, the rest take one optionally. */
 export function replyPanel(action: ReplyAction, reply: AnyReply, host: ReplyPanelHost): { element: HTMLElement; focus(): void } {

@@ -1,9 +1,9 @@
 // Reply to a reply (DESIGN "Conversation"): the short quote a reply shows of the reply it answers, linking to it,
 // and the "Replying to …" line above the reply box while the reader answers someone. Threads stay flat: the quote
 // is the context.
-import type { ReplyQuoteView } from '../../../src/contract/views.js';
-import { h } from '../dom.js';
-import { authorName } from './author.js';
+import type { ReplyQuoteView } from '../../../../src/contract/views.js';
+import { h } from '../../dom.js';
+import { authorName } from '../author.js';
 
 /**
  * The quote inside a reply, linking to the answered reply's `anchor` (its element id). `hidden`: the reader holds the answered reply as a placeholder (a member they blocked),

@@ -1,0 +1,235 @@
+// The reply box under a story: the text, "Reply anonymously", "Replying to …" (reply-quote.ts), why it is closed
+// (locked, paused, suspended, story hidden), slow mode and its countdown, the crisis check before sending, and the
+// support shown after a reply with words of crisis. One clientKey per attempt, so a retry cannot post twice.
+//
+// Autosave and the local copy of the text (draft key `reply-<threadId>`) belong here: hook them to
+// `body.control` input and clear them where the reply is sent (see "sent" below).
+import type { ReplyQuoteView, ReplyView } from '../../../../src/contract/views.js';
+import { durationInWords } from '../../../../src/common/durations.js';
+import { api, ApiError, seg } from '../../api.js';
+import { announce } from '../announcer.js';
+import { checkForCrisis, confirmCrisis, resourceList } from '../crisis.js';
+import { alertRegion, checkboxField, ctrlEnterSubmits, FormErrors, textField } from '../field.js';
+import { suspensionText } from '../suspension.js';
+import { h, isAbort, randomId } from '../../dom.js';
+import { live } from '../../stores/live.js';
+import type { ArrivalNotice } from '../../stores/notices.js';
+import { session } from '../../stores/session.js';
+import { replyAnchor } from './reply-item.js';
+import { ReplyingTo } from './reply-quote.js';
+import type { StoryReplies } from './replies.js';
+import type { MyThread } from './types.js';
+
+export interface ReplyBoxHost {
+  threadId: string;
+  signal: AbortSignal;
+  staff: boolean;
+  /** Where the reader's own new reply goes. */
+  replies: StoryReplies;
+  /** The story is gone (a 404 on sending). */
+  gone(): void;
+}
+
+export interface ReplyBox {
+  element: HTMLElement;
+  /** The story changed (locked, paused, slow mode, hidden…): open or close the box accordingly. */
+  applyState(thread: MyThread): void;
+  /** "Reply" on a reply: the box answers it, and the reader is taken to the box. */
+  answer(target: ReplyQuoteView): void;
+}
+
+export function replyBox(initial: MyThread, host: ReplyBoxHost): ReplyBox {
+  const { threadId, signal, staff } = host;
+  let thread = initial;
+  const body = textField({
+    name: 'body',
+    label: 'Your reply',
+    hint: 'Be kind and specific. You can use Markdown. Press Ctrl+Enter (⌘+Enter on a Mac) to send.',
+    multiline: true,
+    rows: 5,
+    required: true,
+  });
+  const anonymous = checkboxField({
+    name: 'anonymous',
+    label: 'Reply anonymously',
+    hint: 'Others see a pseudonym instead of your username. Moderators can still see who you are.',
+  });
+  const region = alertRegion();
+  const errors = new FormErrors(region, [body, anonymous]);
+  const replyingTo = new ReplyingTo(() => body.control.focus());
+  const submit = h('button', { type: 'submit', class: 'button button-primary' }, 'Reply');
+  const closedNote = h('p', { class: 'notice', role: 'status', hidden: true });
+  const slowNote = h('p', { class: 'hint', hidden: true });
+  /** The support resources, when the safety check found words of crisis in the reader's reply. */
+  const support = h('div', { class: 'reply-support' });
+  const form = h(
+    'form',
+    { class: 'form reply-form', novalidate: true, 'aria-labelledby': 'reply-form-title' },
+    h('h2', { id: 'reply-form-title' }, 'Reply'),
+    support,
+    closedNote,
+    replyingTo.element,
+    body.element,
+    anonymous.element,
+    slowNote,
+    region,
+    h('div', { class: 'actions' }, submit),
+  );
+
+  /** Until when slow mode holds this reader's next reply (ms). */
+  let waitUntil = 0;
+  let waitTimer: ReturnType<typeof setTimeout> | undefined;
+  signal.addEventListener('abort', () => clearTimeout(waitTimer));
+
+  const setClosed = (message: string | null) => {
+    closedNote.textContent = message ?? '';
+    closedNote.hidden = !message;
+    body.control.disabled = Boolean(message);
+    anonymous.control.disabled = Boolean(message);
+    submit.disabled = Boolean(message);
+  };
+  const applyState = (next: MyThread) => {
+    thread = next;
+    const suspended = session.suspendedUntil;
+    if (suspended) setClosed(suspensionText(suspended));
+    else if (thread.locked) setClosed('This story is locked; new replies are closed.');
+    else if (thread.deleted || thread.hidden) setClosed('Members cannot see this story right now, so new replies are closed.');
+    else if (thread.paused && !thread.mine) setClosed('The author has paused new replies for now. You can reply again when they resume.');
+    else setClosed(null);
+    const slow = thread.slowModeSeconds > 0 && !thread.locked;
+    slowNote.hidden = !slow && !(thread.paused && thread.mine);
+    slowNote.textContent =
+      thread.paused && thread.mine
+        ? 'You paused new replies: others cannot reply until you resume them.'
+        : slow
+          ? `Slow mode: one reply every ${thread.slowModeSeconds} seconds.`
+          : '';
+  };
+  applyState(thread);
+
+  /** Holds the Reply button for `seconds` (slow mode), counting down on it; the text stays in the box. */
+  const holdForSlowMode = (seconds = thread.slowModeSeconds) => {
+    if (!(seconds > 0)) return;
+    clearTimeout(waitTimer);
+    waitUntil = Date.now() + seconds * 1000;
+    const tick = () => {
+      const left = Math.ceil((waitUntil - Date.now()) / 1000);
+      if (left <= 0 || signal.aborted) {
+        submit.removeAttribute('aria-disabled');
+        submit.textContent = 'Reply';
+        return;
+      }
+      submit.setAttribute('aria-disabled', 'true');
+      submit.textContent = `Reply (wait ${left} s)`;
+      waitTimer = setTimeout(tick, 1000);
+    };
+    tick();
+  };
+
+  // One clientKey per reply attempt, reused on retry so a repeated send cannot post twice.
+  let clientKey: string | null = null;
+  let busy = false;
+
+  ctrlEnterSubmits(body.control, form, signal);
+  body.control.addEventListener(
+    'input',
+    () => {
+      if (body.control.value.trim()) live.typing(threadId);
+    },
+    { signal },
+  );
+
+  form.addEventListener(
+    'submit',
+    async (event) => {
+      event.preventDefault();
+      if (busy || body.control.disabled) return;
+      if (Date.now() < waitUntil) {
+        errors.setGeneral(`Slow mode: you can reply again in ${durationInWords(waitUntil - Date.now())}.`);
+        return;
+      }
+      const text = body.control.value;
+      if (!errors.check({ body: text.trim() ? null : 'Write something before sending.' })) return;
+      busy = true;
+      let retryHold = 0;
+      clientKey ??= randomId();
+      submit.setAttribute('aria-disabled', 'true');
+      submit.textContent = 'Sending…';
+      let sent = false;
+      try {
+        // words of crisis: the crisis lines before the reply goes, and the choice to keep writing
+        const check = await checkForCrisis(text, signal);
+        if (check?.crisis && (await confirmCrisis(check.resources ?? [], { what: 'reply' })).action !== 'publish') {
+          if (!signal.aborted) body.control.focus();
+          return;
+        }
+        if (signal.aborted) return;
+        const reply = await api.post<ReplyView>(
+          `/threads/${seg(thread.id)}/replies`,
+          { body: text, clientKey, anonymous: anonymous.control.checked || undefined, replyTo: replyingTo.id ?? undefined },
+          { signal },
+        );
+        // sent: the box empties
+        sent = true;
+        clientKey = null;
+        body.control.value = '';
+        replyingTo.set(null);
+        errors.clear();
+        const safety = (reply as ReplyView & { safety?: ArrivalNotice['safety'] }).safety;
+        support.replaceChildren(
+          ...(safety?.crisis
+            ? [
+                h(
+                  'section',
+                  { class: 'panel crisis-panel', 'aria-labelledby': 'reply-support-title' },
+                  h('h3', { id: 'reply-support-title' }, 'You are not alone in this'),
+                  h('p', null, 'Thank you for putting this into words. If things feel hard right now, these people are there to listen, any time:'),
+                  resourceList(safety.resources ?? []),
+                ),
+              ]
+            : []),
+        );
+        const own = { ...reply, threadId: reply.threadId ?? thread.id };
+        // the live push (built for nobody in particular) may have arrived first: the answer is this reader's own
+        // view (mine, the markdown, whether it waits for a moderator because of crisis words), so it replaces it
+        if (!host.replies.addReply(own, { announce: false })) host.replies.updateReply(own, true);
+        announce(reply.status === 'pending' ? 'Your reply was sent and is waiting for a moderator to review it.' : 'Your reply was posted.');
+        document.getElementById(replyAnchor(reply.id))?.scrollIntoView({ block: 'nearest' });
+      } catch (error) {
+        if (isAbort(error)) return;
+        // The text stays in the box; the same clientKey is used if the reader tries again.
+        if (error instanceof ApiError && error.status === 404 && replyingTo.id) {
+          // the reply being answered is gone: the reader may send theirs to the story instead
+          replyingTo.set(null);
+          errors.setGeneral('The reply you were answering is no longer there. Your reply is still here: send it again to reply to the story.');
+          return;
+        }
+        if (error instanceof ApiError && error.status === 404 && !staff) {
+          host.gone();
+          return;
+        }
+        if (error instanceof ApiError && error.code === 'THREAD_LOCKED') applyState({ ...thread, locked: true });
+        else if (error instanceof ApiError && error.code === 'REPLIES_PAUSED') applyState({ ...thread, paused: true });
+        if (error instanceof ApiError && error.code === 'RATE_LIMITED' && error.retryAfter) {
+          // the server says the wait in words; the button counts it down
+          errors.setGeneral(`${error.message} Your reply is still here.`);
+          retryHold = Math.ceil(error.retryAfter);
+        } else errors.show(error);
+        if (!body.control.disabled) body.control.focus();
+      } finally {
+        busy = false;
+        submit.removeAttribute('aria-disabled');
+        submit.textContent = 'Reply';
+        if (sent && !staff) holdForSlowMode();
+        else if (retryHold) holdForSlowMode(retryHold);
+      }
+    },
+    { signal },
+  );
+  const answer = (target: ReplyQuoteView) => {
+    if (body.control.disabled) return;
+    replyingTo.set(target);
+    body.control.focus();
+  };
+  return { element: form, applyState, answer };
+}
