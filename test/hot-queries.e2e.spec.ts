@@ -73,6 +73,10 @@ describe('hot queries', () => {
       ['GET /threads?q', () => t.http().get('/api/threads?q=interview').set('Cookie', reader.cookie)],
       ['GET /threads/:id', () => t.http().get(`/api/threads/${story.id}`).set('Cookie', reader.cookie)],
       ['GET /threads/:id (staff)', () => t.http().get(`/api/threads/${story.id}`).set('Cookie', mod.cookie)],
+      ['GET /threads/:id?include=replies', () => t.http().get(`/api/threads/${story.id}?include=replies`).set('Cookie', reader.cookie)],
+      ['GET /threads/:id?include=replies&limit=20 (staff)', () => t.http().get(`/api/threads/${story.id}?include=replies&limit=20`).set('Cookie', mod.cookie)],
+      // the story's live thread.updated push reads its reactions in a statement of its own (the listener runs beside the next calls)
+      ['PATCH /threads/:id', () => t.http().patch(`/api/threads/${story.id}`).set('Cookie', author.cookie).send({ title: 'The job I did not get, later' })],
       ['GET /threads/:id/replies', () => t.http().get(`/api/threads/${story.id}/replies?limit=20`).set('Cookie', reader.cookie)],
       ['GET /threads/:id/replies?after', () => t.http().get(`/api/threads/${story.id}/replies?after=${first.id}`).set('Cookie', reader.cookie)],
       ['POST /threads/:id/replies', () => t.http().post(`/api/threads/${story.id}/replies`).set('Cookie', reader.cookie).send({ body: `Thank you, @${author.username}.`, clientKey: 'hot-query-1' })],

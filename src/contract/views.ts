@@ -142,6 +142,9 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
+/** `GET /threads/:id?include=replies`: the story and the first page of its replies (as `GET /threads/:id/replies` answers it), in one request. */
+export type StoryPageView<R = ReplyView | DeletedReplyView> = ThreadView & { replies: Page<R> };
+
 export interface ApiErrorBody {
   statusCode: number;
   code: string;

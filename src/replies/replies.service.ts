@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { DataSource, EntityManager } from 'typeorm';
 import type { Viewer } from '../access/viewer.js';
@@ -81,6 +81,26 @@ const repliesPage = (wanted: number): Prepared => {
   return statement;
 };
 
+/**
+ * The first page of story `t`'s replies as one JSON column of the story's own statement (GET /threads/:id?include=replies):
+ * the rows of repliesPage with `after` = 0, the same columns, read rule and order, for viewer $1 (staff: $3).
+ */
+const storyPageColumn = (rows: number): string => `(SELECT coalesce(json_agg(p ORDER BY p.id::bigint), '[]'::json) FROM (
+    SELECT ${REPLY_COLUMNS}, ${MY_REACTIONS}
+      FROM replies r JOIN users u ON u.id = r.author_id
+     WHERE (r.thread_id, r.id) > (t.id, 0::bigint) AND r.thread_id <= t.id
+       AND ${replyListed('r', viewerSql('$3::boolean'))}
+     ORDER BY r.thread_id, r.id
+     LIMIT ${rows}
+  ) p)`;
+
+/** A reply row that came as JSON: its timestamps are text there, Dates in a row node-postgres parsed. */
+function fromJson(raw: unknown): ReplyRow {
+  const r = raw as ReplyRow & Record<'created_at' | 'edited_at' | 'updated_at' | 'deleted_at', string | Date | null>;
+  const date = (v: string | Date | null): Date | null => (v === null || v instanceof Date ? v : new Date(v));
+  return { ...r, created_at: date(r.created_at) as Date, edited_at: date(r.edited_at), updated_at: date(r.updated_at) as Date, deleted_at: date(r.deleted_at) };
+}
+
 const REPLY_ROW = prepared(
   'reply.row',
   `SELECT ${REPLY_COLUMNS}, ${MY_REACTIONS}, ${replyListed('r', viewerSql('$3::boolean'))} AS listed FROM replies r JOIN users u ON u.id = r.author_id JOIN threads t ON t.id = r.thread_id WHERE r.id = $2::bigint`,
@@ -139,7 +159,7 @@ const ANSWERED = prepared(
 );
 
 @Injectable()
-export class RepliesService {
+export class RepliesService implements OnModuleInit {
   constructor(
     private readonly dataSource: DataSource,
     private readonly stories: StoriesService,
@@ -151,6 +171,15 @@ export class RepliesService {
 
   private emit<K extends keyof DomainEvents>(name: K, payload: DomainEvents[K]): void {
     this.events.emit(name, payload);
+  }
+
+  onModuleInit(): void {
+    // GET /threads/:id?include=replies: the story's statement carries its first page (one round trip, one statement)
+    this.stories.provideStoryPageReplies({
+      sizes: PAGE_ROWS,
+      column: storyPageColumn,
+      page: (viewer, rows, limit) => this.toPage(viewer, rows.map(fromJson), limit),
+    });
   }
 
   /** Replies of a thread after a reply id, oldest first; `after` never skips one, as ids become visible in order. */
@@ -165,7 +194,12 @@ export class RepliesService {
     const gate = rows[0];
     if (!gate?.gate_readable) throw notFound('That story');
     // a readable story without replies (after the cursor) comes back as one row of story columns only
-    const replies = gate.id === null ? [] : rows.slice(0, limit + 1);
+    return this.toPage(viewer, gate.id === null ? [] : rows, limit);
+  }
+
+  /** Up to `limit` + 1 rows in order, as a page: the first `limit`, and a cursor when there was one more. */
+  private toPage(viewer: Viewer, rows: ReplyRow[], limit: number): Page<AnyReplyView> {
+    const replies = rows.slice(0, limit + 1);
     const page = replies.slice(0, limit);
     return {
       items: page.map((r) => toReplyView(r, viewer, this.secrets.appSecret)),

@@ -4,6 +4,7 @@ import type { Viewer } from '../access/viewer.js';
 import { CurrentViewer } from '../common/decorators.js';
 import { RateLimit } from '../common/rate-limit.js';
 import { CategoriesService } from './categories.service.js';
+import { GetThreadQuery } from './get-thread.dto.js';
 import { StoriesService } from './stories.service.js';
 import { CreateThreadDto, ListThreadsQuery, UpdateThreadDto } from './thread.dto.js';
 
@@ -24,8 +25,8 @@ export class StoriesController {
   }
 
   @Get(':id')
-  get(@CurrentViewer() viewer: Viewer, @Param('id') id: string) {
-    return this.stories.get(viewer, id);
+  get(@CurrentViewer() viewer: Viewer, @Param('id') id: string, @Query() q: GetThreadQuery) {
+    return this.stories.get(viewer, id, q);
   }
 
   @Patch(':id')

@@ -12,11 +12,14 @@ import { excerptFromMarkdown, renderMarkdown } from '../common/markdown.js';
 import { APP_CONFIG } from '../config/config.js';
 import type { AppConfig } from '../config/config.js';
 import type { Page, ReactionKind, ThreadListItemView, ThreadView } from '../contract/views.js';
+import type { StoryPageView } from '../contract/views.js';
 import { prepared, run } from '../database/prepared.js';
+import type { Prepared } from '../database/prepared.js';
 import { OutboxService } from '../database/outbox.service.js';
 import { SecretsService } from '../database/secrets.service.js';
 import { SafetyService, Verdict } from '../safety/safety.service.js';
 import { CategoriesService } from './categories.service.js';
+import type { GetThreadQuery } from './get-thread.dto.js';
 import type { CreateThreadDto, ListThreadsQuery, UpdateThreadDto } from './thread.dto.js';
 import { MARK_END, MARK_START, reactionCounts, REACTION_KINDS, THREAD_COLUMNS, ThreadListRow, ThreadRow, toThreadListItem, toThreadView } from './thread.views.js';
 
@@ -49,6 +52,36 @@ const threadRead = (lock: boolean): string => `SELECT ${THREAD_COLUMNS}, ${story
  WHERE t.id = $1 ${lock ? 'FOR UPDATE OF t' : ''}`;
 const THREAD_READ = prepared('thread.read', threadRead(false));
 const THREAD_READ_FOR_UPDATE = prepared('thread.read_for_update', threadRead(true));
+
+type ReactionRow = { kind: ReactionKind; n: number; mine: boolean };
+type ViewRow = ThreadRow & { reaction_rows: ReactionRow[] | null; replies?: unknown[] };
+
+/**
+ * A story as `GET /threads/:id` shows it, in one statement: the row, the read rule's verdict for viewer $1 (staff: $3)
+ * and the story's reactions (THREAD_REACTIONS as JSON); with `replies`, also the first page of its replies (a column
+ * the replies module writes, see StoryPageReplies). $2 is the story.
+ */
+const threadView = (replies?: string): string => `SELECT ${THREAD_COLUMNS}, ${storyReadable('t', { id: '$1', staff: '$3::boolean' })} AS readable,
+  (SELECT json_agg(x) FROM (SELECT kind, count(*)::int AS n, bool_or(user_id = $1) AS mine FROM thread_reactions WHERE thread_id = t.id GROUP BY kind) x) AS reaction_rows${
+    replies ? `,\n  ${replies} AS replies` : ''
+  }
+  FROM threads t JOIN users u ON u.id = t.author_id
+ WHERE t.id = $2`;
+const THREAD_VIEW = prepared('thread.view', threadView());
+
+/**
+ * The first page of a story's replies, for `GET /threads/:id?include=replies`; given at start by the replies module,
+ * which owns that page's statement and views (this module cannot import it: it imports this one).
+ */
+export interface StoryPageReplies {
+  /** the page sizes (rows read) it prepares statements for */
+  readonly sizes: readonly number[];
+  /** SQL of one column: the first `rows` replies of story `t` that viewer $1 (staff: `$3::boolean`) may list, as a JSON array */
+  column(rows: number): string;
+  /** that column, as the page `GET /threads/:id/replies?limit=` answers */
+  page(viewer: Viewer, rows: unknown[], limit: number): Page<unknown>;
+}
+
 const THREAD_REACTIONS = prepared(
   'thread.reactions',
   `SELECT kind, count(*)::int AS n, bool_or(user_id = $2) AS mine FROM thread_reactions WHERE thread_id = $1 GROUP BY kind`,
@@ -62,6 +95,8 @@ export type ThreadViewPart = (row: ThreadRow, viewer: Viewer) => Promise<Partial
 
 @Injectable()
 export class StoriesService {
+  private storyPageReplies: StoryPageReplies | null = null;
+  private readonly storyPageStatements = new Map<number, Prepared>();
   private readonly viewParts: ThreadViewPart[] = [];
 
   constructor(
@@ -141,14 +176,45 @@ export class StoriesService {
     return row;
   }
 
-  async get(viewer: Viewer, id: string): Promise<ThreadView> {
-    const row = await this.loadReadable(viewer, id);
-    return this.view(viewer, row);
+  /** The story (one statement with its reactions); with `include: 'replies'` also its first page of replies. */
+  async get(viewer: Viewer, id: string): Promise<ThreadView>;
+  async get(viewer: Viewer, id: string, q: GetThreadQuery): Promise<ThreadView | StoryPageView<unknown>>;
+  async get(viewer: Viewer, id: string, q: GetThreadQuery = {}): Promise<ThreadView | StoryPageView<unknown>> {
+    if (typeof id !== 'string' || !UUID_RE.test(id)) throw notFound('That story');
+    const limit = q.limit ?? 50;
+    const include = q.include === 'replies' ? this.repliesPart() : null;
+    const rows: ViewRow[] = await run(this.dataSource, include ? this.storyPageStatement(include, limit + 1) : THREAD_VIEW, [viewer.id, id, isStaff(viewer)]);
+    const row = rows[0];
+    if (!row?.readable) throw notFound('That story');
+    const view = await this.view(viewer, row, { reactions: row.reaction_rows ?? [] });
+    return include ? { ...view, replies: include.page(viewer, row.replies ?? [], limit) } : view;
   }
 
-  /** The member view of a thread, with its reactions. */
-  async view(viewer: Viewer, row: ThreadRow, opts: { sections?: boolean } = {}): Promise<ThreadView> {
-    const rs: { kind: ReactionKind; n: number; mine: boolean }[] = await run(this.dataSource, THREAD_REACTIONS, [row.id, viewer.id]);
+  /** Called once at start by the replies module (see StoryPageReplies). */
+  provideStoryPageReplies(part: StoryPageReplies): void {
+    this.storyPageReplies = part;
+  }
+
+  private repliesPart(): StoryPageReplies {
+    if (!this.storyPageReplies) throw new Error('include=replies asked before the replies module started');
+    return this.storyPageReplies;
+  }
+
+  /** One prepared statement per page size the replies module reads (a smaller limit is cut in code, as for the page). */
+  private storyPageStatement(part: StoryPageReplies, wanted: number): Prepared {
+    const rows = part.sizes.find((n) => n >= wanted);
+    if (rows === undefined) throw new Error(`story page of ${wanted} replies`);
+    let statement = this.storyPageStatements.get(rows);
+    if (!statement) {
+      statement = prepared(`thread.page_${rows}`, threadView(part.column(rows)));
+      this.storyPageStatements.set(rows, statement);
+    }
+    return statement;
+  }
+
+  /** The member view of a thread, with its reactions (read here unless the caller's statement brought them). */
+  async view(viewer: Viewer, row: ThreadRow, opts: { sections?: boolean; reactions?: ReactionRow[] } = {}): Promise<ThreadView> {
+    const rs: ReactionRow[] = opts.reactions ?? (await run(this.dataSource, THREAD_REACTIONS, [row.id, viewer.id]));
     const counts = reactionCounts(Object.fromEntries(rs.map((r) => [r.kind, r.n])));
     const mine = REACTION_KINDS.filter((k) => rs.some((r) => r.kind === k && r.mine));
     const view = toThreadView(row, viewer, this.secrets.appSecret, counts, mine, opts);
