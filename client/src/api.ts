@@ -1,6 +1,7 @@
 // A small same-origin JSON client for /api. Every failure becomes an ApiError carrying the server's
 // error body ({statusCode, code, message, errors?, retryAfter?, until?}).
 import type { ApiErrorBody } from '../../src/contract/views.js';
+import { reachability } from './stores/reachability.js';
 import { untilInWords } from './time.js';
 
 export interface FieldError {
@@ -35,14 +36,22 @@ export class ApiError extends Error {
   get isNetwork(): boolean {
     return this.status === 0;
   }
+
+  /** No network, or the server not answering (502/503/504): nothing was wrong with the request itself. */
+  get isConnection(): boolean {
+    return this.status === 0 || (this.status >= 502 && this.status <= 504);
+  }
 }
+
+/** Said when the server, not the network, is out of reach. */
+export const NOT_ANSWERING = 'Setback is not answering right now; your words are kept.';
 
 /** Fired (on apiEvents) when a request meets 401 UNAUTHENTICATED: the session is gone. */
 export const apiEvents = new EventTarget();
 export const UNAUTHENTICATED_EVENT = 'unauthenticated';
 
 const FALLBACK_MESSAGES: Record<number, string> = {
-  0: "We can't reach Setback right now. Check your connection and try again.",
+  0: 'You are offline. Check your connection; your words are kept in this browser.',
   400: 'Something in that request was not right.',
   401: 'Please sign in to continue.',
   403: "You can't do that here.",
@@ -51,8 +60,9 @@ const FALLBACK_MESSAGES: Record<number, string> = {
   413: 'That is too long.',
   429: "You're going a little fast. Please wait a moment and try again.",
   500: 'Something went wrong on our side. Please try again.',
-  502: 'Setback is restarting or unreachable. Please try again shortly.',
-  503: 'Setback is briefly unavailable. Please try again shortly.',
+  502: NOT_ANSWERING,
+  503: NOT_ANSWERING,
+  504: NOT_ANSWERING,
 };
 
 function fallbackMessage(status: number): string {
@@ -108,8 +118,12 @@ export async function request<T>(method: Method, path: string, body?: unknown, o
     });
   } catch (error) {
     if (error instanceof DOMException && error.name === 'AbortError') throw error;
-    throw new ApiError({ statusCode: 0, code: 'NETWORK', message: fallbackMessage(0) });
+    // the device has a network but the request went nowhere: the server (or the way to it) is down, not the reader's line
+    const offline = navigator.onLine === false;
+    reachability.report(offline ? 'offline' : 'down');
+    throw new ApiError({ statusCode: 0, code: 'NETWORK', message: offline ? fallbackMessage(0) : NOT_ANSWERING });
   }
+  reachability.report(res.status >= 502 && res.status <= 504 ? 'down' : 'ok');
   if (!res.ok) {
     const error = await toApiError(res);
     if (error.status === 401 && error.code === 'UNAUTHENTICATED') {

@@ -1,6 +1,7 @@
 // Entry point: builds the shell, asks who the reader is (GET /api/auth/me), then starts the router.
 import { errorState, loadingState } from './components/states.js';
 import { markCurrentLink, renderHeader } from './components/header.js';
+import { mountConnectionBanner } from './components/connection-banner.js';
 import { mountSafetyBanner } from './components/safety-banner.js';
 import { h } from './dom.js';
 import { setNavigator } from './navigation.js';
@@ -12,9 +13,11 @@ import { profileScreen } from './screens/profile.js';
 import { notFoundScreen } from './screens/not-found.js';
 import { storiesScreen } from './screens/stories.js';
 import { storyScreen } from './screens/story.js';
-import { welcomeScreen } from './screens/welcome.js';
 import { live, LiveEvent } from './stores/live.js';
 import { GOODBYE, setFlash, takeFlash } from './stores/notices.js';
+import { useCopiesOf } from './stores/local-copy.js';
+import { outbox } from './stores/outbox.js';
+import { reachability } from './stores/reachability.js';
 import { reveals } from './stores/reveal.js';
 import { session } from './stores/session.js';
 import './stores/notifications.js';
@@ -87,7 +90,7 @@ function modScreen(tab: ModTab): Mount {
 
 const routes: Route[] = [
   { path: '/', access: 'member', title: 'Stories', mount: storiesScreen },
-  { path: '/welcome', access: 'visitor', title: 'Welcome', mount: welcomeScreen },
+  { path: '/welcome', access: 'visitor', title: 'Welcome', mount: lazy('Welcome to Setback', () => import('./screens/welcome.js').then((m) => m.welcomeScreen)) },
   { path: '/signin', access: 'visitor', title: 'Sign in', mount: lazy('Sign in', () => import('./screens/signin.js').then((m) => (ctx) => m.signinScreen(ctx, auth))) },
   { path: '/signup', access: 'visitor', title: 'Join', mount: lazy('Join Setback', () => import('./screens/signup.js').then((m) => (ctx) => m.signupScreen(ctx, auth))) },
   { path: '/stories/new', access: 'member', title: 'Write a story', mount: composeScreen },
@@ -125,7 +128,7 @@ function drawHeader(): void {
     onSignedOut: () => {
       // A deliberate sign-out: the next sign-in starts at the stories, not where this one ended.
       router.returnTo = null;
-      if (location.pathname !== '/welcome') router.navigate('/welcome');
+      if (location.pathname !== '/welcome') router.navigate('/welcome', { force: true });
     },
   });
   markCurrentLink(header, location.pathname);
@@ -162,10 +165,18 @@ async function boot(): Promise<void> {
   router = new Router({ outlet, routes, notFound: { path: '*', access: 'any', title: 'Page not found', mount: notFoundScreen }, redirectFor, siteName: 'Setback' });
   setNavigator((to, options) => router.navigate(to, options));
   reveals.useReader(session.user?.id);
+  useCopiesOf(session.user?.id);
+  outbox.useReader(session.user?.id);
   drawHeader();
   drawFooter();
   // while no moderator is on duty: a calm banner on every page, visitors' too
   mountSafetyBanner(outlet);
+  // while Setback cannot be reached: offline, or the server not answering; then "Back online."
+  mountConnectionBanner(outlet);
+  live.addEventListener('change', () => {
+    // the live connection is back: ask at once whether the rest of Setback answers too
+    if (live.state === 'online') reachability.probe();
+  });
 
   // One live connection per signed-in session.
   const syncLive = () => {
@@ -193,6 +204,8 @@ async function boot(): Promise<void> {
 
   session.addEventListener('change', () => {
     reveals.useReader(session.user?.id);
+    useCopiesOf(session.user?.id);
+    outbox.useReader(session.user?.id);
     syncLive();
     drawHeader();
     router.recheck();

@@ -1,5 +1,9 @@
 // A tiny router over history.pushState. Links stay real <a href> elements (so middle-click, "open in
 // new tab" and keyboard work); plain left-clicks on same-origin links are intercepted here.
+// Before the reader leaves a screen whose words Setback does not hold yet (navigation.ts guardLeaving), it asks:
+// in the page for links, navigate() and the Back button, and through the browser's own question on unload.
+import { askToLeave } from './components/leave-dialog.js';
+import { leaveObjection } from './navigation.js';
 
 export type Access = 'member' | 'visitor' | 'any';
 
@@ -51,6 +55,18 @@ function compile(route: Route): CompiledRoute {
   return { ...route, keys, regex: new RegExp(`^${pattern}/?$`) };
 }
 
+const RETURN_TO = 'setback.returnTo';
+
+/** Where a visitor will be taken after signing in or joining (see Router.returnTo), or null. */
+export function readReturnTo(): string | null {
+  try {
+    const path = sessionStorage.getItem(RETURN_TO);
+    return path && path.startsWith('/') && !path.startsWith('//') ? path : null;
+  } catch {
+    return null;
+  }
+}
+
 /** Paths the router never handles: they belong to the server. */
 const SERVER_PATHS = /^\/(api|socket\.io|docs|metrics|health)(\/|$)/;
 
@@ -60,9 +76,26 @@ export class Router extends EventTarget {
   #controller: AbortController | null = null;
   #cleanup: (() => void) | null = null;
   #current = '';
+  /** The full URL of the screen on show, to go back to when the reader stays after pressing Back. */
+  #currentUrl = '';
+  #asking = false;
   #first = true;
-  /** Where a visitor wanted to go before being sent to sign in. */
-  returnTo: string | null = null;
+  /**
+   * Where a visitor wanted to go before being sent to sign in (a shared story link, say), kept for this tab in
+   * sessionStorage so that a reload or the way through joining does not lose it.
+   */
+  get returnTo(): string | null {
+    return readReturnTo();
+  }
+
+  set returnTo(path: string | null) {
+    try {
+      if (path && path.startsWith('/') && !path.startsWith('//')) sessionStorage.setItem(RETURN_TO, path);
+      else sessionStorage.removeItem(RETURN_TO);
+    } catch {
+      // storage turned off: the way back is simply not kept
+    }
+  }
 
   constructor(opts: RouterOptions) {
     super();
@@ -74,13 +107,39 @@ export class Router extends EventTarget {
     document.addEventListener('click', (event) => this.#onClick(event));
     window.addEventListener('popstate', () => {
       // A fragment change (e.g. the skip link) fires popstate too: re-render only for a new path.
-      if (this.#key() !== this.#current) void this.render();
+      if (this.#key() === this.#current) return;
+      const objection = leaveObjection();
+      if (!objection) {
+        void this.render();
+        return;
+      }
+      // the address has already changed: put the screen's own back while the reader decides
+      const target = location.pathname + location.search + location.hash;
+      history.pushState(null, '', this.#currentUrl);
+      void this.#confirmLeave(objection).then((leave) => {
+        if (leave) this.navigate(target, { force: true });
+      });
+    });
+    window.addEventListener('beforeunload', (event) => {
+      if (!leaveObjection()) return;
+      event.preventDefault();
+      event.returnValue = ''; // older browsers need it set to show their question
     });
     void this.render();
   }
 
-  /** Goes to a path inside the app. */
-  navigate(to: string, { replace = false }: { replace?: boolean } = {}): void {
+  /**
+   * Goes to a path inside the app, after asking when the screen on show has words at risk (not for `replace`,
+   * which the app uses for its own redirects, nor with `force`).
+   */
+  navigate(to: string, { replace = false, force = false }: { replace?: boolean; force?: boolean } = {}): void {
+    const objection = replace || force ? null : leaveObjection();
+    if (objection) {
+      void this.#confirmLeave(objection).then((leave) => {
+        if (leave) this.navigate(to, { force: true });
+      });
+      return;
+    }
     const url = new URL(to, location.href);
     const target = url.pathname + url.search + url.hash;
     if (replace) history.replaceState(null, '', target);
@@ -143,6 +202,7 @@ export class Router extends EventTarget {
     const controller = new AbortController();
     this.#controller = controller;
     this.#current = this.#key();
+    this.#currentUrl = location.pathname + location.search + location.hash;
 
     const outlet = this.#opts.outlet;
     outlet.replaceChildren();
@@ -176,6 +236,16 @@ export class Router extends EventTarget {
     }
   }
 
+  async #confirmLeave(message: string): Promise<boolean> {
+    if (this.#asking) return false;
+    this.#asking = true;
+    try {
+      return await askToLeave(message);
+    } finally {
+      this.#asking = false;
+    }
+  }
+
   #focusHeading(): void {
     const heading = this.#opts.outlet.querySelector<HTMLElement>('h1');
     const target = heading ?? this.#opts.outlet;
@@ -200,8 +270,8 @@ export class Router extends EventTarget {
     if (url.hash && url.pathname === location.pathname && url.search === location.search) return;
     event.preventDefault();
     if (url.pathname + url.search + url.hash === location.pathname + location.search + location.hash) {
-      // Same page: re-render it (e.g. clicking "Stories" while on the list resets it).
-      void this.render();
+      // Same page: re-render it (e.g. clicking "Stories" while on the list resets it), unless words are at risk.
+      if (!leaveObjection()) void this.render();
       return;
     }
     this.navigate(url.pathname + url.search + url.hash);

@@ -3,6 +3,7 @@
 // region; and fieldForm() / submitForm(), the markup and the one-submit-at-a-time wiring that forms share.
 import { ApiError, describeError } from '../api.js';
 import { append, h, isAbort, uid, type Child } from '../dom.js';
+import { reachability } from '../stores/reachability.js';
 import { twoFactorLink } from './states.js';
 
 type Control = HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement;
@@ -217,6 +218,13 @@ export class FormErrors {
     this.#setGeneral(general);
     append(this.#region, twoFactorLink(error));
     if (matched) this.#focusFirstInvalid();
+    if (error instanceof ApiError && error.isConnection) {
+      // a connection problem is stale once Setback is back: the line goes (the words are still in the form)
+      const line = this.#region.firstElementChild;
+      reachability.whenBack(() => {
+        if (line?.isConnected && line.parentElement === this.#region) this.#setGeneral(null);
+      });
+    }
   }
 
   setGeneral(message: string | null): void {

@@ -8,10 +8,11 @@ import { alertRegion, checkboxField, FormErrors, selectField, submitForm, textFi
 import { errorState, loadingState } from '../components/states.js';
 import { closeWhileSuspended } from '../components/suspension.js';
 import { debounce, h, isAbort, setServerHtml } from '../dom.js';
-import { navigate } from '../navigation.js';
+import { guardLeaving, navigate } from '../navigation.js';
 import type { RouteContext } from '../router.js';
 import { categories } from '../stores/categories.js';
-import { DraftStore, type DraftStatus, type StoredDraft } from '../stores/draft.js';
+import { unsentWordsOffer } from '../components/unsent-words.js';
+import { DraftStore, saveStatusText, type StoredDraft } from '../stores/draft.js';
 import { leaveNotice } from '../stores/notices.js';
 import { reveals } from '../stores/reveal.js';
 import { relativeTime } from '../time.js';
@@ -28,13 +29,8 @@ export interface StoryDraft {
   anonymous: boolean;
 }
 
-
-const STATUS_TEXT: Record<DraftStatus, string> = {
-  idle: 'Your draft saves automatically.',
-  saving: 'Saving…',
-  saved: 'Saved',
-  error: 'Not saved — will retry',
-};
+/** Said before leaving a composer whose words Setback does not hold yet. */
+export const WORDS_AT_RISK = 'What you wrote is not saved on Setback yet. It is kept in this browser and offered back when you open this page again.';
 
 
 function asDraft(data: unknown): Partial<StoryDraft> {
@@ -109,8 +105,12 @@ function previewer(sources: () => string[], signal: AbortSignal) {
 }
 
 export function composeScreen({ outlet, signal }: RouteContext): () => void {
-  const draft = new DraftStore<StoryDraft>(NEW_STORY_DRAFT);
+  // a category or the anonymous box alone are not words worth offering back
+  const draft = new DraftStore<StoryDraft>(NEW_STORY_DRAFT, {
+    hasWords: (d) => [d.title, d.happened, d.handled, d.learned, d.contentWarning].some((t) => typeof t === 'string' && t.trim() !== ''),
+  });
   let published = false;
+  guardLeaving(() => (!published && draft.atRisk ? WORDS_AT_RISK : null), signal);
   const body = h('div', { class: 'compose-body', 'aria-busy': 'true' }, loadingState('Opening your draft…'));
   outlet.append(
     h(
@@ -245,9 +245,28 @@ export function composeScreen({ outlet, signal }: RouteContext): () => void {
     } else if (draftFailed) {
       notices.push(h('div', { class: 'notice' }, h('p', null, "We couldn't check for an earlier draft just now. What you type here will still be saved.")));
     }
+    // words kept in this browser that the server's draft does not hold (typed offline, then the tab closed)
+    const unsent = draft.unsent(restored);
+    if (unsent) {
+      notices.unshift(
+        unsentWordsOffer(unsent, {
+          restore: () => {
+            fill(asDraft(unsent.data));
+            draft.settleUnsent(true);
+            draft.update(collect());
+            preview.changed();
+            title.control.focus();
+          },
+          discard: () => {
+            draft.settleUnsent(false);
+            title.control.focus();
+          },
+        }),
+      );
+    }
 
     const renderStatus = () => {
-      saveStatus.textContent = STATUS_TEXT[draft.status];
+      saveStatus.textContent = saveStatusText(draft);
       saveStatus.dataset.status = draft.status;
     };
     let announcedFailure = false;

@@ -10,6 +10,7 @@ import { emptyState, errorState, loadingState } from '../components/states.js';
 import { debounce, h, isAbort, uid } from '../dom.js';
 import type { RouteContext } from '../router.js';
 import { categories } from '../stores/categories.js';
+import { reachability } from '../stores/reachability.js';
 import { session } from '../stores/session.js';
 import { timeEl } from '../time.js';
 
@@ -211,6 +212,17 @@ export function storiesScreen({ outlet, signal, query }: RouteContext): void {
     runSearch.cancel();
     request?.abort();
   });
+
+  // Setback answers again after an outage or time offline: the list reloads by itself (a failed first page is
+  // retried by its own error line) and a stale "More stories didn't load" goes.
+  reachability.addEventListener(
+    'back',
+    () => {
+      moreError.replaceChildren();
+      if (!status.querySelector('.state-error')) void loadPage(true);
+    },
+    { signal },
+  );
 
   // Categories name the cards, so wait briefly for them; the list still loads if they fail.
   renderCategories();

@@ -1,0 +1,152 @@
+// Words never lost, visitors, outages said honestly (issue 16 items 5–7): reply drafts that follow the member, words
+// typed offline offered back after the tab closed, a reply sent offline posted once on reconnecting, a visitor's way
+// back to a shared story, and "Setback is not answering" instead of "check your connection".
+import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { randomBytes } from 'node:crypto';
+import type { Page } from 'playwright-core';
+import { registerMember, uniqueName, type Member } from '../support/app.js';
+import { join } from 'node:path';
+import { BrowserHarness, requireBrowser, SCREENSHOT_DIR } from '../support/browser.js';
+import { createStory } from '../support/factories.js';
+
+const ok = requireBrowser('browser: words kept');
+jest.setTimeout(150_000);
+
+const NOT_ANSWERING = 'Setback is not answering right now; your words are kept.';
+
+/** A photograph of a moment the test passes through (the harness photographs only the end). */
+const shot = (page: Page, name: string) => page.screenshot({ path: join(SCREENSHOT_DIR, `words-kept-${name}.png`), fullPage: true });
+
+/** Opens a story and waits until its replies are loaded and the live connection has joined it. */
+async function openStory(page: Page, id: string, title: string): Promise<void> {
+  await page.goto(`/stories/${id}`);
+  await page.getByRole('heading', { name: title, level: 1 }).waitFor();
+  await page.locator('.replies[aria-busy="false"]').waitFor();
+  await page.locator('.live-status[data-state="online"]').waitFor();
+}
+
+(ok ? describe : describe.skip)('browser: words kept', () => {
+  const b = new BrowserHarness();
+  beforeAll(() => b.start(), 90_000);
+  afterAll(() => b.stop(), 60_000);
+  afterEach(() => b.finish(), 60_000);
+
+  const replies = async (member: Member, threadId: string) =>
+    (await b.app.http().get(`/api/threads/${threadId}/replies?limit=50`).set('Cookie', member.cookie)).body.items as { id: string; body?: string; bodyHtml: string }[];
+  const drafts = async (member: Member) => (await b.app.http().get('/api/drafts').set('Cookie', member.cookie)).body.items as { key: string; data: Record<string, unknown> }[];
+
+  it('takes a visitor from a shared story link through signing in, and through joining, back to the story', async () => {
+    const author = await registerMember(b.app);
+    const story = await createStory(b.app, author, { title: `The recital I froze in ${randomBytes(3).toString('hex')}` });
+    const reader = await registerMember(b.app);
+
+    const visitor = await b.page('visitor');
+    await visitor.goto(`/stories/${story.id}`);
+    await visitor.waitForURL('**/welcome');
+    await visitor.getByText('This story is shared with members. Join or sign in to read it.').waitFor();
+    // what the place is like, without any member's story
+    await visitor.getByRole('heading', { name: 'A story in three parts' }).waitFor();
+    await visitor.getByRole('heading', { name: 'Posting anonymously' }).waitFor();
+    await visitor.locator('.welcome-guidelines .guidelines-text').first().waitFor();
+    await expect(visitor.locator('main').textContent()).resolves.not.toContain(story.title as string);
+    await shot(visitor, 'visitor-shared-story');
+
+    await visitor.locator('.shared-story').getByRole('link', { name: 'Sign in' }).click();
+    await visitor.getByRole('heading', { name: 'Sign in', level: 1 }).waitFor();
+    await visitor.getByLabel('Username').fill(reader.username);
+    await visitor.getByLabel('Password').fill(reader.password);
+    await visitor.getByRole('button', { name: 'Sign in' }).click();
+    await visitor.waitForURL(`**/stories/${story.id}`);
+    await visitor.getByRole('heading', { name: story.title as string, level: 1 }).waitFor();
+
+    // a newcomer joins on the way, and a reload of the welcome page does not lose the way back
+    const newcomer = await b.page('newcomer');
+    await newcomer.goto(`/stories/${story.id}`);
+    await newcomer.getByText('This story is shared with members. Join or sign in to read it.').waitFor();
+    await newcomer.reload();
+    await newcomer.getByText('This story is shared with members. Join or sign in to read it.').waitFor();
+    await newcomer.locator('.shared-story').getByRole('link', { name: 'Join Setback' }).click();
+    await newcomer.getByRole('heading', { name: 'Join Setback', level: 1 }).waitFor();
+    await newcomer.getByLabel('Username', { exact: true }).fill(uniqueName('joiner'));
+    await newcomer.getByLabel('Password', { exact: true }).fill(`pw-${randomBytes(8).toString('hex')}`);
+    await newcomer.getByLabel('I accept the community guidelines').check();
+    await newcomer.getByLabel('I am 16 or older').check();
+    await newcomer.getByRole('button', { name: 'Join Setback' }).click();
+    const codes = newcomer.getByRole('heading', { name: 'Save your recovery codes' });
+    const title = newcomer.getByRole('heading', { name: story.title as string, level: 1 });
+    await codes.or(title).first().waitFor();
+    if (await codes.isVisible()) await newcomer.getByRole('button', { name: /saved them/ }).click();
+    await title.waitFor();
+    expect(new URL(newcomer.url()).pathname).toBe(`/stories/${story.id}`);
+  });
+
+  it('says Setback is not answering (not "check your connection") while the server is down, and clears it on "Back online"', async () => {
+    const member = await registerMember(b.app);
+    const story = await createStory(b.app, member, { title: `The bakery that closed ${randomBytes(3).toString('hex')}` });
+    const page = await b.page('member', member);
+    await page.goto('/');
+    await page.getByRole('heading', { name: 'Stories', level: 1 }).waitFor();
+    const card = page.getByRole('link', { name: story.title as string });
+    await card.waitFor();
+
+    // the network is up, the server refuses the connection
+    await page.route('**/api/**', (route) => route.abort('connectionrefused'));
+    await card.click();
+    const line = page.locator('.state-error', { hasText: NOT_ANSWERING });
+    await line.waitFor();
+    await expect(line.textContent()).resolves.not.toMatch(/check your connection/i);
+    await page.locator('.connection-banner', { hasText: NOT_ANSWERING }).waitFor();
+    await shot(page, 'server-not-answering');
+
+    // then a proxy in front of it answers 503
+    await page.unroute('**/api/**');
+    await page.route('**/api/**', (route) => route.fulfill({ status: 503, contentType: 'text/plain', body: 'Service Unavailable' }));
+    await line.getByRole('button', { name: 'Retry' }).click();
+    await page.locator('.state-error', { hasText: NOT_ANSWERING }).waitFor();
+
+    // the server answers again: "Back online", the stale line goes and the story loads by itself
+    await page.unroute('**/api/**');
+    await page.locator('.connection-banner', { hasText: 'Back online.' }).waitFor();
+    await page.getByRole('heading', { name: story.title as string, level: 1 }).waitFor();
+    await expect(page.locator('.state-error').count()).resolves.toBe(0);
+    await shot(page, 'back-online');
+  });
+
+  it('offers back a story typed offline after the tab was closed, and does not send it by itself', async () => {
+    const member = await registerMember(b.app);
+    const first = await b.context(member);
+    const page = await b.page('offline', first);
+    await page.goto('/stories/new');
+    await page.getByLabel('Title').waitFor();
+    await first.setOffline(true);
+    const words = `The audition I walked out of ${randomBytes(3).toString('hex')}`;
+    await page.getByLabel('Title').fill(words);
+    await page.getByLabel('What happened?').fill('I got to the door, heard the others, and went home without trying.');
+    await page.locator('.save-status', { hasText: 'Not saved on Setback yet' }).waitFor();
+    await page.locator('.connection-banner', { hasText: 'You are offline' }).waitFor();
+    // leaving inside the app asks first
+    await page.locator('#site-header').getByRole('link', { name: 'Notifications' }).click();
+    const ask = page.getByRole('dialog', { name: 'Leave this page?' });
+    await ask.waitFor();
+    await shot(page, 'leave-asks-first');
+    await ask.getByRole('button', { name: 'Stay on this page' }).click();
+    await expect(page.getByLabel('Title').inputValue()).resolves.toBe(words);
+
+    const kept = await first.storageState();
+    await first.close();
+    expect((await drafts(member)).filter((d) => d.key === 'new-story')).toEqual([]);
+
+    const again = await b.page('online again', await b.context(member, { storageState: kept }));
+    await again.goto('/stories/new');
+    const offer = again.locator('.unsent-words');
+    await offer.getByText('You have unsent words from').waitFor();
+    await shot(again, 'story-words-offered-back');
+    await expect(again.getByLabel('Title').inputValue()).resolves.toBe('');
+    expect((await drafts(member)).filter((d) => d.key === 'new-story')).toEqual([]);
+    await offer.getByRole('button', { name: 'Restore' }).click();
+    await expect(again.getByLabel('Title').inputValue()).resolves.toBe(words);
+    await again.locator('.save-status', { hasText: 'Saved' }).waitFor();
+    expect((await drafts(member)).find((d) => d.key === 'new-story')?.data.title).toBe(words);
+  });
+});
+
