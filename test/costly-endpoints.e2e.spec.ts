@@ -41,6 +41,17 @@ describe('the preview and the safety check', () => {
     expect((await t.http().post(path).set('Cookie', other.cookie).send(body)).status).toBe(200);
   });
 
+  it('limits the reply box\'s check per member like the other cheap checks', async () => {
+    const author = await registerMember(signUp);
+    const story = await createStory(t, author, { replyMode: 'listening' });
+    const path = `/api/threads/${story.id}/replies/check`;
+    const body = { body: 'Have you tried a walk?' };
+    const m = await registerMember(signUp);
+    await useUp(m, path, body, LIMITS['reply.check'].points);
+    expectLimited(await t.http().post(path).set('Cookie', m.cookie).send(body));
+    expect((await t.http().post(path).set('Cookie', author.cookie).send(body)).status).toBe(200);
+  });
+
   it('answers pathological markdown as plain text, in the preview and when publishing', async () => {
     const m = await registerMember(signUp);
     for (const n of [5000, 10_000]) {

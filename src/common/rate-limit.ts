@@ -31,6 +31,10 @@ export const LIMITS = {
   // the composer's preview (three parts per look, after a pause in typing) and its safety check before publishing
   'preview.render': { points: 300, seconds: 600, by: 'member' },
   'safety.check': { points: 30, seconds: 600, by: 'member' },
+  // the reply box's check of a draft, after each pause in typing (stale ones are abandoned by the client, not here)
+  'reply.check': { points: 200, seconds: 600, by: 'member' },
+  // similar stories while composing (after a pause in typing), like the preview
+  'threads.similar': { points: 300, seconds: 600, by: 'member' },
   // a member's messages to the team, and one moderator's messages to members (check-ins after alerts come in bursts)
   'support.write': { points: 20, seconds: 3600, by: 'member', newMember: 10 },
   'support.reply': { points: 120, seconds: 3600, by: 'member' },

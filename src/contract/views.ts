@@ -35,6 +35,23 @@ export type AuthorView = { id: string; username: string } | { pseudonym: string;
 export type ReactionKind = 'relate' | 'thanks' | 'helped';
 export type ReactionCounts = Record<ReactionKind, number>;
 
+/** "Just listening" or "Advice welcome": set by a story's author when posting, changed by PATCH /threads/:id. */
+export type ReplyMode = 'listening' | 'advice';
+export const REPLY_MODES: readonly ReplyMode[] = ['listening', 'advice'];
+
+/** A gentle suggestion about a reply being written; it never stops it being sent. */
+export interface ReplyNudgeView {
+  code: 'ADVICE_WHILE_LISTENING';
+  message: string;
+}
+
+/** POST /threads/:id/replies/check: what the reply box may say about a draft while the reader pauses typing (nothing is stored). */
+export interface ReplyCheckView {
+  crisis: boolean;
+  resources?: ResourceView[];
+  nudges: ReplyNudgeView[];
+}
+
 export interface CategoryView {
   slug: string;
   name: string;
@@ -60,6 +77,8 @@ export interface ThreadView {
   deleted?: boolean;
   paused?: boolean;
   slowModeSeconds: number;
+  /** what the author would like from readers: to just listen, or advice (DESIGN "The author's arc") */
+  replyMode: ReplyMode;
   replyCount: number;
   reactions: ReactionCounts;
   myReactions: ReactionKind[];

@@ -31,6 +31,9 @@ export class RequiredReasonDto {
   reason: string;
 }
 
+export const REPORT_REASONS = ['harmful', 'harassment', 'spam', 'crisis', 'other', 'ignored_reply_mode'] as const;
+export type ReportReason = (typeof REPORT_REASONS)[number];
+
 export class CreateReportDto {
   @ApiProperty({ enum: ['thread', 'reply', 'user'] })
   @IsIn(['thread', 'reply', 'user'], { message: 'targetType must be one of thread, reply, user' })
@@ -41,9 +44,12 @@ export class CreateReportDto {
   @MaxLength(64, { message: 'targetId is not an id' })
   targetId: string;
 
-  @ApiProperty({ enum: ['harmful', 'harassment', 'spam', 'crisis', 'other'] })
-  @IsIn(['harmful', 'harassment', 'spam', 'crisis', 'other'], { message: 'reason must be one of harmful, harassment, spam, crisis, other' })
-  reason: 'harmful' | 'harassment' | 'spam' | 'crisis' | 'other';
+  @ApiProperty({
+    enum: REPORT_REASONS,
+    description: "ignored_reply_mode: only the story's author, about a reply in their story while it asks people to just listen",
+  })
+  @IsIn(REPORT_REASONS, { message: 'reason must be one of harmful, harassment, spam, crisis, other, ignored_reply_mode' })
+  reason: ReportReason;
 
   @ApiPropertyOptional({ maxLength: 1000 })
   @IsOptional()

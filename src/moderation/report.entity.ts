@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import type { ReportReason } from './moderation.dto.js';
 
 /** A member's report, or an automatic one from a watched word (migration Moderation). */
 @Entity('reports')
@@ -20,7 +21,8 @@ export class Report {
   threadId: string | null;
 
   @Column('text')
-  reason: 'harmful' | 'harassment' | 'spam' | 'crisis' | 'other';
+  /** ignored_reply_mode: only from a story's author, about a reply while the story asks people to just listen */
+  reason: ReportReason;
 
   @Column('text', { nullable: true })
   note: string | null;

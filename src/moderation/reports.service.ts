@@ -73,6 +73,7 @@ export class ReportsService {
       if (!rows.length) throw notFound('That member');
     }
     if (dto.targetType === 'user' && targetId === viewer.id) throw new DomainError('VALIDATION_FAILED', 'You cannot report yourself.');
+    if (dto.reason === 'ignored_reply_mode') await this.assertIgnoredReplyMode(viewer, dto.targetType, targetId, threadId);
     let id: string;
     let alertId: string | null = null;
     try {
@@ -92,8 +93,23 @@ export class ReportsService {
       throw e;
     }
     this.alerts.announce(alertId);
-    if (dto.targetType !== 'user' && threadId) await this.autoHide(dto.targetType, targetId, threadId);
+    // the author's word about their reply mode is not a report of harm: it never counts towards hiding a reply
+    if (dto.targetType !== 'user' && threadId && dto.reason !== 'ignored_reply_mode') await this.autoHide(dto.targetType, targetId, threadId);
     return { id, status: 'open' };
+  }
+
+  /**
+   * "Ignored my reply mode" is the story author's own word about a reply in their story while it asks people to just
+   * listen: not a member's report about anyone else's story, a story, a member, their own reply, or advice they welcomed.
+   */
+  private async assertIgnoredReplyMode(viewer: Viewer, targetType: CreateReportDto['targetType'], replyId: string, threadId: string | null): Promise<void> {
+    const refuse = (message: string) => new DomainError('VALIDATION_FAILED', message, { errors: [{ field: 'reason', message }] });
+    if (targetType !== 'reply' || !threadId) throw refuse('ignored_reply_mode is for a reply in your own story.');
+    const story = await this.stories.loadReadable(viewer, threadId);
+    if (story.author_id !== viewer.id) throw refuse('ignored_reply_mode is for a reply in your own story.');
+    if (story.reply_mode !== 'listening') throw refuse('ignored_reply_mode is for a story that asks people to just listen.');
+    const reply = await this.replies.loadRow(viewer, replyId);
+    if (reply.author_id === viewer.id) throw refuse('ignored_reply_mode is for someone else\'s reply.');
   }
 
   /** Content reported by three different members (two in safety mode) is hidden until a moderator reviews it. */
@@ -102,7 +118,8 @@ export class ReportsService {
     const threshold = (await this.duty.safetyMode()) ? AUTO_HIDE_REPORTERS_SAFETY : AUTO_HIDE_REPORTERS;
     const hidden = await this.dataSource.transaction(async (em) => {
       const [{ n }]: { n: number }[] = await em.query(
-        `SELECT count(DISTINCT reporter_id)::int AS n FROM reports WHERE target_type = $1 AND target_id = $2 AND status = 'open' AND reporter_id IS NOT NULL`,
+        `SELECT count(DISTINCT reporter_id)::int AS n FROM reports
+          WHERE target_type = $1 AND target_id = $2 AND status = 'open' AND reporter_id IS NOT NULL AND reason <> 'ignored_reply_mode'`,
         [targetType, targetId],
       );
       if (n < threshold) return false;

@@ -4,13 +4,17 @@ import type { Response } from 'express';
 import type { Viewer } from '../access/viewer.js';
 import { CurrentViewer } from '../common/decorators.js';
 import { RateLimit } from '../common/rate-limit.js';
-import { CreateReplyDto, ListRepliesQuery, UpdateReplyDto } from './reply.dto.js';
+import { CreateReplyDto, ListRepliesQuery, ReplyCheckDto, UpdateReplyDto } from './reply.dto.js';
+import { ReplyCheckService } from './reply-check.service.js';
 import { RepliesService } from './replies.service.js';
 
 @ApiTags('replies')
 @Controller()
 export class RepliesController {
-  constructor(private readonly replies: RepliesService) {}
+  constructor(
+    private readonly replies: RepliesService,
+    private readonly checks: ReplyCheckService,
+  ) {}
 
   @Get('threads/:id/replies')
   list(@CurrentViewer() viewer: Viewer, @Param('id') threadId: string, @Query() q: ListRepliesQuery) {
@@ -24,6 +28,14 @@ export class RepliesController {
     const { reply, created } = await this.replies.create(viewer, threadId, dto);
     res.status(created ? 201 : 200);
     return reply;
+  }
+
+  /** The reply box's check of a draft as the reader pauses typing: crisis signposting and gentle nudges; nothing is stored. */
+  @Post('threads/:id/replies/check')
+  @HttpCode(200)
+  @RateLimit('reply.check')
+  check(@CurrentViewer() viewer: Viewer, @Param('id') threadId: string, @Body() dto: ReplyCheckDto) {
+    return this.checks.check(viewer, threadId, dto.body);
   }
 
   @Patch('replies/:id')

@@ -3,11 +3,12 @@ import { SafetyModule } from '../safety/safety.module.js';
 import { StoriesModule } from '../stories/stories.module.js';
 import { RepliesController } from './replies.controller.js';
 import { RepliesService } from './replies.service.js';
+import { ReplyCheckService } from './reply-check.service.js';
 
 @Module({
   imports: [StoriesModule, SafetyModule],
   controllers: [RepliesController],
-  providers: [RepliesService],
+  providers: [RepliesService, ReplyCheckService],
   exports: [RepliesService],
 })
 export class RepliesModule {}

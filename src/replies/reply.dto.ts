@@ -46,3 +46,13 @@ export class ListRepliesQuery {
   @LimitParam()
   limit?: number;
 }
+
+/** POST /threads/:id/replies/check: the reply box's draft, validated like a reply (nothing is stored). */
+export class ReplyCheckDto {
+  @ApiProperty({ description: 'the draft reply (Markdown), 1–10,000 characters' })
+  @IsString({ message: 'body must be text' })
+  @NoNul('body')
+  @Length(1, 10_000, { message: 'body must be 1–10,000 characters long' })
+  @Matches(/\S/, { message: 'body must not be empty' })
+  body: string;
+}

@@ -11,7 +11,7 @@ import type { DomainEvents } from '../common/events.js';
 import { excerptFromMarkdown, renderMarkdown } from '../common/markdown.js';
 import { APP_CONFIG } from '../config/config.js';
 import type { AppConfig } from '../config/config.js';
-import type { Page, ReactionKind, ThreadListItemView, ThreadView } from '../contract/views.js';
+import type { Page, ReactionKind, ReplyMode, ThreadListItemView, ThreadView } from '../contract/views.js';
 import type { StoryPageView } from '../contract/views.js';
 import { prepared, run } from '../database/prepared.js';
 import type { Prepared } from '../database/prepared.js';
@@ -22,6 +22,9 @@ import { CategoriesService } from './categories.service.js';
 import type { GetThreadQuery } from './get-thread.dto.js';
 import type { CreateThreadDto, ListThreadsQuery, UpdateThreadDto } from './thread.dto.js';
 import { MARK_END, MARK_START, reactionCounts, REACTION_KINDS, THREAD_COLUMNS, ThreadListRow, ThreadRow, toThreadListItem, toThreadView } from './thread.views.js';
+
+/** The fields of PATCH /threads/:id that edit the story itself (a revision is kept, it is screened again). */
+const EDITABLE = ['title', 'category', 'happened', 'handled', 'learned', 'contentWarning'] as const satisfies readonly (keyof UpdateThreadDto)[];
 
 type ListCursor = { p: boolean; t: string; id: string } | { r: number; id: string };
 const isListCursor = (v: unknown): v is ListCursor => {
@@ -140,8 +143,8 @@ export class StoriesService {
     const { id, flags } = await this.dataSource.transaction(async (em) => {
       const rows: { id: string }[] = await em.query(
         `INSERT INTO threads (author_id, anonymous, category, title, happened_md, happened_html, handled_md, handled_html,
-                              learned_md, learned_html, excerpt, content_warning, status, crisis)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id`,
+                              learned_md, learned_html, excerpt, content_warning, status, crisis, reply_mode)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id`,
         [
           viewer.id,
           dto.anonymous ?? false,
@@ -157,6 +160,7 @@ export class StoriesService {
           contentWarning,
           verdict.status,
           verdict.crisis,
+          dto.replyMode ?? 'advice',
         ],
       );
       return { id: rows[0].id, flags: await this.addFlags(em, verdict, 'thread', rows[0].id, rows[0].id) };
@@ -319,6 +323,8 @@ export class StoriesService {
 
   async update(viewer: Viewer, id: string, dto: UpdateThreadDto): Promise<ThreadView> {
     assertCanWrite(viewer);
+    // changing only the reply mode is not an edit of the story: no revision, no "edited", nothing screened again
+    if (dto.replyMode !== undefined && EDITABLE.every((k) => dto[k] === undefined)) return this.setReplyMode(viewer, id, dto.replyMode);
     const category = dto.category !== undefined ? this.categories.require(dto.category) : undefined;
     let sections = false;
     let verdict: Verdict | null = null;
@@ -348,6 +354,7 @@ export class StoriesService {
       // a crisis story keeps a content warning: the author may change it, not leave it empty
       if (verdict.crisis && !next.contentWarning) next.contentWarning = verdict.crisisLabel ?? null;
       if (verdict.crisis !== t.crisis) await em.query(`UPDATE threads SET crisis = $2 WHERE id = $1`, [t.id, verdict.crisis]);
+      if (dto.replyMode !== undefined && dto.replyMode !== t.reply_mode) await em.query(`UPDATE threads SET reply_mode = $2 WHERE id = $1`, [t.id, dto.replyMode]);
       await em.query(
         `UPDATE threads SET title = $2, category = $3, happened_md = $4, happened_html = $5, handled_md = $6, handled_html = $7,
                 learned_md = $8, learned_html = $9, excerpt = $10, content_warning = $11, edited_at = now(), updated_at = now()
@@ -373,6 +380,21 @@ export class StoriesService {
     const view = await this.get(viewer, id);
     const v = verdict as Verdict | null;
     return v?.safety ? ({ ...view, safety: v.safety } as ThreadView) : view;
+  }
+
+  /** The author's "Just listening" or "Advice welcome"; readers of the story see the change live. */
+  async setReplyMode(viewer: Viewer, id: string, mode: ReplyMode): Promise<ThreadView> {
+    assertCanWrite(viewer);
+    const changed = await this.dataSource.transaction(async (em) => {
+      const t = await this.loadReadable(viewer, id, em, true);
+      if (t.author_id !== viewer.id) throw forbidden('Only the author can choose how people reply to this story.');
+      if (t.deleted_at) throw notFound('That story');
+      if (t.reply_mode === mode) return false;
+      await em.query(`UPDATE threads SET reply_mode = $2, updated_at = now() WHERE id = $1`, [t.id, mode]);
+      return true;
+    });
+    if (changed) this.emit('thread.updated', { threadId: id, sections: false });
+    return this.get(viewer, id);
   }
 
   async remove(viewer: Viewer, id: string): Promise<void> {

@@ -1,6 +1,16 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsEmpty, IsOptional, IsString, Length, MaxLength } from 'class-validator';
+import { IsBoolean, IsEmpty, IsIn, IsOptional, IsString, Length, MaxLength, ValidateIf } from 'class-validator';
 import { LimitParam, NoNul } from '../common/validators.js';
+import { REPLY_MODES, type ReplyMode } from '../contract/views.js';
+
+/** `replyMode`, when given (null included: it is not a mode), must be one of the modes. */
+const ReplyModeField = (): PropertyDecorator =>
+  applyDecorators(
+    ApiPropertyOptional({ enum: REPLY_MODES, description: 'listening: the author would like readers to just listen; advice: advice welcome (the default)' }),
+    ValidateIf((o: { replyMode?: unknown }) => o.replyMode !== undefined),
+    IsIn(REPLY_MODES as ReplyMode[], { message: 'replyMode must be listening or advice' }),
+  );
 
 export class CreateThreadDto {
   @ApiProperty({ minLength: 5, maxLength: 150 })
@@ -45,6 +55,9 @@ export class CreateThreadDto {
   @IsOptional()
   @IsBoolean({ message: 'anonymous must be true or false' })
   anonymous?: boolean;
+
+  @ReplyModeField()
+  replyMode?: ReplyMode;
 }
 
 export class UpdateThreadDto {
@@ -91,6 +104,9 @@ export class UpdateThreadDto {
 
   @IsEmpty({ message: 'anonymous cannot be changed after posting' })
   anonymous?: never;
+
+  @ReplyModeField()
+  replyMode?: ReplyMode;
 }
 
 export class ListThreadsQuery {

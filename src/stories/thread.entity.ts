@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import type { ReplyMode } from '../contract/views.js';
 
 export type PostStatus = 'published' | 'pending' | 'rejected';
 
@@ -63,6 +64,10 @@ export class Thread {
 
   @Column('int', { name: 'slow_mode_seconds', default: 0 })
   slowModeSeconds: number;
+
+  /** "Just listening" or "Advice welcome", chosen by the author (migration ReplyMode) */
+  @Column('text', { name: 'reply_mode', default: 'advice' })
+  replyMode: ReplyMode;
 
   /** replies members can see (kept by the replies module) */
   @Column('int', { name: 'reply_count', default: 0 })

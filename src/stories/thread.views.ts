@@ -1,13 +1,13 @@
 import type { Viewer } from '../access/viewer.js';
 import { isStaff } from '../access/viewer.js';
-import type { AuthorView, ReactionCounts, ReactionKind, ThreadListItemView, ThreadView } from '../contract/views.js';
+import type { AuthorView, ReactionCounts, ReactionKind, ReplyMode, ThreadListItemView, ThreadView } from '../contract/views.js';
 import { FORMER_MEMBER, pseudonym } from '../common/pseudonym.js';
 import { storyGone, storyPublic } from '../access/read-rule.js';
 
 export const THREAD_COLUMNS = `
   t.id, t.author_id, u.username AS author_username, u.deleted_at IS NOT NULL AS author_gone, t.anonymous, t.category, t.title,
   t.happened_md, t.happened_html, t.handled_md, t.handled_html, t.learned_md, t.learned_html,
-  t.excerpt, t.content_warning, t.status, t.locked, t.pinned, t.hidden, t.paused, t.slow_mode_seconds,
+  t.excerpt, t.content_warning, t.status, t.locked, t.pinned, t.hidden, t.paused, t.slow_mode_seconds, t.reply_mode,
   t.reply_count, t.created_at, t.edited_at, t.last_activity_at, t.deleted_at, t.crisis, ${storyPublic('t')} AS public, ${storyGone('t')} AS gone`;
 
 export interface ThreadRow {
@@ -32,6 +32,7 @@ export interface ThreadRow {
   hidden: boolean;
   paused: boolean;
   slow_mode_seconds: number;
+  reply_mode: ReplyMode;
   reply_count: number;
   created_at: Date;
   edited_at: Date | null;
@@ -94,6 +95,7 @@ export function toThreadView(
     hidden: r.hidden,
     paused: r.paused,
     slowModeSeconds: r.slow_mode_seconds,
+    replyMode: r.reply_mode,
     replyCount: r.reply_count,
     reactions,
     myReactions,
