@@ -18,6 +18,7 @@ export const REPORT_REASONS: Record<string, string> = {
   spam: 'Spam',
   crisis: 'Someone may be in danger',
   other: 'Something else',
+  ignored_reply_mode: 'Ignored the author’s wish to be listened to (reported by the story’s author)',
 };
 
 export function reportsScreen(body: HTMLElement, { signal, setTitle }: RouteContext): void {

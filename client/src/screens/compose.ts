@@ -1,10 +1,11 @@
 // /stories/new: write a story in three parts, autosaved as the draft "new-story", checked for words
 // of crisis before publishing (POST /api/safety/check), then POST /api/threads.
-import type { ThreadView } from '../../../src/contract/views.js';
+import type { ReplyMode, ThreadView } from '../../../src/contract/views.js';
 import { api, ApiError } from '../api.js';
 import { announce } from '../components/announcer.js';
 import { checkForCrisis, confirmCrisis, type SafetyCheck } from '../components/crisis.js';
 import { alertRegion, checkboxField, FormErrors, selectField, submitForm, textField } from '../components/field.js';
+import { isReplyMode, replyModeField } from '../components/reply-mode.js';
 import { errorState, loadingState } from '../components/states.js';
 import { closeWhileSuspended } from '../components/suspension.js';
 import { debounce, h, isAbort, setServerHtml } from '../dom.js';
@@ -27,6 +28,7 @@ export interface StoryDraft {
   learned: string;
   contentWarning: string;
   anonymous: boolean;
+  replyMode?: ReplyMode;
 }
 
 /** Said before leaving a composer whose words Setback does not hold yet. */
@@ -45,6 +47,7 @@ function asDraft(data: unknown): Partial<StoryDraft> {
     learned: str('learned'),
     contentWarning: str('contentWarning'),
     anonymous: typeof d.anonymous === 'boolean' ? d.anonymous : undefined,
+    replyMode: isReplyMode(d.replyMode) ? d.replyMode : undefined,
   };
 }
 
@@ -187,7 +190,8 @@ export function composeScreen({ outlet, signal }: RouteContext): () => void {
       label: 'Post anonymously',
       hint: 'Other members will see a pseudonym. Moderators can still see who you are, to keep everyone safe.',
     });
-    const fields = [title, category, happened, handled, learned, contentWarning, anonymous];
+    const replyMode = replyModeField();
+    const fields = [title, category, happened, handled, learned, contentWarning, anonymous, replyMode];
     const region = alertRegion();
     const errors = new FormErrors(region, fields);
     const saveStatus = h('p', { class: 'save-status' });
@@ -202,6 +206,7 @@ export function composeScreen({ outlet, signal }: RouteContext): () => void {
       learned: learned.control.value,
       contentWarning: contentWarning.control.value,
       anonymous: anonymous.control.checked,
+      replyMode: replyMode.value(),
     });
     const fill = (d: Partial<StoryDraft>) => {
       title.control.value = d.title ?? '';
@@ -212,6 +217,7 @@ export function composeScreen({ outlet, signal }: RouteContext): () => void {
       learned.control.value = d.learned ?? '';
       contentWarning.control.value = d.contentWarning ?? '';
       anonymous.control.checked = Boolean(d.anonymous);
+      replyMode.set(d.replyMode ?? 'advice');
       showCategoryHint();
     };
     const showCategoryHint = () => {
@@ -306,6 +312,7 @@ export function composeScreen({ outlet, signal }: RouteContext): () => void {
       preview.region,
       contentWarning.element,
       anonymous.element,
+      replyMode.element,
       h('div', { class: 'actions compose-actions' }, publish, saveStatus),
     );
     // a suspended member is told before writing, not after
@@ -364,6 +371,7 @@ export function composeScreen({ outlet, signal }: RouteContext): () => void {
             learned: data.learned.trim() ? data.learned : undefined,
             contentWarning: data.contentWarning.trim() || undefined,
             anonymous: data.anonymous,
+            replyMode: data.replyMode ?? 'advice',
           },
           { signal },
         );
