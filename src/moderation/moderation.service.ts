@@ -10,56 +10,40 @@ import type { DomainEvents } from '../common/events.js';
 import type { ModLogEntryView, Page, QueueItemView, Role } from '../contract/views.js';
 import { SecretsService } from '../database/secrets.service.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
-import { recountReplies } from '../replies/replies.service.js';
-import { replyNamed } from '../access/read-rule.js';
+import { RepliesRepository, type ReplyModAction, type ReplyModState } from '../replies/replies.repository.js';
 import { DutyService } from '../safety/duty.service.js';
 import { WatchedWordsService } from '../safety/watched-words.service.js';
 import { CategoriesService } from '../stories/categories.service.js';
 import { authorOf } from '../stories/thread.views.js';
+import { ThreadsRepository, type ThreadModAction, type ThreadModState } from '../stories/threads.repository.js';
+import { UsersRepository, type ModeratedUser } from '../users/users.repository.js';
 import { usernameKey } from '../users/users.service.js';
 import { targetColumns, targetJoin, toTargetView, type TargetRow } from '../alerts/target.views.js';
 import { isRiskCursor, riskQueue, toQueueItem, type QueueRow, type RiskCursor } from './risk-queue.js';
 import { QUEUE_DEFAULT_LIMIT, type LogQuery, type QueueQuery, type ThreadSettingsDto, type WatchedWordDto } from './moderation.dto.js';
 
-export type ThreadAction = 'lock' | 'unlock' | 'pin' | 'unpin' | 'hide' | 'unhide' | 'restore';
-export type ReplyAction = 'hide' | 'unhide' | 'restore';
-
-/** A story's moderation state, as the answer to every story action. */
-export interface ThreadModState {
-  id: string;
-  locked: boolean;
-  pinned: boolean;
-  hidden: boolean;
-  deleted: boolean;
-}
-/** A reply's moderation state, as the answer to every reply action. */
-export interface ReplyModState {
-  id: string;
-  hidden: boolean;
-  deleted: boolean;
-}
+export type ThreadAction = ThreadModAction;
+export type ReplyAction = ReplyModAction;
 
 /**
- * What each action sets, and whether it would change anything. An action that would not (lock a locked story,
- * unlock an open one) changes nothing, notifies nobody and logs nothing: it answers with the state as it is.
+ * Whether each action would change anything (what it writes is the owner's: ThreadsRepository, RepliesRepository).
+ * An action that would not (lock a locked story, unlock an open one) changes nothing, notifies nobody and logs
+ * nothing: it answers with the state as it is.
  */
-const THREAD_CHANGES: Record<ThreadAction, { set: string; changes: (s: ThreadModState) => boolean; notify?: string }> = {
-  lock: { set: 'locked = true', changes: (s) => !s.locked, notify: 'A moderator locked your story' },
-  unlock: { set: 'locked = false', changes: (s) => s.locked, notify: 'A moderator reopened your story for replies' },
-  pin: { set: 'pinned = true', changes: (s) => !s.pinned },
-  unpin: { set: 'pinned = false', changes: (s) => s.pinned },
-  hide: { set: 'hidden = true', changes: (s) => !s.hidden, notify: 'A moderator hid your story' },
-  unhide: { set: 'hidden = false', changes: (s) => s.hidden, notify: 'A moderator made your story visible again' },
-  restore: { set: 'deleted_at = NULL, hidden = false', changes: (s) => s.deleted || s.hidden, notify: 'A moderator restored your story' },
+const THREAD_CHANGES: Record<ThreadAction, { changes: (s: ThreadModState) => boolean; notify?: string }> = {
+  lock: { changes: (s) => !s.locked, notify: 'A moderator locked your story' },
+  unlock: { changes: (s) => s.locked, notify: 'A moderator reopened your story for replies' },
+  pin: { changes: (s) => !s.pinned },
+  unpin: { changes: (s) => s.pinned },
+  hide: { changes: (s) => !s.hidden, notify: 'A moderator hid your story' },
+  unhide: { changes: (s) => s.hidden, notify: 'A moderator made your story visible again' },
+  restore: { changes: (s) => s.deleted || s.hidden, notify: 'A moderator restored your story' },
 };
-const REPLY_CHANGES: Record<ReplyAction, { set: string; changes: (s: ReplyModState) => boolean; notify?: string }> = {
-  hide: { set: 'hidden = true', changes: (s) => !s.hidden, notify: 'A moderator hid your reply' },
-  unhide: { set: 'hidden = false', changes: (s) => s.hidden, notify: 'A moderator made your reply visible again' },
-  restore: { set: 'deleted_at = NULL, hidden = false', changes: (s) => s.deleted || s.hidden, notify: 'A moderator restored your reply' },
+const REPLY_CHANGES: Record<ReplyAction, { changes: (s: ReplyModState) => boolean; notify?: string }> = {
+  hide: { changes: (s) => !s.hidden, notify: 'A moderator hid your reply' },
+  unhide: { changes: (s) => s.hidden, notify: 'A moderator made your reply visible again' },
+  restore: { changes: (s) => s.deleted || s.hidden, notify: 'A moderator restored your reply' },
 };
-const THREAD_STATE = 'id, locked, pinned, hidden, deleted_at IS NOT NULL AS deleted';
-type LockedThread = ThreadModState & { author_id: string; title: string; slow_mode_seconds: number; category: string };
-const REPLY_STATE = 'id::text AS id, hidden, deleted_at IS NOT NULL AS deleted';
 const SUSPENSION_STEPS = [1, 3, 7, 30];
 
 const short = (s: string, n = 80): string => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
@@ -82,19 +66,6 @@ const isQueueCursor = (v: unknown): v is QueueCursor => {
   return c.k === 'thread' ? UUID_RE.test(c.id) : c.k === 'reply' && REPLY_ID_RE.test(c.id);
 };
 
-/**
- * The member a log entry is about, as SQL over the target ($4): the member acted on, or the named author of the story
- * or reply. An anonymous post has none, so that `?username=` never ties a member to it.
- */
-const logSubject = (targetType: string, targetId: string): string => {
-  if (targetType === 'user' && UUID_RE.test(targetId)) return `$4::text::uuid`;
-  if (targetType === 'thread' && UUID_RE.test(targetId)) return `(SELECT author_id FROM threads WHERE id = $4::text::uuid AND NOT anonymous)`;
-  if (targetType === 'reply' && REPLY_ID_RE.test(targetId)) {
-    return `(SELECT r.author_id FROM replies r JOIN threads t ON t.id = r.thread_id WHERE r.id = $4::text::bigint AND ${replyNamed('r', 't')})`;
-  }
-  return 'NULL';
-};
-
 interface LogCursor {
   id: string;
 }
@@ -112,6 +83,9 @@ export class ModerationService {
     private readonly categories: CategoriesService,
     private readonly words: WatchedWordsService,
     private readonly duty: DutyService,
+    private readonly threads: ThreadsRepository,
+    private readonly replies: RepliesRepository,
+    private readonly users: UsersRepository,
   ) {}
 
   private emit<K extends keyof DomainEvents>(name: K, payload: DomainEvents[K]): void {
@@ -119,32 +93,40 @@ export class ModerationService {
   }
 
   async log(em: EntityManager | DataSource, actorId: string | null, action: string, targetType: string, targetId: string, reason?: string | null, data?: unknown): Promise<void> {
-    await em.query(`INSERT INTO moderation_log (actor_id, action, target_type, target_id, reason, data, subject_id) VALUES ($1, $2, $3, $4, $5, $6, ${logSubject(targetType, targetId)})`, [
+    await em.query(`INSERT INTO moderation_log (actor_id, action, target_type, target_id, reason, data, subject_id) VALUES ($1, $2, $3, $4, $5, $6, $7)`, [
       actorId,
       action,
       targetType,
       targetId,
       reason ?? null,
       data === undefined ? null : JSON.stringify(data),
+      await this.logSubject(em, targetType, targetId),
     ]);
   }
 
-  private async lockThread(em: EntityManager, id: string): Promise<LockedThread> {
-    if (!UUID_RE.test(id)) throw notFound('That story');
-    const rows: LockedThread[] = await em.query(`SELECT ${THREAD_STATE}, author_id, title, slow_mode_seconds, category FROM threads WHERE id = $1 FOR UPDATE`, [id]);
-    if (!rows[0]) throw notFound('That story');
-    return rows[0];
+  /**
+   * The member a log entry is about: the member acted on, or the named author of the story or reply. An anonymous
+   * post has none, so that `?username=` never ties a member to it.
+   */
+  private async logSubject(em: EntityManager | DataSource, targetType: string, targetId: string): Promise<string | null> {
+    if (targetType === 'user' && UUID_RE.test(targetId)) return targetId;
+    if (targetType === 'thread' && UUID_RE.test(targetId)) return this.threads.namedAuthorOf(em, targetId);
+    if (targetType === 'reply' && REPLY_ID_RE.test(targetId)) return this.replies.namedAuthorOf(em, targetId);
+    return null;
   }
 
-  private async lockReply(em: EntityManager, id: string): Promise<ReplyModState & { thread_id: string; author_id: string; status: string; title: string }> {
+  private async lockThread(em: EntityManager, id: string) {
+    if (!UUID_RE.test(id)) throw notFound('That story');
+    const row = await this.threads.lockForModeration(em, id);
+    if (!row) throw notFound('That story');
+    return row;
+  }
+
+  private async lockReply(em: EntityManager, id: string) {
     if (!REPLY_ID_RE.test(id)) throw notFound('That reply');
-    const rows: (ReplyModState & { thread_id: string; author_id: string; status: string; title: string })[] = await em.query(
-      `SELECT r.id::text AS id, r.hidden, r.deleted_at IS NOT NULL AS deleted, r.thread_id, r.author_id, r.status, t.title
-         FROM replies r JOIN threads t ON t.id = r.thread_id WHERE r.id = $1::bigint FOR UPDATE OF r`,
-      [id],
-    );
-    if (!rows[0]) throw notFound('That reply');
-    return rows[0];
+    const row = await this.replies.lockForModeration(em, id);
+    if (!row) throw notFound('That reply');
+    return row;
   }
 
   async threadAction(viewer: Viewer, id: string, action: ThreadAction, reason?: string): Promise<{ ok: true; changed: boolean; thread: ThreadModState }> {
@@ -155,9 +137,9 @@ export class ModerationService {
       const row = await this.lockThread(em, id);
       const state: ThreadModState = { id: row.id, locked: row.locked, pinned: row.pinned, hidden: row.hidden, deleted: row.deleted };
       if (!change.changes(state)) return { ...row, state, changed: false };
-      const [after]: [ThreadModState[], number] = await em.query(`UPDATE threads SET ${change.set}, updated_at = now() WHERE id = $1 RETURNING ${THREAD_STATE}`, [row.id]);
+      const after = await this.threads.applyModeration(em, row.id, action);
       await this.log(em, viewer.id, `thread.${action}`, 'thread', row.id, reason);
-      return { ...row, state: after[0], changed: true };
+      return { ...row, state: after, changed: true };
     });
     if (!t.changed) return { ok: true, changed: false, thread: t.state };
     this.emit('thread.updated', { threadId: t.id, sections: action === 'restore' || action === 'unhide' });
@@ -175,8 +157,8 @@ export class ModerationService {
       // only what really changes is written, logged and told: the settings a story already has are a no-op
       const slowModeSeconds = dto.slowModeSeconds !== undefined && dto.slowModeSeconds !== row.slow_mode_seconds ? dto.slowModeSeconds : undefined;
       const category = wanted !== undefined && wanted !== row.category ? wanted : undefined;
-      if (slowModeSeconds !== undefined) await em.query('UPDATE threads SET slow_mode_seconds = $2, updated_at = now() WHERE id = $1', [row.id, slowModeSeconds]);
-      if (category !== undefined) await em.query('UPDATE threads SET category = $2, updated_at = now() WHERE id = $1', [row.id, category]);
+      if (slowModeSeconds !== undefined) await this.threads.setSlowMode(em, row.id, slowModeSeconds);
+      if (category !== undefined) await this.threads.setCategory(em, row.id, category);
       const changed = slowModeSeconds !== undefined || category !== undefined;
       if (changed) await this.log(em, viewer.id, 'thread.settings', 'thread', row.id, dto.reason, { slowModeSeconds, category });
       return { ...row, changed, moved: category !== undefined, slowModeSeconds: slowModeSeconds ?? row.slow_mode_seconds, category: category ?? row.category };
@@ -197,12 +179,12 @@ export class ModerationService {
       const row = await this.lockReply(em, id);
       const state: ReplyModState = { id: row.id, hidden: row.hidden, deleted: row.deleted };
       if (!change.changes(state)) return { ...row, state, changed: false };
-      const [after]: [ReplyModState[], number] = await em.query(`UPDATE replies SET ${change.set}, updated_at = now() WHERE id = $1::bigint RETURNING ${REPLY_STATE}`, [row.id]);
-      await recountReplies(em, row.thread_id);
+      const after = await this.replies.applyModeration(em, row.id, action);
+      await this.replies.recount(em, row.thread_id);
       await this.log(em, viewer.id, `reply.${action}`, 'reply', row.id, reason);
       // a hidden reply no longer tells anyone it was written: the notifications it caused are withdrawn with it
       const withdrawn = action === 'hide' ? await this.notifications.withdrawForReply(em, row.id) : undefined;
-      return { ...row, state: after[0], changed: true, withdrawn };
+      return { ...row, state: after, changed: true, withdrawn };
     });
     if (!r.changed) return { ok: true, changed: false, reply: r.state };
     if ('withdrawn' in r && r.withdrawn) this.notifications.announceRemoved(r.withdrawn);
@@ -269,22 +251,16 @@ export class ModerationService {
     if (!isThread && !REPLY_ID_RE.test(id)) throw notFound('That post');
     const status = approve ? 'published' : 'rejected';
     const target = await this.dataSource.transaction(async (em) => {
-      const rows: { id: string; thread_id: string; author_id: string; title: string; status: string }[] = isThread
-        ? await em.query(`SELECT id::text AS id, id AS thread_id, author_id, title, status FROM threads WHERE id = $1 FOR UPDATE`, [id])
-        : await em.query(
-            `SELECT r.id::text AS id, r.thread_id, r.author_id, t.title, r.status FROM replies r JOIN threads t ON t.id = r.thread_id WHERE r.id = $1::bigint FOR UPDATE OF r`,
-            [id],
-          );
-      const row = rows[0];
+      const row = isThread ? await this.threads.lockForReview(em, id) : await this.replies.lockForReview(em, id);
       if (!row) throw notFound('That post');
       // a held post is judged by someone other than its author: another moderator reviews it
       if (row.author_id === viewer.id) throw forbidden('You cannot review your own post: another moderator will approve or reject it.');
       if (row.status !== 'pending') throw new DomainError('CONFLICT', 'That post is not waiting for review.');
-      if (isThread) await em.query(`UPDATE threads SET status = $2, updated_at = now(), last_activity_at = now() WHERE id = $1`, [row.id, status]);
+      if (isThread) await this.threads.setReviewStatus(em, row.id, status);
       else {
-        await em.query(`UPDATE replies SET status = $2, updated_at = now() WHERE id = $1::bigint`, [row.id, status]);
-        await recountReplies(em, row.thread_id);
-        if (approve) await em.query(`UPDATE threads SET last_activity_at = now() WHERE id = $1`, [row.thread_id]);
+        await this.replies.setReviewStatus(em, row.id, status);
+        await this.replies.recount(em, row.thread_id);
+        if (approve) await this.threads.touchActivity(em, row.thread_id);
       }
       await this.log(em, viewer.id, `${isThread ? 'thread' : 'reply'}.${approve ? 'approve' : 'reject'}`, isThread ? 'thread' : 'reply', row.id, reason);
       return row;
@@ -302,14 +278,11 @@ export class ModerationService {
     return { ok: true, status };
   }
 
-  private async loadTargetUser(em: EntityManager | DataSource, viewer: Viewer, id: string): Promise<{ id: string; username: string; role: Role; suspended_until: Date | null; banned_at: Date | null; created_at: Date }> {
+  private async loadTargetUser(em: EntityManager | DataSource, viewer: Viewer, id: string): Promise<ModeratedUser> {
     if (!UUID_RE.test(id)) throw notFound('That member');
-    const rows: { id: string; username: string; role: Role; suspended_until: Date | null; banned_at: Date | null; created_at: Date }[] = await em.query(
-      'SELECT id, username, role, suspended_until, banned_at, created_at FROM users WHERE id = $1',
-      [id],
-    );
-    if (!rows[0]) throw notFound('That member');
-    return rows[0];
+    const user = await this.users.findForModeration(em, id);
+    if (!user) throw notFound('That member');
+    return user;
   }
 
   /** Moderators act on members; only admins act on staff; nobody on themselves. */
@@ -336,9 +309,9 @@ export class ModerationService {
       id: u.id,
       username: u.username,
       role: u.role,
-      createdAt: u.created_at.toISOString(),
-      suspendedUntil: u.suspended_until && u.suspended_until > new Date() ? u.suspended_until.toISOString() : null,
-      banned: u.banned_at !== null,
+      createdAt: u.createdAt.toISOString(),
+      suspendedUntil: u.suspendedUntil && u.suspendedUntil > new Date() ? u.suspendedUntil.toISOString() : null,
+      banned: u.bannedAt !== null,
       history: history.map((h) => ({ action: h.action, reason: h.reason, createdAt: h.created_at.toISOString() })),
       suggestedSuspensionDays: await this.suggestion(u.id),
     };
@@ -348,12 +321,9 @@ export class ModerationService {
     const until = await this.dataSource.transaction(async (em) => {
       const u = await this.loadTargetUser(em, viewer, id);
       this.assertMayActOn(viewer, u);
-      const [rows]: [{ suspended_until: Date }[], number] = await em.query(
-        `UPDATE users SET suspended_until = now() + make_interval(days => $2) WHERE id = $1 RETURNING suspended_until`,
-        [u.id, days],
-      );
+      const until = await this.users.suspend(em, u.id, days);
       await this.log(em, viewer.id, 'user.suspend', 'user', u.id, reason, { days });
-      return rows[0].suspended_until;
+      return until;
     });
     await this.notifications.notify(id, { kind: 'moderation', text: withReason(`Your account is suspended until ${until.toISOString().slice(0, 16).replace('T', ' ')} UTC. You can still read`, reason) });
     return { ok: true, suspendedUntil: until.toISOString(), nextSuggestedDays: await this.suggestion(id) };
@@ -363,8 +333,8 @@ export class ModerationService {
     const changed = await this.dataSource.transaction(async (em) => {
       const u = await this.loadTargetUser(em, viewer, id);
       this.assertMayActOn(viewer, u);
-      if (u.banned_at) return false; // already banned: nothing to change, log or end
-      await em.query('UPDATE users SET banned_at = now() WHERE id = $1', [u.id]);
+      if (u.bannedAt) return false; // already banned: nothing to change, log or end
+      await this.users.ban(em, u.id);
       await this.log(em, viewer.id, 'user.ban', 'user', u.id, reason);
       return true;
     });
@@ -377,8 +347,8 @@ export class ModerationService {
     const changed = await this.dataSource.transaction(async (em) => {
       const u = await this.loadTargetUser(em, viewer, id);
       this.assertMayActOn(viewer, u);
-      if (!u.banned_at && !(u.suspended_until && u.suspended_until > new Date())) return false;
-      await em.query('UPDATE users SET banned_at = NULL, suspended_until = NULL WHERE id = $1', [u.id]);
+      if (!u.bannedAt && !(u.suspendedUntil && u.suspendedUntil > new Date())) return false;
+      await this.users.lift(em, u.id);
       await this.log(em, viewer.id, 'user.unban', 'user', u.id, reason);
       return true;
     });
@@ -390,7 +360,7 @@ export class ModerationService {
       const target = await this.loadTargetUser(em, viewer, id);
       if (target.id === viewer.id) throw forbidden('You cannot change your own role.');
       if (target.role === role) return target;
-      await em.query('UPDATE users SET role = $2 WHERE id = $1', [target.id, role]);
+      await this.users.setRole(em, target.id, role);
       await this.log(em, viewer.id, 'user.role', 'user', target.id, null, { from: target.role, to: role });
       return target;
     });
@@ -403,13 +373,10 @@ export class ModerationService {
   async reveal(viewer: Viewer, targetType: 'thread' | 'reply', targetId: string, reason: string) {
     const valid = targetType === 'thread' ? UUID_RE.test(targetId) : REPLY_ID_RE.test(targetId);
     if (!valid) throw notFound('That post');
-    const rows: { id: string; username: string }[] =
-      targetType === 'thread'
-        ? await this.dataSource.query('SELECT u.id, u.username FROM threads t JOIN users u ON u.id = t.author_id WHERE t.id = $1', [targetId])
-        : await this.dataSource.query('SELECT u.id, u.username FROM replies r JOIN users u ON u.id = r.author_id WHERE r.id = $1::bigint', [targetId]);
-    if (!rows[0]) throw notFound('That post');
+    const author = targetType === 'thread' ? await this.threads.authorAccount(targetId) : await this.replies.authorAccount(targetId);
+    if (!author) throw notFound('That post');
     await this.log(this.dataSource, viewer.id, 'author.reveal', targetType, targetId, reason);
-    return { targetType, targetId, user: { id: rows[0].id, username: rows[0].username } };
+    return { targetType, targetId, user: { id: author.id, username: author.username } };
   }
 
   async logList(q: LogQuery) {
@@ -427,8 +394,8 @@ export class ModerationService {
     }
     if (q.username) {
       // the member's own named posts and the actions on their account; never their anonymous posts
-      params.push(usernameKey(q.username));
-      where.push(`l.subject_id = (SELECT id FROM users WHERE username_key = $${params.length})`);
+      params.push((await this.users.idByUsernameKey(usernameKey(q.username))) ?? null);
+      where.push(`l.subject_id = $${params.length}::uuid`);
     }
     if (cursor) {
       params.push(cursor.id);

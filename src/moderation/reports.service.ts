@@ -12,9 +12,12 @@ import { OutboxService } from '../database/outbox.service.js';
 import type { OutboxTopics } from '../database/outbox.service.js';
 import { SecretsService } from '../database/secrets.service.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
-import { recountReplies, RepliesService } from '../replies/replies.service.js';
+import { RepliesRepository } from '../replies/replies.repository.js';
+import { RepliesService } from '../replies/replies.service.js';
 import { DutyService } from '../safety/duty.service.js';
 import { StoriesService } from '../stories/stories.service.js';
+import { ThreadsRepository } from '../stories/threads.repository.js';
+import { UsersRepository } from '../users/users.repository.js';
 import type { CreateReportDto, ReportsQuery } from './moderation.dto.js';
 import { ModerationService } from './moderation.service.js';
 
@@ -55,6 +58,9 @@ export class ReportsService {
     private readonly outbox: OutboxService,
     private readonly alerts: AlertsService,
     private readonly duty: DutyService,
+    private readonly threadsRepo: ThreadsRepository,
+    private readonly repliesRepo: RepliesRepository,
+    private readonly users: UsersRepository,
   ) {}
 
   async create(viewer: Viewer, dto: CreateReportDto): Promise<{ id: string; status: 'open' }> {
@@ -69,8 +75,7 @@ export class ReportsService {
       targetId = r.id;
     } else {
       if (!UUID_RE.test(dto.targetId)) throw notFound('That member');
-      const rows: unknown[] = await this.dataSource.query('SELECT 1 FROM users WHERE id = $1 AND banned_at IS NULL', [dto.targetId]);
-      if (!rows.length) throw notFound('That member');
+      if (!(await this.users.existsNotBanned(dto.targetId))) throw notFound('That member');
     }
     if (dto.targetType === 'user' && targetId === viewer.id) throw new DomainError('VALIDATION_FAILED', 'You cannot report yourself.');
     if (dto.reason === 'ignored_reply_mode') await this.assertIgnoredReplyMode(viewer, dto.targetType, targetId, threadId);
@@ -123,12 +128,9 @@ export class ReportsService {
         [targetType, targetId],
       );
       if (n < threshold) return false;
-      const [rows]: [unknown[], number] =
-        targetType === 'thread'
-          ? await em.query('UPDATE threads SET hidden = true, updated_at = now() WHERE id = $1 AND hidden = false RETURNING id', [targetId])
-          : await em.query('UPDATE replies SET hidden = true, updated_at = now() WHERE id = $1::bigint AND hidden = false RETURNING id', [targetId]);
-      if (!rows.length) return false;
-      if (targetType === 'reply') await recountReplies(em, threadId);
+      const changed = targetType === 'thread' ? await this.threadsRepo.autoHide(em, targetId) : await this.repliesRepo.autoHide(em, targetId);
+      if (!changed) return false;
+      if (targetType === 'reply') await this.repliesRepo.recount(em, threadId);
       await this.moderation.log(em, null, `${targetType}.auto_hide`, targetType, targetId, `Reported by ${n} members; hidden until reviewed.`);
       // a moderator is alerted, and a hidden reply's notifications are withdrawn, with the hiding
       const alertId = await this.alerts.raise(em, { kind: 'report_threshold', targetType, targetId, threadId });
@@ -270,10 +272,8 @@ export class ReportsService {
   }
 
   private async removeThread(viewer: Viewer, id: string, note?: string): Promise<void> {
-    const rows: { author_id: string; title: string }[] = await this.dataSource.query(
-      'UPDATE threads SET deleted_at = now(), updated_at = now() WHERE id = $1 RETURNING author_id, title',
-      [id],
-    ).then((r: [{ author_id: string; title: string }[], number]) => r[0]);
+    const removed = await this.threadsRepo.remove(this.dataSource, id);
+    const rows = removed ? [removed] : [];
     await this.moderation.log(this.dataSource, viewer.id, 'thread.remove', 'thread', id, note);
     this.events.emit('thread.updated', { threadId: id, sections: false });
     if (rows[0]) await this.notifications.notify(rows[0].author_id, { kind: 'moderation', text: `A moderator removed your story "${rows[0].title.slice(0, 80)}"${note ? `. Reason: ${note}` : '.'}`, threadId: id });
@@ -281,8 +281,9 @@ export class ReportsService {
 
   private async removeReply(viewer: Viewer, id: string, threadId: string, note?: string): Promise<void> {
     const rows = await this.dataSource.transaction(async (em) => {
-      const [r]: [{ author_id: string }[], number] = await em.query('UPDATE replies SET deleted_at = now(), updated_at = now() WHERE id = $1::bigint RETURNING author_id', [id]);
-      await recountReplies(em, threadId);
+      const removed = await this.repliesRepo.remove(em, id);
+      const r = removed ? [removed] : [];
+      await this.repliesRepo.recount(em, threadId);
       await this.moderation.log(em, viewer.id, 'reply.remove', 'reply', id, note);
       return { r, withdrawn: await this.notifications.withdrawForReply(em, id) };
     });

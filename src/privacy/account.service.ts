@@ -4,10 +4,12 @@ import { DataSource } from 'typeorm';
 import { AuthService } from '../auth/auth.service.js';
 import { verifyPassword } from '../auth/passwords.js';
 import type { Viewer } from '../access/viewer.js';
-import { DomainError } from '../common/errors.js';
+import { DomainError, notFound } from '../common/errors.js';
 import { excerptFromMarkdown } from '../common/markdown.js';
 import { StoriesService } from '../stories/stories.service.js';
-import { recountReplies } from '../replies/replies.service.js';
+import { RepliesRepository } from '../replies/replies.repository.js';
+import { ThreadsRepository } from '../stories/threads.repository.js';
+import { UsersRepository } from '../users/users.repository.js';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { SupportService } from '../support/support.service.js';
 import { ArcAccountService } from '../arc/arc-account.service.js';
@@ -22,6 +24,9 @@ export class AccountService {
     private readonly dataSource: DataSource,
     private readonly auth: AuthService,
     private readonly stories: StoriesService,
+    private readonly users: UsersRepository,
+    private readonly threadsRepo: ThreadsRepository,
+    private readonly repliesRepo: RepliesRepository,
     private readonly events: EventEmitter2,
     private readonly support: SupportService,
     private readonly arc: ArcAccountService,
@@ -30,16 +35,10 @@ export class AccountService {
   /** Everything the member wrote and their account data; nothing of anyone else's. */
   async export(viewer: Viewer) {
     const q = <T>(sql: string) => this.dataSource.query(sql, [viewer.id]) as Promise<T[]>;
-    const [user] = await q<{ id: string; username: string; role: string; created_at: Date; break_until: Date | null }>(
-      'SELECT id, username, role, created_at, break_until FROM users WHERE id = $1',
-    );
-    const threads = await q<Record<string, unknown> & { created_at: Date; edited_at: Date | null; deleted_at: Date | null }>(
-      `SELECT id, title, category, anonymous, happened_md, handled_md, learned_md, content_warning, status, created_at, edited_at, deleted_at
-         FROM threads WHERE author_id = $1 ORDER BY created_at`,
-    );
-    const replies = await q<{ id: string; thread_id: string; anonymous: boolean; body_md: string; status: string; created_at: Date; edited_at: Date | null; deleted_at: Date | null }>(
-      `SELECT id::text AS id, thread_id, anonymous, body_md, status, created_at, edited_at, deleted_at FROM replies WHERE author_id = $1 ORDER BY id`,
-    );
+    const user = await this.users.exportAccount(viewer.id);
+    if (!user) throw notFound('That account');
+    const threads = await this.threadsRepo.exportFor(viewer.id);
+    const replies = await this.repliesRepo.exportFor(viewer.id);
     const drafts = await q<{ key: string; data: unknown; updated_at: Date }>('SELECT key, data, updated_at FROM drafts WHERE user_id = $1 ORDER BY key');
     const threadReactions = await q<{ thread_id: string; kind: string; created_at: Date }>('SELECT thread_id, kind, created_at FROM thread_reactions WHERE user_id = $1');
     const replyReactions = await q<{ reply_id: string; kind: string; created_at: Date }>('SELECT reply_id::text AS reply_id, kind, created_at FROM reply_reactions WHERE user_id = $1');
@@ -55,7 +54,7 @@ export class AccountService {
       format: 'setback-export',
       version: 1,
       exportedAt: new Date().toISOString(),
-      account: { id: user.id, username: user.username, role: user.role, createdAt: iso(user.created_at), breakUntil: iso(user.break_until) },
+      account: { id: user.id, username: user.username, role: user.role, createdAt: iso(user.createdAt), breakUntil: iso(user.breakUntil) },
       stories: threads.map((t) => ({
         id: t.id, title: t.title, category: t.category, anonymous: t.anonymous, happened: t.happened_md, handled: t.handled_md, learned: t.learned_md,
         contentWarning: t.content_warning, status: t.status, createdAt: iso(t.created_at), editedAt: iso(t.edited_at), deletedAt: iso(t.deleted_at),
@@ -81,8 +80,8 @@ export class AccountService {
    * post is removed too (placeholders keep conversations whole), with all personal data. Logged without content.
    */
   async leave(viewer: Viewer, password: string, mode: 'anonymize' | 'erase'): Promise<void> {
-    const [row]: { password_hash: string }[] = await this.dataSource.query('SELECT password_hash FROM users WHERE id = $1', [viewer.id]);
-    if (!row || !(await verifyPassword(row.password_hash, password))) {
+    const hash = await this.users.passwordHash(viewer.id);
+    if (!hash || !(await verifyPassword(hash, password))) {
       throw new DomainError('INVALID_CREDENTIALS', 'That password is not right.', { errors: [{ field: 'password', message: 'That password is not right' }] });
     }
     const tombstone = `former_${randomBytes(6).toString('hex')}`;
@@ -91,53 +90,40 @@ export class AccountService {
       // as the named ones, a before/after comparison would tie them to the name and to one another. Only named
       // posts change (to "Former member", through users.deleted_at); only they are marked as changed for catch-up
       // and only their stories are announced. Erasing removes every text, so there everything changes.
-      const onlyNamed = mode === 'erase' ? '' : 'AND NOT anonymous';
-      const threads: { id: string }[] = await em.query(`SELECT id FROM threads WHERE author_id = $1 ${onlyNamed}`, [viewer.id]);
-      const replyThreads: { thread_id: string }[] = await em.query(`SELECT DISTINCT thread_id FROM replies WHERE author_id = $1 ${onlyNamed}`, [viewer.id]);
-      await em.query(`UPDATE threads SET updated_at = now() WHERE author_id = $1 ${onlyNamed}`, [viewer.id]);
-      await em.query(`UPDATE replies SET updated_at = now() WHERE author_id = $1 ${onlyNamed}`, [viewer.id]);
+      const all = mode === 'erase';
+      const threads = await this.threadsRepo.idsByAuthor(em, viewer.id, all);
+      const replyThreads = await this.repliesRepo.threadIdsByAuthor(em, viewer.id, all);
+      await this.threadsRepo.markChangedByAuthor(em, viewer.id, all);
+      await this.repliesRepo.markChangedByAuthor(em, viewer.id, all);
       if (mode === 'erase') {
-        await em.query(
-          `UPDATE threads SET title = 'A story removed by its author', happened_md = '', happened_html = $2, handled_md = '', handled_html = '',
-                  learned_md = '', learned_html = '', excerpt = $3, content_warning = NULL, edited_at = now()
-            WHERE author_id = $1`,
-          [viewer.id, REMOVED_STORY, excerptFromMarkdown('The author removed this story.')],
-        );
-        await em.query(`UPDATE replies SET body_md = '', body_html = '', deleted_at = coalesce(deleted_at, now()) WHERE author_id = $1`, [viewer.id]);
+        await this.threadsRepo.eraseTextByAuthor(em, viewer.id, REMOVED_STORY, excerptFromMarkdown('The author removed this story.'));
+        await this.repliesRepo.eraseTextByAuthor(em, viewer.id);
         await em.query(`DELETE FROM revisions WHERE editor_id = $1`, [viewer.id]);
         await em.query(`DELETE FROM thread_reactions WHERE user_id = $1`, [viewer.id]);
         await em.query(`DELETE FROM reply_reactions WHERE user_id = $1`, [viewer.id]);
         await em.query(`UPDATE reports SET note = NULL WHERE reporter_id = $1`, [viewer.id]);
         await em.query(`UPDATE reports SET reporter_id = NULL WHERE reporter_id = $1`, [viewer.id]);
-        for (const t of replyThreads) await recountReplies(em, t.thread_id);
+        for (const threadId of replyThreads) await this.repliesRepo.recount(em, threadId);
       }
       await this.support.eraseFor(em, viewer.id);
       await this.arc.eraseFor(em, viewer.id, mode);
       for (const table of ['drafts', 'blocks', 'notifications', 'thread_mutes', 'pseudonym_hides', 'recovery_codes']) {
         await em.query(`DELETE FROM ${table} WHERE ${table === 'blocks' ? 'blocker_id = $1 OR blocked_id = $1' : 'user_id = $1'}`, [viewer.id]);
       }
-      await em.query(
-        `UPDATE users SET username = $2, username_key = $2, password_hash = '!', role = 'member', deleted_at = now(), totp_secret = NULL,
-                totp_enabled_at = NULL, break_until = NULL WHERE id = $1`,
-        [viewer.id, tombstone],
-      );
+      await this.users.tombstone(em, viewer.id, tombstone);
       await em.query(`INSERT INTO moderation_log (actor_id, action, target_type, target_id) VALUES (NULL, $2, 'user', $1)`, [viewer.id, `account.${mode}`]);
-      return [...new Set([...threads.map((t) => t.id), ...replyThreads.map((t) => t.thread_id)])];
+      return [...new Set([...threads, ...replyThreads])];
     });
     await this.auth.revokeAll(viewer.id, 'account-deleted');
     for (const threadId of touched) this.events.emit('thread.updated', { threadId, sections: mode === 'erase' });
   }
 
   async takeBreak(viewer: Viewer, days: number): Promise<{ breakUntil: string }> {
-    const [rows]: [{ break_until: Date }[], number] = await this.dataSource.query(
-      'UPDATE users SET break_until = now() + make_interval(days => $2) WHERE id = $1 RETURNING break_until',
-      [viewer.id, days],
-    );
-    return { breakUntil: rows[0].break_until.toISOString() };
+    return { breakUntil: (await this.users.startBreak(viewer.id, days)).toISOString() };
   }
 
   async endBreak(viewer: Viewer): Promise<{ breakUntil: null }> {
-    await this.dataSource.query('UPDATE users SET break_until = NULL WHERE id = $1', [viewer.id]);
+    await this.users.endBreak(viewer.id);
     return { breakUntil: null };
   }
 

@@ -1,14 +1,16 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module.js';
+import { RepliesModule } from '../replies/replies.module.js';
 import { StoriesModule } from '../stories/stories.module.js';
 import { SupportModule } from '../support/support.module.js';
+import { UsersModule } from '../users/users.module.js';
 import { ArcModule } from '../arc/arc.module.js';
 import { AccountService } from './account.service.js';
 import { PrivacyController } from './privacy.controller.js';
 import { PseudonymHidesService } from './pseudonym-hides.service.js';
 
 @Module({
-  imports: [AuthModule, StoriesModule, SupportModule, ArcModule],
+  imports: [AuthModule, StoriesModule, RepliesModule, UsersModule, SupportModule, ArcModule],
   controllers: [PrivacyController],
   providers: [AccountService, PseudonymHidesService],
 })

@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { replyListed, replyNamed } from '../access/read-rule.js';
 import type { Viewer } from '../access/viewer.js';
 import { isStaff } from '../access/viewer.js';
 import { notFound } from '../common/errors.js';
 import { pseudonym } from '../common/pseudonym.js';
 import { SecretsService } from '../database/secrets.service.js';
+import { RepliesRepository } from '../replies/replies.repository.js';
 import { StoriesService } from '../stories/stories.service.js';
+import { ThreadsRepository } from '../stories/threads.repository.js';
 
 const MAX_PER_STORY = 50;
 
@@ -21,6 +22,8 @@ export class PseudonymHidesService {
     private readonly dataSource: DataSource,
     private readonly stories: StoriesService,
     private readonly secrets: SecretsService,
+    private readonly threads: ThreadsRepository,
+    private readonly replies: RepliesRepository,
   ) {}
 
   async list(viewer: Viewer, threadId: string): Promise<{ pseudonyms: string[] }> {
@@ -51,13 +54,8 @@ export class PseudonymHidesService {
 
   /** The pseudonyms this viewer can see in a story: its author's if anonymous, and those of anonymous replies listed for them. */
   private async shownIn(viewer: Viewer, threadId: string): Promise<Set<string>> {
-    const rows: { author_id: string }[] = await this.dataSource.query(
-      `SELECT t.author_id FROM threads t WHERE t.id = $1 AND t.anonymous
-       UNION
-       SELECT DISTINCT r.author_id FROM replies r JOIN threads t ON t.id = r.thread_id
-        WHERE r.thread_id = $1 AND NOT ${replyNamed('r', 't')} AND ${replyListed('r', { id: '$2', staff: '$3::boolean' })}`,
-      [threadId, viewer.id, isStaff(viewer)],
-    );
-    return new Set(rows.map((r) => pseudonym(this.secrets.appSecret, threadId, r.author_id)));
+    const storyAuthor = await this.threads.anonymousAuthorOf(threadId);
+    const repliers = await this.replies.anonymousRepliersListed(threadId, viewer.id, isStaff(viewer));
+    return new Set([...(storyAuthor ? [storyAuthor] : []), ...repliers].map((id) => pseudonym(this.secrets.appSecret, threadId, id)));
   }
 }

@@ -1,10 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
-import { DataSource } from 'typeorm';
 import type { Viewer } from '../access/viewer.js';
 import type { DomainEvents } from '../common/events.js';
 import { ServerEvents } from '../contract/views.js';
-import { prepared, run } from '../database/prepared.js';
 import { observeFanout } from '../metrics/fanout.js';
 import { SecretsService } from '../database/secrets.service.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
@@ -12,18 +10,14 @@ import { toReplyView } from '../replies/reply.views.js';
 import type { ReplyRow } from '../replies/reply.views.js';
 import { RepliesService } from '../replies/replies.service.js';
 import { StoriesService } from '../stories/stories.service.js';
-import { reactionCounts, THREAD_COLUMNS, ThreadRow } from '../stories/thread.views.js';
-import { storyPublic } from '../access/read-rule.js';
+import { reactionCounts } from '../stories/thread.views.js';
+import { ThreadsRepository } from '../stories/threads.repository.js';
+import { BlocksService } from '../users/blocks.service.js';
 import { memberRoom, RealtimeService, sessionRoom, staffRoom, userRoom } from './realtime.service.js';
 
 // broadcast views are built for nobody in particular: no "mine", no own reactions, nothing personal
 const NOBODY: Viewer = { id: '00000000-0000-0000-0000-000000000000', username: '', role: 'member', sessionId: '', createdAt: new Date(0), suspendedUntil: null };
 const STAFF: Viewer = { ...NOBODY, role: 'moderator' };
-
-const BLOCKERS_OF = prepared('blocks.blockers_of', 'SELECT blocker_id FROM blocks WHERE blocked_id = $1');
-const THREAD_REACTIONS = `SELECT t.author_id, ${storyPublic('t')} AS public,
-  (SELECT json_object_agg(x.kind, x.n) FROM (SELECT kind, count(*)::int AS n FROM thread_reactions tr WHERE tr.thread_id = t.id GROUP BY kind) x) AS reactions
-  FROM threads t WHERE t.id = $1`;
 
 /**
  * Turns committed domain events into socket emits. Each payload is serialized once per audience (members,
@@ -38,7 +32,8 @@ export class RealtimeListener {
     private readonly replies: RepliesService,
     private readonly stories: StoriesService,
     private readonly secrets: SecretsService,
-    private readonly dataSource: DataSource,
+    private readonly threads: ThreadsRepository,
+    private readonly blocks: BlocksService,
     private readonly notifications: NotificationsService,
   ) {}
 
@@ -97,8 +92,8 @@ export class RealtimeListener {
       return true;
     }
     // members who blocked the author get nothing of their named replies; an anonymous reply reaches everyone alike
-    const blockers: { blocker_id: string }[] = row.named ? await run(this.dataSource, BLOCKERS_OF, [row.author_id]) : [];
-    const target = io.to(memberRoom(threadId)).except(blockers.map((b) => userRoom(b.blocker_id)));
+    const blockers = row.named ? await this.blocks.blockersOf(row.author_id) : [];
+    const target = io.to(memberRoom(threadId)).except(blockers.map((id) => userRoom(id)));
     if (row.gone || event === ServerEvents.replyRemoved) target.emit(ServerEvents.replyRemoved, { id: row.id, threadId });
     else target.emit(event, toReplyView(row, NOBODY, this.secrets.appSecret, 'member'));
     return true;
@@ -118,7 +113,7 @@ export class RealtimeListener {
       const staff = staffRoom(e.threadId);
       const members = memberRoom(e.threadId);
       if (e.targetType === 'thread') {
-        const [t]: { author_id: string; public: boolean; reactions: Record<string, number> | null }[] = await this.dataSource.query(THREAD_REACTIONS, [e.threadId]);
+        const t = await this.threads.reactionAudience(e.threadId);
         if (!t) return;
         const payload = { targetType: e.targetType, targetId: e.targetId, threadId: e.threadId, reactions: reactionCounts(t.reactions) };
         io.to(t.public ? [members, staff] : [staff, userRoom(t.author_id)]).emit(ServerEvents.reactionUpdated, payload);
@@ -132,8 +127,8 @@ export class RealtimeListener {
         io.to(userRoom(row.author_id)).except(staff).emit(ServerEvents.reactionUpdated, payload);
         return;
       }
-      const blockers: { blocker_id: string }[] = row.named ? await run(this.dataSource, BLOCKERS_OF, [row.author_id]) : [];
-      io.to(members).except(blockers.map((b) => userRoom(b.blocker_id))).emit(ServerEvents.reactionUpdated, payload);
+      const blockers = row.named ? await this.blocks.blockersOf(row.author_id) : [];
+      io.to(members).except(blockers.map((id) => userRoom(id))).emit(ServerEvents.reactionUpdated, payload);
     });
   }
 
@@ -142,8 +137,7 @@ export class RealtimeListener {
     return this.safely('thread.updated', async () => {
       const io = this.realtime.io;
       if (!io) return;
-      const rows: ThreadRow[] = await this.dataSource.query(`SELECT ${THREAD_COLUMNS} FROM threads t JOIN users u ON u.id = t.author_id WHERE t.id = $1`, [e.threadId]);
-      const row = rows[0];
+      const row = await this.threads.broadcastRow(e.threadId);
       if (!row) return;
       io.to(staffRoom(row.id)).emit(ServerEvents.threadUpdated, await this.stories.view(STAFF, row, { sections: e.sections }));
       const room = memberRoom(row.id);

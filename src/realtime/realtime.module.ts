@@ -5,6 +5,7 @@ import { NotificationsModule } from '../notifications/notifications.module.js';
 import { RepliesModule } from '../replies/replies.module.js';
 import { SafetyModule } from '../safety/safety.module.js';
 import { StoriesModule } from '../stories/stories.module.js';
+import { UsersModule } from '../users/users.module.js';
 import { AccessSignalListener } from './access-signal.listener.js';
 import { RealtimeGateway } from './realtime.gateway.js';
 import { RealtimeListener } from './realtime.listener.js';
@@ -15,7 +16,7 @@ import { SupportListener } from './support.listener.js';
 import { StaffListener } from './staff.listener.js';
 
 @Module({
-  imports: [AlertsModule, AuthModule, StoriesModule, RepliesModule, NotificationsModule, SafetyModule],
+  imports: [AlertsModule, AuthModule, StoriesModule, RepliesModule, NotificationsModule, SafetyModule, UsersModule],
   providers: [RealtimeGateway, RealtimeService, RealtimeMetrics, RealtimeListener, AccessSignalListener, StaffListener, SupportListener, SafetyStatusBroadcaster],
 })
 export class RealtimeModule {}

@@ -6,11 +6,12 @@ import { PreviewController } from './preview.controller.js';
 import { ProfilesController } from './profiles.controller.js';
 import { CategoriesController, StoriesController } from './stories.controller.js';
 import { StoriesService } from './stories.service.js';
+import { ThreadsRepository } from './threads.repository.js';
 
 @Module({
   imports: [UsersModule, SafetyModule],
   controllers: [StoriesController, CategoriesController, ProfilesController, PreviewController],
-  providers: [StoriesService, CategoriesService],
-  exports: [StoriesService, CategoriesService],
+  providers: [StoriesService, CategoriesService, ThreadsRepository],
+  exports: [StoriesService, CategoriesService, ThreadsRepository],
 })
 export class StoriesModule {}

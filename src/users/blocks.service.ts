@@ -2,9 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { Viewer } from '../access/viewer.js';
 import { invalid, notFound } from '../common/errors.js';
+import { prepared, run } from '../database/prepared.js';
 import { usernameKey } from './users.service.js';
 
 const USERNAME = /^[A-Za-z0-9_]{3,32}$/;
+// asked for every live reply by a named author (the fan-out leaves out those who blocked them)
+const BLOCKERS_OF = prepared('blocks.blockers_of', 'SELECT blocker_id FROM blocks WHERE blocked_id = $1');
 
 /**
  * A member hides another member's words from themselves. Blocking is private and quiet: the blocked member
@@ -32,6 +35,12 @@ export class BlocksService {
   async blockedIds(userId: string): Promise<string[]> {
     const rows: { blocked_id: string }[] = await this.dataSource.query('SELECT blocked_id FROM blocks WHERE blocker_id = $1', [userId]);
     return rows.map((r) => r.blocked_id);
+  }
+
+  /** The ids of everyone who has blocked this member. */
+  async blockersOf(userId: string): Promise<string[]> {
+    const rows: { blocker_id: string }[] = await run(this.dataSource, BLOCKERS_OF, [userId]);
+    return rows.map((r) => r.blocker_id);
   }
 
   async isBlocked(blockerId: string, blockedId: string): Promise<boolean> {

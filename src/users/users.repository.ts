@@ -1,0 +1,101 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import type { Role } from '../contract/views.js';
+import { User } from './user.entity.js';
+
+/** Whatever runs a statement: the data source, or the EntityManager of a transaction the statement belongs to. */
+type Db = DataSource | EntityManager;
+
+/** A member as moderation sees them before acting on the account. */
+export type ModeratedUser = Pick<User, 'id' | 'username' | 'role' | 'suspendedUntil' | 'bannedAt' | 'createdAt'>;
+
+/** What a member's export holds of their account. */
+export type ExportedAccount = Pick<User, 'id' | 'username' | 'role' | 'createdAt' | 'breakUntil'>;
+
+/**
+ * Statements on `users` that other modules need (moderation, privacy, reports): the users module owns the table
+ * (docs/ownership.md), so they live here. Those that are part of a bigger transaction take its EntityManager.
+ */
+@Injectable()
+export class UsersRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** The member moderation is about to act on, or undefined; `id` must already be a well-formed uuid. */
+  async findForModeration(db: Db, id: string): Promise<ModeratedUser | undefined> {
+    const u = await db.getRepository(User).findOne({ where: { id }, select: { id: true, username: true, role: true, suspendedUntil: true, bannedAt: true, createdAt: true } });
+    return u ?? undefined;
+  }
+
+  /** Suspends until `days` days from now (the database's clock); answers the new end. */
+  async suspend(db: Db, id: string, days: number): Promise<Date> {
+    const [rows]: [{ suspended_until: Date }[], number] = await db.query(
+      `UPDATE users SET suspended_until = now() + make_interval(days => $2) WHERE id = $1 RETURNING suspended_until`,
+      [id, days],
+    );
+    return rows[0].suspended_until;
+  }
+
+  async ban(db: Db, id: string): Promise<void> {
+    await db.query('UPDATE users SET banned_at = now() WHERE id = $1', [id]);
+  }
+
+  /** Lifts a ban and a suspension alike. */
+  async lift(db: Db, id: string): Promise<void> {
+    await db.query('UPDATE users SET banned_at = NULL, suspended_until = NULL WHERE id = $1', [id]);
+  }
+
+  async setRole(db: Db, id: string, role: Role): Promise<void> {
+    await db.query('UPDATE users SET role = $2 WHERE id = $1', [id, role]);
+  }
+
+  /** The id of the account under this username key (usernameKey), gone or not. */
+  async idByUsernameKey(key: string): Promise<string | undefined> {
+    const rows: { id: string }[] = await this.dataSource.query('SELECT id FROM users WHERE username_key = $1', [key]);
+    return rows[0]?.id;
+  }
+
+  /** Whether a member who is not banned has this id (a member can be reported); `id` must be a well-formed uuid. */
+  async existsNotBanned(id: string): Promise<boolean> {
+    const rows: unknown[] = await this.dataSource.query('SELECT 1 FROM users WHERE id = $1 AND banned_at IS NULL', [id]);
+    return rows.length > 0;
+  }
+
+  async exportAccount(id: string): Promise<ExportedAccount | undefined> {
+    const rows: { id: string; username: string; role: Role; created_at: Date; break_until: Date | null }[] = await this.dataSource.query(
+      'SELECT id, username, role, created_at, break_until FROM users WHERE id = $1',
+      [id],
+    );
+    const u = rows[0];
+    return u && { id: u.id, username: u.username, role: u.role, createdAt: u.created_at, breakUntil: u.break_until };
+  }
+
+  async passwordHash(id: string): Promise<string | undefined> {
+    const rows: { password_hash: string }[] = await this.dataSource.query('SELECT password_hash FROM users WHERE id = $1', [id]);
+    return rows[0]?.password_hash;
+  }
+
+  /**
+   * A leaving member's account becomes a tombstone: its name is replaced, it can no longer sign in, and its
+   * personal settings are gone. The row stays, so that what they wrote keeps an author (shown as a former member).
+   */
+  async tombstone(em: EntityManager, id: string, name: string): Promise<void> {
+    await em.query(
+      `UPDATE users SET username = $2, username_key = $2, password_hash = '!', role = 'member', deleted_at = now(), totp_secret = NULL,
+              totp_enabled_at = NULL, break_until = NULL WHERE id = $1`,
+      [id, name],
+    );
+  }
+
+  /** A break from notifications for `days` days from now; answers its end. */
+  async startBreak(id: string, days: number): Promise<Date> {
+    const [rows]: [{ break_until: Date }[], number] = await this.dataSource.query(
+      'UPDATE users SET break_until = now() + make_interval(days => $2) WHERE id = $1 RETURNING break_until',
+      [id, days],
+    );
+    return rows[0].break_until;
+  }
+
+  async endBreak(id: string): Promise<void> {
+    await this.dataSource.query('UPDATE users SET break_until = NULL WHERE id = $1', [id]);
+  }
+}
