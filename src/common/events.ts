@@ -1,5 +1,5 @@
 import type { NotificationView, SupportMessageView } from '../contract/views.js';
-import type { ReplyRow } from '../replies/reply.views.js';
+import type { ReplyRow } from './event-payloads.js';
 
 /** Domain events (`<entity>.<past-tense verb>`), emitted by services only after their transaction commits. */
 export interface DomainEvents {

@@ -4,6 +4,10 @@ import { excerptFromMarkdown } from '../common/markdown.js';
 import type { DeletedReplyView, ReactionCounts, ReactionKind, ReplyQuoteView, ReplyView } from '../contract/views.js';
 import { authorOf, reactionCounts, REACTION_KINDS } from '../stories/thread.views.js';
 import { NOBODY_SQL, replyGone, replyListed, replyNamed, replyPublic } from '../access/read-rule.js';
+import type { ReplyRow } from '../common/event-payloads.js';
+
+// the row types live with the events that carry them (a lower floor than replies); re-exported for this module's readers
+export type { QuoteRow, ReplyRow } from '../common/event-payloads.js';
 
 /** The read rule's verdicts on a reply row `r` of story `t`, for nobody in particular (see src/access/read-rule.ts). */
 export const REPLY_VERDICTS = `${replyPublic('r')} AS public, ${replyGone('r')} AS gone, NOT ${replyListed('r', NOBODY_SQL)} AS held, ${replyNamed('r', 't')} AS named`;
@@ -24,54 +28,7 @@ export const REPLY_COLUMNS = `
   (SELECT json_object_agg(x.kind, x.n) FROM (SELECT kind, count(*)::int AS n FROM reply_reactions rr WHERE rr.reply_id = r.id GROUP BY kind) x) AS reactions,
   ${REPLY_VERDICTS}, r.reply_to::text AS reply_to, ${quoteOf('r.reply_to')} AS quote`;
 
-/** A quote's raw columns (quoteOf). */
-export interface QuoteRow {
-  authorId: string;
-  username: string;
-  authorGone: boolean;
-  anonymous: boolean;
-  body: string;
-  public: boolean;
-  named: boolean;
-}
-
 const QUOTE_CHARS = 140;
-
-export interface ReplyRow {
-  id: string;
-  thread_id: string;
-  author_id: string;
-  author_username: string;
-  author_gone?: boolean;
-  anonymous: boolean;
-  body_md: string;
-  body_html: string;
-  status: 'published' | 'pending' | 'rejected';
-  hidden: boolean;
-  /** matched a crisis phrase: shown to its author and staff only */
-  crisis?: boolean;
-  created_at: Date;
-  edited_at: Date | null;
-  updated_at: Date;
-  deleted_at: Date | null;
-  thread_author_id: string;
-  thread_anonymous: boolean;
-  reactions: Record<string, number> | null;
-  my_reactions?: string[] | null;
-  /** the read rule's verdicts (src/access/read-rule.ts): every member sees it in full / hidden or deleted /
-   * waiting for review or rejected (its author and staff only) / shown under a name, not a pseudonym */
-  public: boolean;
-  gone: boolean;
-  held: boolean;
-  named: boolean;
-  /** for the viewer the row was read for: it has a place in their list / it is a named reply by someone they blocked */
-  listed?: boolean;
-  blocked?: boolean;
-  /** the reply it answers, and that reply's quote (quoteOf); `quote_blocked`: by someone this viewer blocked */
-  reply_to: string | null;
-  quote: QuoteRow | null;
-  quote_blocked?: boolean | null;
-}
 
 /** The quote of the answered reply: empty when this audience may not see it (gone, held, or blocked by the viewer). */
 function quoteView(r: ReplyRow, secret: string, audience: 'member' | 'staff'): ReplyQuoteView | null {
