@@ -6,6 +6,8 @@
 // This file only loads the story and wires its parts together; each part lives in components/story/:
 //   story-body.ts      the story: badges, title, meta line, its three parts behind the content warning
 //   story-actions.ts   the buttons under it (edit, pause, delete, mute; report, block) and their panel
+//   follow-ups.ts      what happened next: the author's follow-ups, their form and reminder choice
+//   helped-most.ts     the replies the author marked "this helped me most", at the top of the replies
 //   story-reactions.ts reaction toggles, for the story and every reply
 //   replies.ts         the "Replies" section: count, list, loading, "N new replies" pill (new-replies-pill.ts)
 //   reply-list.ts      the ordered, duplicate-free list of replies
@@ -22,6 +24,8 @@ import { announce } from '../components/announcer.js';
 import { ReactionBar } from '../components/reactions.js';
 import { errorState, loadingState } from '../components/states.js';
 import { blockMemberWith } from '../components/story/block-member.js';
+import { FollowUps } from '../components/story/follow-ups.js';
+import { HelpedMost } from '../components/story/helped-most.js';
 import { ReplyActionEvent, type AnyReply } from '../components/story/reply-item.js';
 import { replyActions } from '../components/story/reply-actions.js';
 import { replyBox } from '../components/story/reply-box.js';
@@ -168,6 +172,13 @@ export function storyScreen({ outlet, signal, params, setTitle }: RouteContext):
     const modSlot = h('div', { class: 'mod-slot' });
     let modTools: ReturnType<StoryStaffTools['threadTools']> | null = null;
     const box = replyBox(thread, { threadId, signal, staff, replies, gone: showGone });
+    const followUps = new FollowUps(thread, { signal, me: me(), apply: (update) => applyThread(update, true) });
+    const helped = new HelpedMost();
+    /** The marked replies: their badge and button in the list, and the section at the top of the replies. */
+    const showHelped = () => {
+      replies.list.setHighlights(thread.highlightedReplyIds ?? [], Boolean(thread.mine) && !thread.deleted);
+      helped.render(thread.highlightedReplyIds ?? [], (id) => replies.list.get(id), thread.author, Boolean(thread.mine), me());
+    };
 
     /** Applies a newer view of the story: from this reader's own request (personal) or a live broadcast. */
     function applyThread(update: ThreadUpdate, personal: boolean): void {
@@ -190,6 +201,7 @@ export function storyScreen({ outlet, signal, params, setTitle }: RouteContext):
       const pausedChanged = next.paused !== thread.paused;
       const slowChanged = next.slowModeSeconds !== thread.slowModeSeconds;
       const lockedChanged = next.locked !== thread.locked;
+      const helpedChanged = (next.highlightedReplyIds ?? []).join() !== (thread.highlightedReplyIds ?? []).join();
       thread = next;
       story.renderBadges(thread);
       story.renderMeta(thread);
@@ -201,6 +213,8 @@ export function storyScreen({ outlet, signal, params, setTitle }: RouteContext):
       }
       if (pausedChanged || lockedChanged) actions.rerender();
       box.applyState(thread);
+      if (update.followUps !== undefined || update.reminderAt !== undefined) followUps.update(thread);
+      if (helpedChanged) showHelped();
       modTools?.update(thread);
       if (!personal && lockedChanged) announce(thread.locked ? 'This story was locked; new replies are closed.' : 'This story is open for replies again.');
       if (!personal && slowChanged) announce(thread.slowModeSeconds > 0 ? `Slow mode: one reply every ${thread.slowModeSeconds} seconds.` : 'Slow mode is off.');
@@ -213,8 +227,8 @@ export function storyScreen({ outlet, signal, params, setTitle }: RouteContext):
     actions.render();
 
     // Follow-ups (the author's later updates to the story) go after the story's parts, before its reactions.
-    const article = story.article(threadBar.element, actions.tools, actions.panel, modSlot);
-    replaceRoot(article, replies.element(), box.element, replies.pill.element);
+    const article = story.article(followUps.element, threadBar.element, actions.tools, actions.panel, modSlot);
+    replaceRoot(article, helped.element, replies.element(), box.element, replies.pill.element);
 
     if (staff) {
       staffTools()
@@ -238,7 +252,15 @@ export function storyScreen({ outlet, signal, params, setTitle }: RouteContext):
         thread = { ...thread, reactions: state.reactions, myReactions: state.myReactions };
       },
     });
-    const onReplyAction = replyActions({ threadId, signal, replies, answer: (target) => box.answer(target), staffTools, blockMember });
+    const onReplyAction = replyActions({
+      threadId,
+      signal,
+      replies,
+      answer: (target) => box.answer(target),
+      staffTools,
+      blockMember,
+      highlighted: (ids) => applyThread({ id: thread.id, highlightedReplyIds: ids }, true),
+    });
     root.addEventListener(
       ReplyActionEvent.type,
       (event) => {
@@ -302,7 +324,11 @@ export function storyScreen({ outlet, signal, params, setTitle }: RouteContext):
       });
     };
 
-    void replies.load(null).then(openLive);
+    showHelped();
+    void replies.load(null).then(() => {
+      showHelped();
+      openLive();
+    });
     replies.loadHiddenPseudonyms();
   }
 

@@ -22,6 +22,8 @@ export interface ReplyActionsHost {
   /** The moderators' tools (fetched on demand; only staff see the buttons that need them). */
   staffTools(): Promise<StoryStaffTools>;
   blockMember: BlockMember;
+  /** The story's author marked or unmarked a reply as having helped them most: the story's new list of them. */
+  highlighted(ids: string[]): void;
 }
 
 /** Answers the ReplyActionEvents of one story's replies. */
@@ -141,6 +143,22 @@ export function replyActions(host: ReplyActionsHost): (event: ReplyActionEvent) 
       else replies.hiddenPseudonyms.delete(author.pseudonym);
       const n = list.refreshPseudonym(author.pseudonym);
       announce(hide ? `${author.pseudonym}'s ${n === 1 ? 'reply is' : 'replies are'} folded away in this story.` : `${author.pseudonym}'s replies are shown again.`);
+    } else if (action === 'helped' || action === 'not-helped') {
+      const on = action === 'helped';
+      const path = `/threads/${seg(threadId)}/highlights/${seg(replyId)}`;
+      try {
+        const res = on
+          ? await api.put<{ highlightedReplyIds: string[] }>(path, undefined, { signal })
+          : await api.del<{ highlightedReplyIds: string[] }>(path, { signal });
+        host.highlighted(res.highlightedReplyIds);
+      } catch (error) {
+        // at most three: the server says so kindly (TOO_MANY_HIGHLIGHTS)
+        announce(`That didn't work. ${describeError(error)}`);
+        return;
+      }
+      const name = authorName(reply.author);
+      announce(on ? `You marked the reply from ${name} as one that helped you most.` : `The reply from ${name} is no longer marked.`);
+      list.elementFor(replyId)?.querySelector<HTMLElement>('[data-action="helped"], [data-action="not-helped"]')?.focus();
     } else if (action === 'block') {
       const author = reply.author;
       if (!author || !('username' in author)) return;

@@ -19,7 +19,20 @@ export type AnyReply = ReplyView | DeletedReplyView;
 export type OwnableReply = ReplyView & { mine?: boolean; hidden?: boolean; removed?: boolean };
 
 /** The mod-* actions and reveal are offered to moderators only (ReplyItemOptions.staff). */
-export type ReplyAction = 'reply-to' | 'edit' | 'delete' | 'report' | 'block' | 'hide-pseudonym' | 'show-pseudonym' | 'mod-hide' | 'mod-unhide' | 'mod-restore' | 'reveal';
+export type ReplyAction =
+  | 'reply-to'
+  | 'edit'
+  | 'delete'
+  | 'report'
+  | 'block'
+  | 'hide-pseudonym'
+  | 'show-pseudonym'
+  | 'helped'
+  | 'not-helped'
+  | 'mod-hide'
+  | 'mod-unhide'
+  | 'mod-restore'
+  | 'reveal';
 
 /** The reader asked to act on a reply. */
 export class ReplyActionEvent extends Event {
@@ -47,6 +60,10 @@ export interface ReplyItemOptions {
   quoteHidden?: (id: string) => boolean;
   /** The reader hid this pseudonym in this story (anonymous posts cannot be blocked; this is what they can do). */
   pseudonymHidden?: (pseudonym: string) => boolean;
+  /** The story's author marked this reply "this helped me most" (shown to everyone). */
+  highlighted?: (id: string) => boolean;
+  /** The reader wrote the story: they may mark replies that helped them most. */
+  canHighlight?: boolean;
 }
 
 /** Whether the reader wrote this reply. */
@@ -103,11 +120,19 @@ export function renderReply(view: AnyReply, options: ReplyItemOptions): { elemen
   const pseudonymHidden = pseudonym !== null && Boolean(options.pseudonymHidden?.(pseudonym));
   const sr = (text: string) => h('span', { class: 'sr-only' }, text);
   const gone = flags.removed || flags.hidden;
+  const highlighted = Boolean(options.highlighted?.(view.id));
+  // the story's author marks up to three replies of others that helped them most (a toggle, pressed when marked)
+  const helpedButton =
+    options.canHighlight && !mine && !gone && view.status === 'published'
+      ? actionButton(highlighted ? 'not-helped' : 'helped', view.id, 'This helped me most', sr(` (the reply from ${name})`))
+      : null;
+  helpedButton?.setAttribute('aria-pressed', String(highlighted));
   const actions = h(
     'div',
     { class: 'reply-actions', role: 'group', 'aria-label': `Actions for the reply from ${name}` },
     // answering a reply: the new reply quotes it (held and hidden ones cannot be answered)
     !gone && view.status === 'published' ? actionButton('reply-to', view.id, 'Reply', sr(` to ${name}`)) : null,
+    helpedButton,
     mine && !gone
       ? [actionButton('edit', view.id, 'Edit', sr(' your reply')), actionButton('delete', view.id, 'Delete', sr(' your reply'))]
       : mine
@@ -130,7 +155,7 @@ export function renderReply(view: AnyReply, options: ReplyItemOptions): { elemen
   const badge = (text: string) => h('span', { class: 'badge badge-pending' }, text);
   const article = h(
     'article',
-    { class: `reply-card${gone ? ' is-hidden' : ''}`, 'aria-labelledby': headingId },
+    { class: `reply-card${gone ? ' is-hidden' : ''}${highlighted && !gone ? ' is-helpful' : ''}`, 'aria-labelledby': headingId },
     h(
       'header',
       { class: 'reply-meta' },
@@ -144,6 +169,7 @@ export function renderReply(view: AnyReply, options: ReplyItemOptions): { elemen
       h('span', { class: 'meta-sep', 'aria-hidden': 'true' }, ' · '),
       timeEl(view.createdAt),
       view.editedAt ? h('span', { class: 'muted' }, ' · edited') : null,
+      highlighted && !gone ? h('span', { class: 'badge badge-helped' }, 'Helped the author most') : null,
       view.status === 'pending' ? badge(mine ? 'Awaiting review — only you and the moderators can see this' : 'Awaiting review') : null,
       staff && flags.hidden ? badge('Hidden from members') : null,
       staff && flags.removed ? badge('Removed') : null,

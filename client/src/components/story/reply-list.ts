@@ -52,10 +52,12 @@ export class ReplyList {
   readonly #entries: Entry[] = [];
   readonly #byId = new Map<string, Entry>();
   #options: ReplyItemOptions;
+  #highlighted = new Set<string>();
 
   constructor(options: ReplyItemOptions) {
     this.#options = {
       ...options,
+      highlighted: (id) => this.#highlighted.has(id),
       quoteHidden: (id) => {
         const held = this.#byId.get(id)?.view;
         return Boolean(held && !held.deleted && held.blocked);
@@ -187,6 +189,21 @@ export class ReplyList {
     if (!entry || entry.view.deleted || !entry.bar) return;
     entry.view = { ...entry.view, reactions };
     entry.bar.setCounts(reactions);
+  }
+
+  /**
+   * The replies the story's author marked as having helped them most, and whether the reader is that author (who
+   * may mark them); renders again only the replies whose mark or button changes.
+   */
+  setHighlights(ids: readonly string[], canHighlight: boolean): void {
+    const before = this.#highlighted;
+    const was = Boolean(this.#options.canHighlight);
+    this.#highlighted = new Set(ids);
+    this.#options = { ...this.#options, canHighlight };
+    for (const entry of [...this.#entries]) {
+      if (entry.view.deleted) continue;
+      if (was !== canHighlight || before.has(entry.id) !== this.#highlighted.has(entry.id)) this.#render(entry, entry.view);
+    }
   }
 
   /** Turns reactions on or off for every reply (thread locked or unlocked). */
