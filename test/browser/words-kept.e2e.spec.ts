@@ -3,10 +3,10 @@
 // back to a shared story, and "Setback is not answering" instead of "check your connection".
 import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { registerMember, uniqueName, type Member } from '../support/app.js';
 import { join } from 'node:path';
-import { BrowserHarness, requireBrowser, SCREENSHOT_DIR } from '../support/browser.js';
+import { BrowserHarness, requireBrowser, SCREENSHOT_DIR, WAIT_MS } from '../support/browser.js';
 import { createStory } from '../support/factories.js';
 
 const ok = requireBrowser('browser: words kept');
@@ -16,6 +16,17 @@ const NOT_ANSWERING = 'Setback is not answering right now; your words are kept.'
 
 /** A photograph of a moment the test passes through (the harness photographs only the end). */
 const shot = (page: Page, name: string) => page.screenshot({ path: join(SCREENSHOT_DIR, `words-kept-${name}.png`), fullPage: true });
+
+/** Waits until a form control holds the given value. */
+async function valueBecomes(control: Locator, expected: string): Promise<void> {
+  const until = Date.now() + WAIT_MS;
+  let value = await control.inputValue();
+  while (value !== expected) {
+    if (Date.now() > until) throw new Error(`the control holds ${JSON.stringify(value)}, not ${JSON.stringify(expected)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    value = await control.inputValue();
+  }
+}
 
 /** Opens a story and waits until its replies are loaded and the live connection has joined it. */
 async function openStory(page: Page, id: string, title: string): Promise<void> {
@@ -110,6 +121,164 @@ async function openStory(page: Page, id: string, title: string): Promise<void> {
     await page.getByRole('heading', { name: story.title as string, level: 1 }).waitFor();
     await expect(page.locator('.state-error').count()).resolves.toBe(0);
     await shot(page, 'back-online');
+  });
+
+  it('keeps a half-written reply across leaving the story and coming back, and across a reload; sending it clears the draft', async () => {
+    const author = await registerMember(b.app);
+    const reader = await registerMember(b.app);
+    const story = await createStory(b.app, author, { title: `The garden that never grew ${randomBytes(3).toString('hex')}` });
+    const words = `Mine never grew either, ${randomBytes(3).toString('hex')}. The second spring went better.`;
+    const page = await b.page('reader', reader);
+    await openStory(page, story.id, story.title as string);
+    await page.getByLabel('Your reply').fill(words);
+
+    // away inside the app, and back with the browser's Back button
+    await page.locator('#site-header a.brand').click();
+    await page.getByRole('heading', { name: 'Stories', level: 1 }).waitFor();
+    await page.goBack();
+    await page.getByRole('heading', { name: story.title as string, level: 1 }).waitFor();
+    await valueBecomes(page.getByLabel('Your reply'), words);
+    expect((await drafts(reader)).find((d) => d.key === `reply-${story.id}`)?.data.body).toBe(words);
+    await shot(page, 'reply-kept-after-leaving');
+
+    await page.reload();
+    await page.getByRole('heading', { name: story.title as string, level: 1 }).waitFor();
+    await valueBecomes(page.getByLabel('Your reply'), words);
+
+    await page.getByRole('button', { name: 'Reply', exact: true }).click();
+    await page.locator('.reply', { hasText: words }).first().waitFor();
+    await valueBecomes(page.getByLabel('Your reply'), '');
+    for (let i = 0; (await drafts(reader)).some((d) => d.key === `reply-${story.id}`); i++) {
+      if (i > 150) throw new Error('the reply draft stayed on the server after the reply was sent');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    await page.reload();
+    await page.getByRole('heading', { name: story.title as string, level: 1 }).waitFor();
+    await page.locator('.replies[aria-busy="false"]').waitFor();
+    await expect(page.getByLabel('Your reply').inputValue()).resolves.toBe('');
+    await expect(page.locator('.unsent-words').count()).resolves.toBe(0);
+  });
+
+  it('offers back a reply typed offline after the tab was closed, never sending it by itself', async () => {
+    const author = await registerMember(b.app);
+    const reader = await registerMember(b.app);
+    const story = await createStory(b.app, author, { title: `The interview I was late for ${randomBytes(3).toString('hex')}` });
+    const words = `I missed a train to one once, ${randomBytes(3).toString('hex')}.`;
+    const first = await b.context(reader);
+    const page = await b.page('offline', first);
+    await openStory(page, story.id, story.title as string);
+    await first.setOffline(true);
+    await page.getByLabel('Your reply').fill(words);
+    await page.locator('.reply-form .save-status', { hasText: 'Not saved on Setback yet' }).waitFor();
+    const kept = await first.storageState();
+    await first.close();
+
+    const again = await b.page('online again', await b.context(reader, { storageState: kept }));
+    await openStory(again, story.id, story.title as string);
+    const offer = again.locator('.reply-form .unsent-words');
+    await offer.getByText('You have unsent words from').waitFor();
+    await shot(again, 'reply-words-offered-back');
+    await expect(again.getByLabel('Your reply').inputValue()).resolves.toBe('');
+    expect((await drafts(reader)).some((d) => d.key === `reply-${story.id}`)).toBe(false);
+    expect(await replies(author, story.id)).toEqual([]);
+    await offer.getByRole('button', { name: 'Restore' }).click();
+    await valueBecomes(again.getByLabel('Your reply'), words);
+    await again.locator('.reply-form .save-status', { hasText: 'Saved' }).waitFor();
+    expect((await drafts(reader)).find((d) => d.key === `reply-${story.id}`)?.data.body).toBe(words);
+    expect(await replies(author, story.id)).toEqual([]);
+  });
+
+  it('sends a reply written offline exactly once after reconnecting, also when the answer to a send was lost', async () => {
+    const author = await registerMember(b.app);
+    const reader = await registerMember(b.app);
+    const story = await createStory(b.app, author, { title: `The shop I had to close ${randomBytes(3).toString('hex')}` });
+    const context = await b.context(reader);
+    const page = await b.page('reader', context);
+    await openStory(page, story.id, story.title as string);
+
+    const offline = `Written on the train, ${randomBytes(3).toString('hex')}.`;
+    await context.setOffline(true);
+    await page.getByLabel('Your reply').fill(offline);
+    await page.getByRole('button', { name: 'Reply', exact: true }).click();
+    await page.locator('.reply-outbox .outbox-item', { hasText: offline }).getByText('Will send when you are back online.').waitFor();
+    await expect(page.getByLabel('Your reply').inputValue()).resolves.toBe('');
+    await shot(page, 'reply-waits-in-outbox');
+    expect(await replies(author, story.id)).toEqual([]);
+
+    await context.setOffline(false);
+    await page.locator('.replies .reply', { hasText: offline }).waitFor();
+    await page.locator('.reply-outbox').waitFor({ state: 'hidden' });
+    const once = (await replies(author, story.id)).filter((r) => r.bodyHtml.includes(offline));
+    expect(once).toHaveLength(1);
+
+    // the server takes the reply but its answer never arrives: the outbox sends again with the same clientKey
+    const lost = `The answer to this one was lost, ${randomBytes(3).toString('hex')}.`;
+    let posts = 0;
+    await page.route(
+      (url) => url.pathname === `/api/threads/${story.id}/replies`,
+      async (route) => {
+        if (route.request().method() !== 'POST') return route.continue();
+        posts += 1;
+        if (posts > 1) return route.continue();
+        await route.fetch();
+        await route.abort('connectionreset');
+      },
+    );
+    await page.getByLabel('Your reply').fill(lost);
+    await page.getByRole('button', { name: 'Reply', exact: true }).click();
+    await page.locator('.replies .reply', { hasText: lost }).waitFor();
+    await page.locator('.reply-outbox').waitFor({ state: 'hidden' });
+    expect(posts).toBe(2);
+    const all = await replies(author, story.id);
+    expect(all.filter((r) => r.bodyHtml.includes(lost))).toHaveLength(1);
+    expect(all.filter((r) => r.bodyHtml.includes(offline))).toHaveLength(1);
+    await page.reload();
+    await page.locator('.replies[aria-busy="false"]').waitFor();
+    await expect(page.locator('.replies .reply', { hasText: lost }).count()).resolves.toBe(1);
+  });
+
+  it('never sends again a waiting reply the server refused: it shows the reason and keeps the words', async () => {
+    const author = await registerMember(b.app);
+    const reader = await registerMember(b.app);
+    const story = await createStory(b.app, author, { title: `The band that split up ${randomBytes(3).toString('hex')}` });
+    const context = await b.context(reader);
+    const page = await b.page('reader', context);
+    await openStory(page, story.id, story.title as string);
+    let posts = 0;
+    page.on('request', (r) => {
+      if (r.method() === 'POST' && new URL(r.url()).pathname === `/api/threads/${story.id}/replies`) posts += 1;
+    });
+
+    const refused = `Sent while the author paused replies, ${randomBytes(3).toString('hex')}.`;
+    await context.setOffline(true);
+    await page.getByLabel('Your reply').fill(refused);
+    await page.getByRole('button', { name: 'Reply', exact: true }).click();
+    await page.locator('.outbox-item', { hasText: refused }).waitFor();
+    expect((await b.app.http().post(`/api/threads/${story.id}/pause`).set('Cookie', author.cookie)).status).toBe(200);
+    await context.setOffline(false);
+    const item = page.locator('.outbox-item[data-state="refused"]', { hasText: refused });
+    await item.getByText('Not sent:').waitFor();
+    await shot(page, 'reply-refused-kept');
+    expect(posts).toBe(1);
+
+    // a later reply goes when Setback is back again: the outbox ran, and passed the refused one by
+    expect((await b.app.http().post(`/api/threads/${story.id}/resume`).set('Cookie', author.cookie)).status).toBe(200);
+    await page.getByLabel('Your reply').waitFor({ state: 'visible' });
+    await page.locator('.reply-form textarea:not([disabled])').waitFor();
+    const later = `A later one, ${randomBytes(3).toString('hex')}.`;
+    await context.setOffline(true);
+    await page.getByLabel('Your reply').fill(later);
+    await page.getByRole('button', { name: 'Reply', exact: true }).click();
+    await page.locator('.outbox-item', { hasText: later }).waitFor();
+    await context.setOffline(false);
+    await page.locator('.replies .reply', { hasText: later }).waitFor();
+    expect(posts).toBe(2);
+    expect((await replies(author, story.id)).filter((r) => r.bodyHtml.includes(refused))).toHaveLength(0);
+
+    // its words go back into the box on request
+    await item.getByRole('button', { name: 'Put back in the box' }).click();
+    await valueBecomes(page.getByLabel('Your reply'), refused);
+    await expect(page.locator('.outbox-item').count()).resolves.toBe(0);
   });
 
   it('offers back a story typed offline after the tab was closed, and does not send it by itself', async () => {

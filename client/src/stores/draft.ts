@@ -32,6 +32,9 @@ export interface DraftOptions<T> {
   hasWords?: (data: T) => boolean;
 }
 
+/** Saves under way, by key: a screen opened again right after leaving waits for its own last save before loading. */
+const pendingSaves = new Map<string, Promise<void>>();
+
 export class DraftStore<T> extends EventTarget {
   readonly key: string;
   readonly delayMs: number;
@@ -95,6 +98,7 @@ export class DraftStore<T> extends EventTarget {
 
   /** The stored draft for this key, or null (also when it was finished with here while the server could not be told). */
   async load(signal?: AbortSignal): Promise<StoredDraft<T> | null> {
+    await pendingSaves.get(this.key)?.catch(() => undefined);
     const page = await api.get<{ items: StoredDraft<T>[] }>('/drafts', { signal });
     let found = (page?.items ?? []).find((d) => d.key === this.key) ?? null;
     const finished = localCopies.finished(this.key);
@@ -257,8 +261,10 @@ export class DraftStore<T> extends EventTarget {
       })
       .finally(() => {
         this.#inFlight = null;
+        if (pendingSaves.get(this.key) === attempt) pendingSaves.delete(this.key);
       });
     this.#inFlight = attempt;
+    pendingSaves.set(this.key, attempt);
     await attempt;
   }
 

@@ -2,8 +2,10 @@
 // (locked, paused, suspended, story hidden), slow mode and its countdown, the crisis check before sending, and the
 // support shown after a reply with words of crisis. One clientKey per attempt, so a retry cannot post twice.
 //
-// Autosave and the local copy of the text (draft key `reply-<threadId>`) belong here: hook them to
-// `body.control` input and clear them where the reply is sent (see "sent" below).
+// Words never lost: the box autosaves as the story composer does (server draft `reply-<threadId>`, restored when the
+// story opens again) and keeps a copy in this browser (offered back after a closed tab: "You have unsent words
+// from …"); leaving while Setback does not hold them asks first. A reply sent while Setback cannot be reached goes to
+// the outbox (stores/outbox.ts, shown by reply-outbox.ts) with its clientKey and is sent once Setback is back.
 import type { ReplyQuoteView, ReplyView } from '../../../../src/contract/views.js';
 import { durationInWords } from '../../../../src/common/durations.js';
 import { api, ApiError, seg } from '../../api.js';
@@ -12,10 +14,15 @@ import { checkForCrisis, confirmCrisis, resourceList } from '../crisis.js';
 import { alertRegion, checkboxField, ctrlEnterSubmits, FormErrors, textField } from '../field.js';
 import { suspensionText } from '../suspension.js';
 import { h, isAbort, randomId } from '../../dom.js';
+import { guardLeaving } from '../../navigation.js';
+import { DraftStore, saveStatusText, type StoredDraft } from '../../stores/draft.js';
 import { live } from '../../stores/live.js';
 import type { ArrivalNotice } from '../../stores/notices.js';
+import { outbox, type OutboxItem } from '../../stores/outbox.js';
 import { session } from '../../stores/session.js';
+import { unsentWordsOffer } from '../unsent-words.js';
 import { replyAnchor } from './reply-item.js';
+import { ReplyOutbox } from './reply-outbox.js';
 import { ReplyingTo } from './reply-quote.js';
 import type { StoryReplies } from './replies.js';
 import type { MyThread } from './types.js';
@@ -38,6 +45,21 @@ export interface ReplyBox {
   answer(target: ReplyQuoteView): void;
 }
 
+/** What the reply box autosaves (draft key `reply-<threadId>`). */
+interface ReplyDraft {
+  body: string;
+  anonymous: boolean;
+  replyTo: ReplyQuoteView | null;
+}
+
+function asReplyDraft(data: unknown): ReplyDraft {
+  const d = (data && typeof data === 'object' ? data : {}) as Record<string, unknown>;
+  const quote = d.replyTo && typeof d.replyTo === 'object' && typeof (d.replyTo as ReplyQuoteView).id === 'string' ? (d.replyTo as ReplyQuoteView) : null;
+  return { body: typeof d.body === 'string' ? d.body : '', anonymous: d.anonymous === true, replyTo: quote };
+}
+
+const REPLY_AT_RISK = 'Your reply is not saved on Setback yet. It is kept in this browser and offered back when you open this story again.';
+
 export function replyBox(initial: MyThread, host: ReplyBoxHost): ReplyBox {
   const { threadId, signal, staff } = host;
   let thread = initial;
@@ -56,8 +78,23 @@ export function replyBox(initial: MyThread, host: ReplyBoxHost): ReplyBox {
   });
   const region = alertRegion();
   const errors = new FormErrors(region, [body, anonymous]);
-  const replyingTo = new ReplyingTo(() => body.control.focus());
+  const replyingTo = new ReplyingTo(() => {
+    body.control.focus();
+    keep();
+  });
   const submit = h('button', { type: 'submit', class: 'button button-primary' }, 'Reply');
+  const draft = new DraftStore<ReplyDraft>(`reply-${threadId}`, { hasWords: (d) => d.body.trim() !== '' });
+  const saveStatus = h('p', { class: 'save-status', hidden: true });
+  const offerSlot = h('div', { class: 'reply-offer' });
+  const waiting = new ReplyOutbox({
+    threadId,
+    signal,
+    putBack: (item) => putBack(item),
+    sent: (reply) => {
+      const own = { ...reply, threadId: reply.threadId ?? threadId };
+      if (!host.replies.addReply(own, { announce: false })) host.replies.updateReply(own, true);
+    },
+  });
   const closedNote = h('p', { class: 'notice', role: 'status', hidden: true });
   const slowNote = h('p', { class: 'hint', hidden: true });
   /** The support resources, when the safety check found words of crisis in the reader's reply. */
@@ -68,13 +105,109 @@ export function replyBox(initial: MyThread, host: ReplyBoxHost): ReplyBox {
     h('h2', { id: 'reply-form-title' }, 'Reply'),
     support,
     closedNote,
+    waiting.element,
+    offerSlot,
     replyingTo.element,
     body.element,
     anonymous.element,
     slowNote,
     region,
-    h('div', { class: 'actions' }, submit),
+    h('div', { class: 'actions' }, submit, saveStatus),
   );
+
+  // ----- autosave, the browser's copy, and leaving -----
+  const collect = (): ReplyDraft => ({ body: body.control.value, anonymous: anonymous.control.checked, replyTo: replyingTo.target });
+  const fill = (d: ReplyDraft) => {
+    body.control.value = d.body;
+    anonymous.control.checked = d.anonymous;
+    replyingTo.set(d.replyTo);
+  };
+  /** The box changed: autosave it (and keep the browser's copy at once). */
+  const keep = () => draft.update(collect());
+  let touched = false;
+  const renderStatus = () => {
+    saveStatus.hidden = !touched || draft.status === 'idle';
+    saveStatus.textContent = saveStatusText(draft);
+    saveStatus.dataset.status = draft.status;
+  };
+  draft.addEventListener('change', renderStatus, { signal });
+  form.addEventListener(
+    'input',
+    () => {
+      touched = true;
+      keep();
+    },
+    { signal },
+  );
+  anonymous.control.addEventListener('change', keep, { signal });
+  guardLeaving(() => (draft.atRisk ? REPLY_AT_RISK : null), signal);
+  window.addEventListener('pagehide', () => void draft.flush({ keepalive: true }).catch(() => undefined), { signal });
+  signal.addEventListener('abort', () => {
+    // leaving the story: save what is unsaved, then stop
+    void draft.flush().catch(() => undefined);
+    draft.stop();
+  });
+  /** After sending: the server's draft goes, and the box autosaves again from its next words. */
+  const clearDraft = () => {
+    void draft
+      .discard()
+      .catch(() => undefined)
+      .finally(() => {
+        if (signal.aborted) return;
+        draft.resume();
+        if (body.control.value.trim()) keep();
+      });
+  };
+  const restoreDraft = (stored: StoredDraft<ReplyDraft> | null) => {
+    // only into an untouched box: what the reader typed meanwhile wins
+    if (stored && !touched && !body.control.value) {
+      const d = asReplyDraft(stored.data);
+      if (d.body.trim()) fill(d);
+    }
+    const unsent = draft.unsent(stored);
+    if (!unsent) return;
+    offerSlot.replaceChildren(
+      unsentWordsOffer(unsent, {
+        restore: () => {
+          fill(asReplyDraft(unsent.data));
+          touched = true;
+          draft.settleUnsent(true);
+          keep();
+          body.control.focus();
+        },
+        discard: () => {
+          draft.settleUnsent(false);
+          body.control.focus();
+        },
+      }),
+    );
+  };
+  draft.load(signal).then(
+    (stored) => !signal.aborted && restoreDraft(stored),
+    (error: unknown) => !isAbort(error) && !signal.aborted && restoreDraft(null),
+  );
+  /** A reply from the outbox goes back into the box (after what is there, if anything). */
+  const putBack = (item: OutboxItem) => {
+    const current = body.control.value.trim();
+    body.control.value = current ? `${body.control.value.trimEnd()}\n\n${item.body}` : item.body;
+    if (!current) {
+      anonymous.control.checked = item.anonymous;
+      replyingTo.set(item.replyTo);
+    }
+    touched = true;
+    keep();
+    body.control.focus();
+  };
+  /** Setback cannot be reached: the reply waits in the outbox, with its clientKey, and the box empties. */
+  const queue = (key: string, text: string): boolean => {
+    const queued = outbox.add({ clientKey: key, threadId, body: text, anonymous: anonymous.control.checked, replyTo: replyingTo.target });
+    if (!queued) return false;
+    body.control.value = '';
+    replyingTo.set(null);
+    errors.clear();
+    clearDraft();
+    return true;
+  };
 
   /** Until when slow mode holds this reader's next reply (ms). */
   let waitUntil = 0;
@@ -153,6 +286,12 @@ export function replyBox(initial: MyThread, host: ReplyBoxHost): ReplyBox {
       busy = true;
       let retryHold = 0;
       clientKey ??= randomId();
+      if (navigator.onLine === false && queue(clientKey, text)) {
+        // no network at all: nothing to try now (the crisis check runs on the server when it goes)
+        clientKey = null;
+        busy = false;
+        return;
+      }
       submit.setAttribute('aria-disabled', 'true');
       submit.textContent = 'Sending…';
       let sent = false;
@@ -169,12 +308,13 @@ export function replyBox(initial: MyThread, host: ReplyBoxHost): ReplyBox {
           { body: text, clientKey, anonymous: anonymous.control.checked || undefined, replyTo: replyingTo.id ?? undefined },
           { signal },
         );
-        // sent: the box empties
+        // sent: the box empties, and so does its draft
         sent = true;
         clientKey = null;
         body.control.value = '';
         replyingTo.set(null);
         errors.clear();
+        clearDraft();
         const safety = (reply as ReplyView & { safety?: ArrivalNotice['safety'] }).safety;
         support.replaceChildren(
           ...(safety?.crisis
@@ -197,6 +337,11 @@ export function replyBox(initial: MyThread, host: ReplyBoxHost): ReplyBox {
         document.getElementById(replyAnchor(reply.id))?.scrollIntoView({ block: 'nearest' });
       } catch (error) {
         if (isAbort(error)) return;
+        if (error instanceof ApiError && error.isConnection && clientKey && queue(clientKey, text)) {
+          // Setback did not answer (or its answer was lost): the outbox sends it, with the same clientKey, when it is back
+          clientKey = null;
+          return;
+        }
         // The text stays in the box; the same clientKey is used if the reader tries again.
         if (error instanceof ApiError && error.status === 404 && replyingTo.id) {
           // the reply being answered is gone: the reader may send theirs to the story instead

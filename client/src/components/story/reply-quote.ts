@@ -40,6 +40,11 @@ export class ReplyingTo {
     return this.#target?.id ?? null;
   }
 
+  /** The reply answered, as quoted (kept with a draft, so that a restored reply still answers it). */
+  get target(): ReplyQuoteView | null {
+    return this.#target;
+  }
+
   set(target: ReplyQuoteView | null): void {
     this.#target = target;
     this.element.hidden = !target;
