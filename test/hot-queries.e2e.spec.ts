@@ -87,6 +87,14 @@ describe('hot queries', () => {
       ['GET /notifications', () => t.http().get('/api/notifications').set('Cookie', author.cookie)],
       ['GET /users/:username', () => t.http().get(`/api/users/${author.username}`).set('Cookie', reader.cookie)],
       ['GET /auth/me', () => t.http().get('/api/auth/me').set('Cookie', reader.cookie)],
+      // finding stories (issue 15): the lessons index, similar stories, the stories waiting for a first reply
+      ['PUT story reaction helped', () => t.http().put(`/api/threads/${story.id}/reactions/helped`).set('Cookie', reader.cookie)],
+      ['GET /lessons', () => t.http().get('/api/lessons').set('Cookie', reader.cookie)],
+      ['GET /lessons?sort=recent&category', () => t.http().get('/api/lessons?sort=recent&category=work').set('Cookie', reader.cookie)],
+      ['GET /lessons?q', () => t.http().get('/api/lessons?q=practising').set('Cookie', reader.cookie)],
+      ['GET /threads/similar', () => t.http().get(`/api/threads/similar?text=${encodeURIComponent('The interview I froze in\n\nI prepared for weeks and then froze.')}`).set('Cookie', reader.cookie)],
+      ['GET /threads/:id/similar', () => t.http().get(`/api/threads/${story.id}/similar`).set('Cookie', reader.cookie)],
+      ['GET /threads?filter=unanswered', () => t.http().get('/api/threads?filter=unanswered&limit=1').set('Cookie', reader.cookie)],
     ];
     for (const [name, call] of calls) {
       route = name;

@@ -111,7 +111,7 @@ export async function seedDemo(dataSource: DataSource): Promise<void> {
         const anonymous = r.anonymous ?? (s.anonymous === true && r.author === s.author);
         await em.query('INSERT INTO replies (thread_id, author_id, anonymous, body_md, body_html) VALUES ($1, $2, $3, $4, $5)', [id, ids.get(r.author), anonymous, r.body, renderMarkdown(r.body)]);
       }
-      await em.query('UPDATE threads SET reply_count = $2, last_activity_at = now() WHERE id = $1', [id, s.replies.length]);
+      await em.query('UPDATE threads SET reply_count = $2, answered = $3, last_activity_at = now() WHERE id = $1', [id, s.replies.length, s.replies.some((r) => r.author !== s.author)]);
     });
   }
   console.log('\nDemo content added. These accounts were created (the passwords are shown only this once):');

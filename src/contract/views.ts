@@ -338,3 +338,20 @@ export interface DutyView {
   onDuty: boolean;
   until: string | null;
 }
+
+/** One "what I learned" part in the lessons index (`GET /api/lessons`); `helped` = helped reactions + highlighted replies. */
+export interface LessonView {
+  threadId: string;
+  title: string;
+  category: string;
+  author: AuthorView;
+  learnedHtml: string;
+  helped: number;
+  contentWarning: string | null;
+  createdAt: string;
+}
+
+/** Similar stories (`GET /api/threads/similar`, `GET /api/threads/:id/similar`): at most 10, most similar first. */
+export interface SimilarStoriesView {
+  items: ThreadListItemView[];
+}

@@ -1,4 +1,5 @@
 import { PGlite, type PGliteOptions, types } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -76,6 +77,8 @@ function pgliteOptions(): PGliteOptions {
   return {
     // match node-postgres: 64-bit integers and numerics stay strings (reply ids are decimal strings)
     parsers: { [types.INT8]: (v: string) => v, [types.NUMERIC]: (v: string) => v },
+    // trigram similarity for similar stories (migration StoryDiscovery creates the extension)
+    extensions: { pg_trgm },
     startParams: [...PGlite.defaultStartParams, ...settingsParams(EMBEDDED_SETTINGS)],
     // initdb's own runs of PostgreSQL (and the postgresql.conf it writes) get the same sizes
     initDbStartParams: settingsParams({ shared_buffers: EMBEDDED_SETTINGS.shared_buffers, max_connections: EMBEDDED_SETTINGS.max_connections }),

@@ -25,10 +25,15 @@ export interface CreatedReply {
   created: boolean;
 }
 
-/** reply_count counts what members see: published, not hidden, not deleted. */
+/**
+ * reply_count counts what members see: published, not hidden, not deleted; `answered` says whether one of those is
+ * from someone other than the story's author (the "Waiting for a first reply" list is the stories where it is not).
+ */
 export async function recountReplies(em: EntityManager | DataSource, threadId: string): Promise<void> {
   await em.query(
-    `UPDATE threads SET reply_count = (SELECT count(*) FROM replies r WHERE r.thread_id = $1 AND ${replyPublic('r')}) WHERE id = $1`,
+    `UPDATE threads t SET reply_count = (SELECT count(*) FROM replies r WHERE r.thread_id = $1 AND ${replyPublic('r')}),
+            answered = EXISTS (SELECT 1 FROM replies r WHERE r.thread_id = $1 AND r.author_id <> t.author_id AND ${replyPublic('r')})
+      WHERE t.id = $1`,
     [threadId],
   );
 }
@@ -132,7 +137,8 @@ const REPLY_GATE = prepared(
       FOR UPDATE OF t`,
 );
 
-// one statement inserts the reply and, when it is published, counts it on its story
+// one statement inserts the reply and, when it is published, counts it on its story (and, from anyone but the
+// story's author, takes the story off the "Waiting for a first reply" list)
 const REPLY_INSERT = prepared(
   'reply.insert',
   `WITH ins AS (
@@ -141,7 +147,8 @@ const REPLY_INSERT = prepared(
      ON CONFLICT (thread_id, author_id, client_key) WHERE client_key IS NOT NULL DO NOTHING
      RETURNING id, thread_id, author_id, anonymous, status, hidden, deleted_at, created_at
    ), bump AS (
-     UPDATE threads SET reply_count = reply_count + 1, last_activity_at = now(), updated_at = now()
+     UPDATE threads SET reply_count = reply_count + 1, last_activity_at = now(), updated_at = now(),
+            answered = answered OR $2 <> threads.author_id
       WHERE id = $1 AND EXISTS (SELECT 1 FROM ins r WHERE ${replyPublic('r')})
    )
    SELECT r.id::text AS id, r.created_at, ${REPLY_VERDICTS} FROM ins r JOIN threads t ON t.id = r.thread_id`,

@@ -2,16 +2,20 @@ import { Module } from '@nestjs/common';
 import { SafetyModule } from '../safety/safety.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { CategoriesService } from './categories.service.js';
+import { LessonsController, SimilarController } from './discovery.controller.js';
+import { LessonsService } from './lessons.service.js';
 import { PreviewController } from './preview.controller.js';
 import { ProfilesController } from './profiles.controller.js';
 import { CategoriesController, StoriesController } from './stories.controller.js';
+import { SimilarService } from './similar.service.js';
 import { StoriesService } from './stories.service.js';
 import { ThreadsRepository } from './threads.repository.js';
 
 @Module({
   imports: [UsersModule, SafetyModule],
-  controllers: [StoriesController, CategoriesController, ProfilesController, PreviewController],
-  providers: [StoriesService, CategoriesService, ThreadsRepository],
+  // SimilarController first: its /threads/similar must be matched before /threads/:id
+  controllers: [SimilarController, LessonsController, StoriesController, CategoriesController, ProfilesController, PreviewController],
+  providers: [StoriesService, CategoriesService, LessonsService, SimilarService, ThreadsRepository],
   exports: [StoriesService, CategoriesService, ThreadsRepository],
 })
 export class StoriesModule {}

@@ -39,8 +39,14 @@ const isProfileCursor = (v: unknown): v is ProfileCursor => {
   return !!c && typeof c === 'object' && typeof c.id === 'string' && UUID_RE.test(c.id) && typeof c.t === 'string' && !Number.isNaN(Date.parse(c.t));
 };
 
+type WaitingCursor = { w: string; id: string };
+const isWaitingCursor = (v: unknown): v is WaitingCursor => {
+  const c = v as Record<string, unknown>;
+  return !!c && typeof c === 'object' && typeof c.id === 'string' && UUID_RE.test(c.id) && typeof c.w === 'string' && !Number.isNaN(Date.parse(c.w));
+};
+
 // the reaction counts of each list row come from a correlated subquery: one query per page, whatever its size
-const LIST_COLUMNS = `
+export const LIST_COLUMNS = `
   t.id, t.author_id, u.username AS author_username, u.deleted_at IS NOT NULL AS author_gone, t.anonymous, t.category, t.title, t.excerpt, t.content_warning,
   t.pinned, t.locked, t.reply_count, t.created_at, t.last_activity_at, t.last_activity_at::text AS activity_key,
   (SELECT json_object_agg(x.kind, x.n) FROM (SELECT kind, count(*)::int AS n FROM thread_reactions tr WHERE tr.thread_id = t.id GROUP BY kind) x) AS reactions`;
@@ -231,6 +237,7 @@ export class StoriesService {
   }
 
   async list(viewer: Viewer, q: ListThreadsQuery): Promise<Page<ThreadListItemView>> {
+    if (q.filter === 'unanswered') return this.listUnanswered(viewer, q);
     const limit = q.limit ?? 20;
     const secret = this.secrets.appSecret;
     const category = q.category ? this.categories.require(q.category) : null;
@@ -291,6 +298,44 @@ export class StoriesService {
     return {
       items: page.map((r) => toThreadListItem(r, secret)),
       nextCursor: rows.length > limit && last ? encodeCursor(secret, { p: last.pinned, t: last.activity_key, id: last.id }) : null,
+    };
+  }
+
+  /**
+   * "Waiting for a first reply": listed stories that no one but their author has answered (a held, hidden or deleted
+   * reply does not count, as members cannot read it), oldest first, from the partial index on `answered`.
+   */
+  private async listUnanswered(viewer: Viewer, q: ListThreadsQuery): Promise<Page<ThreadListItemView>> {
+    if (q.q?.trim()) throw new DomainError('VALIDATION_FAILED', 'The waiting list cannot be searched.', { errors: [{ field: 'q', message: 'q cannot be combined with filter=unanswered' }] });
+    const limit = q.limit ?? 20;
+    const secret = this.secrets.appSecret;
+    const category = q.category ? this.categories.require(q.category) : null;
+    const cursor = decodeCursor(secret, q.cursor, isWaitingCursor);
+    const params: unknown[] = [viewer.id];
+    const where: string[] = [VISIBLE, 'NOT t.answered'];
+    if (category) {
+      params.push(category);
+      where.push(`t.category = $${params.length}`);
+    }
+    if (cursor) {
+      params.push(cursor.w, cursor.id);
+      where.push(`(t.created_at, t.id) > ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
+    }
+    const size = LIST_ROWS.find((n) => n >= limit + 1) ?? limit + 1;
+    const statement = prepared(
+      `threads.unanswered${category ? '_category' : ''}${cursor ? '_after' : ''}_${size}`,
+      `SELECT ${LIST_COLUMNS}, t.created_at::text AS created_key
+         FROM threads t JOIN users u ON u.id = t.author_id
+        WHERE ${where.join(' AND ')}
+        ORDER BY t.created_at, t.id
+        LIMIT ${size}`,
+    );
+    const rows = (await run<(ThreadListRow & { created_key: string })[]>(this.dataSource, statement, params)).slice(0, limit + 1);
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return {
+      items: page.map((r) => toThreadListItem(r, secret)),
+      nextCursor: rows.length > limit && last ? encodeCursor(secret, { w: last.created_key, id: last.id }) : null,
     };
   }
 

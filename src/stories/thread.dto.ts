@@ -121,6 +121,11 @@ export class ListThreadsQuery {
   @MaxLength(200, { message: 'q must be at most 200 characters long' })
   q?: string;
 
+  @ApiPropertyOptional({ enum: ['unanswered'], description: 'unanswered: published stories with no reply from anyone but their author, oldest first' })
+  @IsOptional()
+  @IsIn(['unanswered'], { message: 'filter must be unanswered' })
+  filter?: 'unanswered';
+
   @IsOptional()
   @IsString({ message: 'cursor must be text' })
   cursor?: string;
