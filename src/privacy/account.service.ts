@@ -107,9 +107,13 @@ export class AccountService {
       }
       await this.support.eraseFor(em, viewer.id);
       await this.arc.eraseFor(em, viewer.id, mode);
-      for (const table of ['drafts', 'blocks', 'notifications', 'thread_mutes', 'pseudonym_hides', 'recovery_codes']) {
-        await em.query(`DELETE FROM ${table} WHERE ${table === 'blocks' ? 'blocker_id = $1 OR blocked_id = $1' : 'user_id = $1'}`, [viewer.id]);
-      }
+      // each written out (not built from a list of names), so a search for a table's statements finds these too
+      await em.query(`DELETE FROM drafts WHERE user_id = $1`, [viewer.id]);
+      await em.query(`DELETE FROM blocks WHERE blocker_id = $1 OR blocked_id = $1`, [viewer.id]);
+      await em.query(`DELETE FROM notifications WHERE user_id = $1`, [viewer.id]);
+      await em.query(`DELETE FROM thread_mutes WHERE user_id = $1`, [viewer.id]);
+      await em.query(`DELETE FROM pseudonym_hides WHERE user_id = $1`, [viewer.id]);
+      await em.query(`DELETE FROM recovery_codes WHERE user_id = $1`, [viewer.id]);
       await this.users.tombstone(em, viewer.id, tombstone);
       await em.query(`INSERT INTO moderation_log (actor_id, action, target_type, target_id) VALUES (NULL, $2, 'user', $1)`, [viewer.id, `account.${mode}`]);
       return [...new Set([...threads, ...replyThreads])];
