@@ -70,11 +70,20 @@ const REASONS: { value: string; label: string }[] = [
   { value: 'other', label: 'Something else' },
 ];
 
-/** POST /api/reports {targetType, targetId, reason, note?}. */
-export function reportPanel(targetType: ReportTarget, targetId: string, what: string, onClose: () => void): { element: HTMLElement; focus(): void } {
+/** The story's author, about a reply in their story while it asks people to just listen (the server checks it too). */
+export const IGNORED_REPLY_MODE = { value: 'ignored_reply_mode', label: 'Ignored that I asked people to just listen' };
+
+/** POST /api/reports {targetType, targetId, reason, note?}; `extraReasons` go first (reasons only some reporters have). */
+export function reportPanel(
+  targetType: ReportTarget,
+  targetId: string,
+  what: string,
+  onClose: () => void,
+  extraReasons: { value: string; label: string }[] = [],
+): { element: HTMLElement; focus(): void } {
   const legendId = uid('report');
   const name = uid('reason');
-  const radios = REASONS.map((r, i) => {
+  const radios = [...extraReasons, ...REASONS].map((r, i) => {
     const id = `${name}-${i}`;
     const input = h('input', { type: 'radio', name, id, value: r.value });
     return { input, row: h('div', { class: 'checkbox-row' }, input, h('label', { for: id }, r.label)) };

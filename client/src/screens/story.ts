@@ -13,7 +13,8 @@
 //   reply-list.ts      the ordered, duplicate-free list of replies
 //   reply-item.ts      one reply (its quote of the reply it answers: reply-quote.ts)
 //   reply-actions.ts   what a reply's buttons do
-//   reply-box.ts       the reply box
+//   reply-box.ts       the reply box (reply-check.ts: its nudges and crisis help as the reader pauses typing)
+//   reply-mode-line.ts "<author> would like people to just listen", by the reply box; the author changes it there
 //   typing-line.ts     "1 person is writing…" and "N reading"
 //   block-member.ts    "Block <name>?"
 //   types.ts           MyThread, and the shape of the moderators' tools (client/src/mod depends on it, never
@@ -34,6 +35,7 @@ import { StoryActions } from '../components/story/story-actions.js';
 import { StoryBody } from '../components/story/story-body.js';
 import { listenForReactions } from '../components/story/story-reactions.js';
 import { PresenceCount } from '../components/story/typing-line.js';
+import { ReplyModeLine } from '../components/story/reply-mode-line.js';
 import type { MyThread, StoryStaffTools } from '../components/story/types.js';
 import { h, isAbort } from '../dom.js';
 import type { RouteContext } from '../router.js';
@@ -171,7 +173,8 @@ export function storyScreen({ outlet, signal, params, setTitle }: RouteContext):
     });
     const modSlot = h('div', { class: 'mod-slot' });
     let modTools: ReturnType<StoryStaffTools['threadTools']> | null = null;
-    const box = replyBox(thread, { threadId, signal, staff, replies, gone: showGone });
+    const modeLine = new ReplyModeLine(thread, { signal, apply: (next) => applyThread(next, true) });
+    const box = replyBox(thread, { threadId, signal, staff, replies, gone: showGone, modeLine });
     const followUps = new FollowUps(thread, { signal, me: me(), apply: (update) => applyThread(update, true) });
     const helped = new HelpedMost();
     /** The marked replies: their badge and button in the list, and the section at the top of the replies. */
@@ -207,6 +210,7 @@ export function storyScreen({ outlet, signal, params, setTitle }: RouteContext):
       story.renderMeta(thread);
       if (sectionsCame || cwChanged) story.renderBody(thread);
       if (update.reactions) threadBar.update(thread.reactions, thread.myReactions ?? []);
+      modeLine.update(thread, !personal);
       if (lockedChanged) {
         threadBar.setDisabled(thread.locked);
         replies.list.setReactionsDisabled(thread.locked);
@@ -259,6 +263,7 @@ export function storyScreen({ outlet, signal, params, setTitle }: RouteContext):
       answer: (target) => box.answer(target),
       staffTools,
       blockMember,
+      ownListeningStory: () => Boolean(thread.mine) && !thread.deleted && thread.replyMode === 'listening',
       highlighted: (ids) => applyThread({ id: thread.id, highlightedReplyIds: ids }, true),
     });
     root.addEventListener(

@@ -7,7 +7,7 @@ import { announce } from '../announcer.js';
 import { authorName } from '../author.js';
 import { editForm, loadForEditing } from '../edit-form.js';
 import { ctrlEnterSubmits, textField } from '../field.js';
-import { confirmPanel, reportPanel } from '../panels.js';
+import { confirmPanel, IGNORED_REPLY_MODE, reportPanel } from '../panels.js';
 import type { ReplyActionEvent, OwnableReply } from './reply-item.js';
 import type { StoryReplies } from './replies.js';
 import type { BlockMember } from './story-actions.js';
@@ -19,6 +19,8 @@ export interface ReplyActionsHost {
   replies: StoryReplies;
   /** "Reply" on a reply: the reply box answers it. */
   answer(target: ReplyQuoteView): void;
+  /** The reader wrote this story and asks people to just listen: they may report a reply as ignoring that. */
+  ownListeningStory(): boolean;
   /** The moderators' tools (fetched on demand; only staff see the buttons that need them). */
   staffTools(): Promise<StoryStaffTools>;
   blockMember: BlockMember;
@@ -124,7 +126,8 @@ export function replyActions(host: ReplyActionsHost): (event: ReplyActionEvent) 
       list.openPanel(replyId, panel.element);
       panel.focus();
     } else if (action === 'report') {
-      const panel = reportPanel('reply', replyId, `the reply from ${authorName(reply.author)}`, () => list.closePanel(replyId, 'report'));
+      const extra = host.ownListeningStory() ? [IGNORED_REPLY_MODE] : [];
+      const panel = reportPanel('reply', replyId, `the reply from ${authorName(reply.author)}`, () => list.closePanel(replyId, 'report'), extra);
       list.openPanel(replyId, panel.element);
       panel.focus();
     } else if (action === 'hide-pseudonym' || action === 'show-pseudonym') {

@@ -22,6 +22,7 @@ import { outbox, type OutboxItem } from '../../stores/outbox.js';
 import { session } from '../../stores/session.js';
 import { unsentWordsOffer } from '../unsent-words.js';
 import { replyAnchor } from './reply-item.js';
+import { ReplyCheck } from './reply-check.js';
 import { ReplyOutbox } from './reply-outbox.js';
 import { ReplyingTo } from './reply-quote.js';
 import type { StoryReplies } from './replies.js';
@@ -35,6 +36,8 @@ export interface ReplyBoxHost {
   replies: StoryReplies;
   /** The story is gone (a 404 on sending). */
   gone(): void;
+  /** What the story's author would like from readers (reply-mode-line.ts), shown under the box's heading. */
+  modeLine?: { element: HTMLElement; id: string };
 }
 
 export interface ReplyBox {
@@ -99,16 +102,20 @@ export function replyBox(initial: MyThread, host: ReplyBoxHost): ReplyBox {
   const slowNote = h('p', { class: 'hint', hidden: true });
   /** The support resources, when the safety check found words of crisis in the reader's reply. */
   const support = h('div', { class: 'reply-support' });
+  /** Suggestions about the words as the reader pauses typing: a nudge, or where to find help. */
+  const wordsCheck = new ReplyCheck(threadId, signal);
   const form = h(
     'form',
-    { class: 'form reply-form', novalidate: true, 'aria-labelledby': 'reply-form-title' },
+    { class: 'form reply-form', novalidate: true, 'aria-labelledby': 'reply-form-title', 'aria-describedby': host.modeLine?.id },
     h('h2', { id: 'reply-form-title' }, 'Reply'),
+    host.modeLine?.element ?? null,
     support,
     closedNote,
     waiting.element,
     offerSlot,
     replyingTo.element,
     body.element,
+    wordsCheck.element,
     anonymous.element,
     slowNote,
     region,
@@ -206,6 +213,7 @@ export function replyBox(initial: MyThread, host: ReplyBoxHost): ReplyBox {
     replyingTo.set(null);
     errors.clear();
     clearDraft();
+    wordsCheck.reset();
     return true;
   };
 
@@ -268,6 +276,7 @@ export function replyBox(initial: MyThread, host: ReplyBoxHost): ReplyBox {
     'input',
     () => {
       if (body.control.value.trim()) live.typing(threadId);
+      wordsCheck.changed(body.control.value);
     },
     { signal },
   );
@@ -315,6 +324,7 @@ export function replyBox(initial: MyThread, host: ReplyBoxHost): ReplyBox {
         replyingTo.set(null);
         errors.clear();
         clearDraft();
+        wordsCheck.reset();
         const safety = (reply as ReplyView & { safety?: ArrivalNotice['safety'] }).safety;
         support.replaceChildren(
           ...(safety?.crisis
