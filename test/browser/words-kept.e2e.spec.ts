@@ -188,6 +188,29 @@ async function openStory(page: Page, id: string, title: string): Promise<void> {
     expect(await replies(author, story.id)).toEqual([]);
   });
 
+  it('says in words when a reply draft is too large to save (413), and keeps it in the browser to offer back', async () => {
+    const author = await registerMember(b.app);
+    const reader = await registerMember(b.app);
+    const story = await createStory(b.app, author, { title: `The novel I never finished ${randomBytes(3).toString('hex')}` });
+    const context = await b.context(reader);
+    const page = await b.page('reader', context);
+    await openStory(page, story.id, story.title as string);
+    const saved = page.waitForResponse((r) => r.url().endsWith(`/api/drafts/reply-${story.id}`) && r.request().method() === 'PUT');
+    const long = `${randomBytes(3).toString('hex')} ${'a long letter '.repeat(5000)}`; // about 70 KB, over the 64 KiB a draft may hold
+    await page.getByLabel('Your reply').fill(long);
+    expect((await saved).status()).toBe(413);
+    await page.locator('.reply-form .save-status', { hasText: 'Not saved: This draft is too large' }).waitFor();
+    await page.locator('.reply-form .save-status', { hasText: 'Your words are kept in this browser.' }).waitFor();
+    expect((await drafts(reader)).some((d) => d.key === `reply-${story.id}`)).toBe(false);
+    const kept = await context.storageState();
+    await context.close();
+
+    const again = await b.page('again', await b.context(reader, { storageState: kept }));
+    await openStory(again, story.id, story.title as string);
+    await again.locator('.reply-form .unsent-words').getByRole('button', { name: 'Restore' }).click();
+    await valueBecomes(again.getByLabel('Your reply'), long);
+  });
+
   it('sends a reply written offline exactly once after reconnecting, also when the answer to a send was lost', async () => {
     const author = await registerMember(b.app);
     const reader = await registerMember(b.app);
