@@ -1,4 +1,7 @@
 import { Alert } from '../alerts/alert.entity.js';
+import { FollowUpReminder } from '../arc/follow-up-reminder.entity.js';
+import { FollowUp } from '../arc/follow-up.entity.js';
+import { ReplyHighlight } from '../arc/reply-highlight.entity.js';
 import { RecoveryCode } from '../auth/recovery-code.entity.js';
 import { Session } from '../auth/session.entity.js';
 import { Draft } from '../drafts/draft.entity.js';
@@ -29,4 +32,5 @@ import { Setting } from './setting.entity.js';
 export const ENTITIES = [
   User, Session, Setting, RecoveryCode, Category, Thread, Revision, Reply, ThreadReaction, ReplyReaction, Block, Draft, Notification, ThreadMute,
   Report, ModerationLogEntry, WatchedWord, ModeratorShift, OutboxRow, Alert, SupportMessage, SupportConversation, PseudonymHide,
+  FollowUp, FollowUpReminder, ReplyHighlight,
 ];

@@ -1,0 +1,15 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+/** A reply the story's author marked "this helped me most", at most three per story (migration AuthorsArc). */
+@Entity('reply_highlights')
+export class ReplyHighlight {
+  @PrimaryColumn('uuid', { name: 'thread_id' })
+  threadId: string;
+
+  /** bigint: a decimal string */
+  @PrimaryColumn('bigint', { name: 'reply_id' })
+  replyId: string;
+
+  @Column('timestamptz', { name: 'created_at', default: () => 'now()' })
+  createdAt: Date;
+}
