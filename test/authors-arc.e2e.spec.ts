@@ -96,6 +96,22 @@ describe('the author\'s arc', () => {
       expect(JSON.stringify(view.body)).not.toContain(author.username);
     });
 
+    it('screens a follow-up like a post: words of crisis answer with support and report the story to moderators', async () => {
+      const s = await createStory(t, author, { title: 'A follow-up that worries' });
+      const res = await followUp(author, s.id, 'Some nights I want to die, and I do not know who to tell.');
+      expect(res.status).toBe(201);
+      expect(res.body.safety).toMatchObject({ crisis: true, resources: expect.any(Array) });
+      // the automatic report comes from the follow-up's outbox row, written in its transaction
+      let reports: { reason: string; automatic: boolean }[] = [];
+      for (let i = 0; i < 100 && !reports.length; i++) {
+        reports = await t.db.dataSource.query(`SELECT reason, automatic FROM reports WHERE target_type = 'thread' AND target_id = $1`, [s.id]);
+        if (!reports.length) await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(reports).toEqual([{ reason: 'crisis', automatic: true }]);
+      // readers see the follow-up (it is not held); the crisis mark is for the author and staff only
+      expect((await story(reader, s.id)).body.followUps).toHaveLength(1);
+    });
+
     it('puts follow-ups, reminders and highlights in the export, and erasing the account removes them', async () => {
       const m = await registerMember(t);
       const s = await createStory(t, m, { title: 'Exported arc' });
