@@ -100,6 +100,7 @@ const routes: Route[] = [
   { path: '/recover', access: 'visitor', title: 'Recover your account', mount: lazy('Use a recovery code', () => import('./screens/recover.js').then((m) => m.recoverScreen)) },
   { path: '/privacy', access: 'any', title: 'Privacy', mount: lazy('Privacy', () => import('./screens/privacy.js').then((m) => m.privacyScreen)) },
   { path: '/notifications', access: 'member', title: 'Notifications', mount: notificationsScreen },
+  { path: '/lessons', access: 'member', title: 'Lessons', mount: lazy('Lessons', () => import('./screens/lessons.js').then((m) => m.lessonsScreen)) },
   { path: '/mod', access: 'member', title: 'Review queue', mount: modScreen('queue') },
   { path: '/mod/alerts', access: 'member', title: 'Alerts', mount: modScreen('alerts') },
   { path: '/mod/reports', access: 'member', title: 'Reports', mount: modScreen('reports') },

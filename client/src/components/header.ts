@@ -150,6 +150,7 @@ export function renderHeader(container: HTMLElement, options: HeaderOptions): vo
         'nav',
         { class: 'header-nav', 'aria-label': 'Main' },
         h('a', { href: '/stories/new', class: 'nav-link nav-cta' }, 'Write a story'),
+        h('a', { href: '/lessons', class: 'nav-link' }, 'Lessons'),
         h(
           'a',
           { href: '/notifications', class: 'nav-link' },

@@ -7,6 +7,7 @@ import { checkForCrisis, confirmCrisis, type SafetyCheck } from '../components/c
 import { alertRegion, checkboxField, FormErrors, selectField, submitForm, textField } from '../components/field.js';
 import { isReplyMode, replyModeField } from '../components/reply-mode.js';
 import { errorState, loadingState } from '../components/states.js';
+import { composerSimilar } from '../components/similar-stories.js';
 import { closeWhileSuspended } from '../components/suspension.js';
 import { debounce, h, isAbort, setServerHtml } from '../dom.js';
 import { guardLeaving, navigate } from '../navigation.js';
@@ -196,6 +197,8 @@ export function composeScreen({ outlet, signal }: RouteContext): () => void {
     const errors = new FormErrors(region, fields);
     const saveStatus = h('p', { class: 'save-status' });
     const preview = previewer(() => [happened.control.value, handled.control.value, learned.control.value], signal);
+    // stories like this one, looked for after a pause in typing the title or what happened
+    const similar = composerSimilar(() => ({ title: title.control.value, happened: happened.control.value }), signal);
     const publish = h('button', { type: 'submit', class: 'button button-primary' }, 'Publish story');
 
     const collect = (): StoryDraft => ({
@@ -291,6 +294,8 @@ export function composeScreen({ outlet, signal }: RouteContext): () => void {
     );
     renderStatus();
     if (restored) saveStatus.textContent = 'Saved';
+    // a draft brought back may already say enough to look for similar stories
+    similar.changed();
 
     const form = h(
       'form',
@@ -305,6 +310,7 @@ export function composeScreen({ outlet, signal }: RouteContext): () => void {
         h('legend', null, 'Your story, in three parts'),
         h('p', { class: 'hint' }, 'You can use Markdown: **bold**, *italic*, lists and links.'),
         happened.element,
+        similar.element,
         handled.element,
         learned.element,
         h('div', { class: 'actions' }, preview.toggle),
@@ -323,6 +329,7 @@ export function composeScreen({ outlet, signal }: RouteContext): () => void {
       () => {
         draft.update(collect());
         preview.changed();
+        similar.changed();
       },
       { signal },
     );

@@ -1,5 +1,6 @@
 // / : the stories list. GET /api/threads?category=&q=&cursor=&limit=20 → {items, nextCursor};
 // a category filter, a debounced search, "Load more", and loading / empty / error states.
+// /?tab=waiting : the stories waiting for a first reply (GET /api/threads?filter=unanswered), oldest first.
 import type { Page, ThreadListItemView } from '../../../src/contract/views.js';
 import { api, describeError, qs } from '../api.js';
 import { announce } from '../components/announcer.js';
@@ -52,7 +53,8 @@ export function storyCard(item: ThreadListItemView, signal: AbortSignal): HTMLLI
 
 export function storiesScreen({ outlet, signal, query }: RouteContext): void {
   let category = query.get('category') ?? '';
-  let q = query.get('q') ?? '';
+  const waiting = query.get('tab') === 'waiting';
+  let q = waiting ? '' : query.get('q') ?? '';
   let nextCursor: string | null = null;
   let request: AbortController | null = null;
   let count = 0;
@@ -64,7 +66,17 @@ export function storiesScreen({ outlet, signal, query }: RouteContext): void {
     'form',
     { class: 'filters', role: 'search', 'aria-label': 'Find stories' },
     h('div', { class: 'field' }, h('label', { for: 'filter-category' }, 'Category'), categorySelect),
-    h('div', { class: 'field field-grow' }, h('label', { for: 'filter-q' }, 'Search stories'), search),
+    waiting ? null : h('div', { class: 'field field-grow' }, h('label', { for: 'filter-q' }, 'Search stories'), search),
+  );
+  const tabs = h(
+    'nav',
+    { class: 'mod-nav list-tabs', 'aria-label': 'Which stories' },
+    h(
+      'ul',
+      null,
+      h('li', null, h('a', { href: '/', 'aria-current': waiting ? null : 'page' }, 'All stories')),
+      h('li', null, h('a', { href: '/?tab=waiting', 'aria-current': waiting ? 'page' : null }, 'Waiting for a first reply')),
+    ),
   );
   const list = h('ul', { class: 'story-list', 'aria-labelledby': 'stories-title' });
   const status = h('div', { class: 'list-status' });
@@ -76,7 +88,9 @@ export function storiesScreen({ outlet, signal, query }: RouteContext): void {
     h(
       'section',
       { class: 'screen stories' },
-      h('div', { class: 'screen-head' }, h('h1', { id: 'stories-title' }, 'Stories'), h('a', { class: 'button button-primary', href: '/stories/new' }, 'Write a story')),
+      h('div', { class: 'screen-head' }, h('h1', { id: 'stories-title' }, waiting ? 'Waiting for a first reply' : 'Stories'), h('a', { class: 'button button-primary', href: '/stories/new' }, 'Write a story')),
+      tabs,
+      waiting ? h('p', { class: 'muted' }, 'Nobody has answered these stories yet, the one waiting longest first. A few kind words can mean a lot.') : null,
       filters,
       categoryDescription,
       region,
@@ -84,7 +98,7 @@ export function storiesScreen({ outlet, signal, query }: RouteContext): void {
   );
 
   const syncUrl = () => {
-    const url = `/${qs({ category, q })}`;
+    const url = `/${qs({ tab: waiting ? 'waiting' : null, category, q })}`;
     if (url !== location.pathname + location.search) history.replaceState(null, '', url);
   };
 
@@ -120,7 +134,7 @@ export function storiesScreen({ outlet, signal, query }: RouteContext): void {
     }
     try {
       const page = await api.get<Page<ThreadListItemView>>(
-        `/threads${qs({ category, q: q.trim(), cursor: reset ? null : nextCursor, limit: PAGE_SIZE })}`,
+        `/threads${qs({ filter: waiting ? 'unanswered' : null, category, q: q.trim(), cursor: reset ? null : nextCursor, limit: PAGE_SIZE })}`,
         { signal: controller.signal },
       );
       const items = page?.items ?? [];
@@ -154,6 +168,7 @@ export function storiesScreen({ outlet, signal, query }: RouteContext): void {
   }
 
   function emptyView(): HTMLElement {
+    if (waiting) return emptyState(h('p', null, 'Every story here has had a reply. Thank you for being there for each other.'), h('a', { class: 'button', href: '/' }, 'See all stories'));
     if (q.trim()) {
       const clear = h('button', { type: 'button', class: 'button' }, 'Clear search');
       clear.addEventListener('click', () => {

@@ -30,6 +30,7 @@ import { HelpedMost } from '../components/story/helped-most.js';
 import { ReplyActionEvent, type AnyReply } from '../components/story/reply-item.js';
 import { replyActions } from '../components/story/reply-actions.js';
 import { replyBox } from '../components/story/reply-box.js';
+import { storySimilar } from '../components/similar-stories.js';
 import { StoryReplies, type AddReplyOptions } from '../components/story/replies.js';
 import { StoryActions } from '../components/story/story-actions.js';
 import { StoryBody } from '../components/story/story-body.js';
@@ -232,7 +233,7 @@ export function storyScreen({ outlet, signal, params, setTitle }: RouteContext):
 
     // Follow-ups (the author's later updates to the story) go after the story's parts, before its reactions.
     const article = story.article(followUps.element, threadBar.element, actions.tools, actions.panel, modSlot);
-    replaceRoot(article, helped.element, replies.element(), box.element, replies.pill.element);
+    replaceRoot(article, helped.element, replies.element(), box.element, storySimilar(threadId, signal), replies.pill.element);
 
     if (staff) {
       staffTools()
