@@ -10,6 +10,7 @@ import type { Role, UserView } from '../contract/views.js';
 import { DomainError } from '../common/errors.js';
 import { prepared, run } from '../database/prepared.js';
 import { User } from '../users/user.entity.js';
+import { UsersRepository } from '../users/users.repository.js';
 import { toUserView, usernameKey } from '../users/users.service.js';
 import { usernameSkeleton } from '../users/username-skeleton.js';
 import { burnPasswordCheck, hashPassword, verifyPassword } from './passwords.js';
@@ -55,6 +56,7 @@ export class AuthService {
     private readonly twoFactor: TwoFactorService,
     private readonly signInLimits: SignInLimits,
     private readonly alerts: AlertsService,
+    private readonly userRows: UsersRepository,
   ) {}
 
   async register(dto: RegisterDto): Promise<SignedIn> {
@@ -103,9 +105,9 @@ export class AuthService {
     if (!(await verifyPassword(user.passwordHash, dto.password))) throw invalidCredentials();
     if (user.bannedAt) throw new DomainError('ACCOUNT_BANNED', 'This account has been banned from Setback.');
     if (user.totpEnabledAt) {
-      const [{ totp_secret }]: { totp_secret: string }[] = await this.dataSource.query('SELECT totp_secret FROM users WHERE id = $1', [user.id]);
+      const secret = (await this.userRows.twoFactorOf(user.id))?.secret as string;
       if (!dto.code) throw new DomainError('SECOND_FACTOR_REQUIRED', 'Enter the 6-digit code from your authenticator app.');
-      if (!(await this.twoFactor.consume(user.id, totp_secret, dto.code))) {
+      if (!(await this.twoFactor.consume(user.id, secret, dto.code))) {
         throw new DomainError('INVALID_CREDENTIALS', 'That code is not right. Codes change every 30 seconds.', { errors: [{ field: 'code', message: 'That code is not right' }] });
       }
     }

@@ -13,6 +13,11 @@ function newCode(): string {
   return `${chars.slice(0, 4).join('')}-${chars.slice(4, 8).join('')}-${chars.slice(8).join('')}`;
 }
 
+/** In the transaction of a member leaving: their codes go. */
+export async function eraseRecoveryCodes(em: EntityManager, userId: string): Promise<void> {
+  await em.query(`DELETE FROM recovery_codes WHERE user_id = $1`, [userId]);
+}
+
 /** Replaces every code of the member with 8 new ones, shown once; only their hashes are kept. */
 export async function issueRecoveryCodes(em: EntityManager | DataSource, userId: string): Promise<string[]> {
   const codes = Array.from({ length: COUNT }, newCode);

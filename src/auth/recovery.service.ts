@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { DomainError } from '../common/errors.js';
+import { UsersRepository } from '../users/users.repository.js';
 import { usernameKey } from '../users/users.service.js';
 import { AuthService } from './auth.service.js';
 import { hashRecoveryCode, issueRecoveryCodes } from './recovery-codes.js';
@@ -13,6 +14,7 @@ export class RecoveryService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly auth: AuthService,
+    private readonly users: UsersRepository,
   ) {}
 
   issue(userId: string, em: EntityManager | DataSource = this.dataSource): Promise<string[]> {
@@ -20,8 +22,8 @@ export class RecoveryService {
   }
 
   async regenerate(viewer: Viewer, password: string): Promise<{ recoveryCodes: string[] }> {
-    const [row]: { password_hash: string }[] = await this.dataSource.query('SELECT password_hash FROM users WHERE id = $1', [viewer.id]);
-    if (!row || !(await verifyPassword(row.password_hash, password))) {
+    const hash = await this.users.passwordHash(viewer.id);
+    if (!hash || !(await verifyPassword(hash, password))) {
       throw new DomainError('INVALID_CREDENTIALS', 'That password is not right.', { errors: [{ field: 'password', message: 'That password is not right' }] });
     }
     return { recoveryCodes: await this.issue(viewer.id) };
@@ -30,8 +32,8 @@ export class RecoveryService {
   /** Spends one code (atomically, so it works once), sets the new password and ends every session. */
   async recover(username: string, code: string, newPassword: string): Promise<{ remainingCodes: number }> {
     const wrong = () => new DomainError('INVALID_CREDENTIALS', 'That username and recovery code do not match.');
-    const [user]: { id: string }[] = await this.dataSource.query('SELECT id FROM users WHERE username_key = $1 AND deleted_at IS NULL AND banned_at IS NULL', [usernameKey(username)]);
-    if (!user) {
+    const userId = await this.users.recoverableId(usernameKey(username));
+    if (!userId) {
       await burnPasswordCheck(newPassword);
       throw wrong();
     }
@@ -39,14 +41,14 @@ export class RecoveryService {
     const remaining = await this.dataSource.transaction(async (em) => {
       const [spent]: [{ id: string }[], number] = await em.query(
         'UPDATE recovery_codes SET used_at = now() WHERE user_id = $1 AND code_hash = $2 AND used_at IS NULL RETURNING id',
-        [user.id, hashRecoveryCode(user.id, code)],
+        [userId, hashRecoveryCode(userId, code)],
       );
       if (!spent.length) throw wrong();
-      await em.query('UPDATE users SET password_hash = $2 WHERE id = $1', [user.id, passwordHash]);
-      const [{ n }]: { n: number }[] = await em.query('SELECT count(*)::int AS n FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL', [user.id]);
+      await this.users.setPasswordHash(em, userId, passwordHash);
+      const [{ n }]: { n: number }[] = await em.query('SELECT count(*)::int AS n FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL', [userId]);
       return n;
     });
-    await this.auth.revokeAll(user.id, 'password-reset');
+    await this.auth.revokeAll(userId, 'password-reset');
     return { remainingCodes: remaining };
   }
 }

@@ -6,6 +6,7 @@ import { DataSource } from 'typeorm';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { DomainError } from '../common/errors.js';
 import type { Viewer } from '../access/viewer.js';
+import { UsersRepository } from '../users/users.repository.js';
 
 /** TOTP two-factor sign-in (for everyone who wants it; required of staff when REQUIRE_STAFF_2FA=true). */
 @Injectable()
@@ -13,6 +14,7 @@ export class TwoFactorService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly events: EventEmitter2,
+    private readonly users: UsersRepository,
   ) {}
 
   async check(secret: string, code: string | undefined): Promise<boolean> {
@@ -30,30 +32,26 @@ export class TwoFactorService {
   async consume(userId: string, secret: string, code: string | undefined): Promise<boolean> {
     const step = await this.step(secret, code);
     if (step === null) return false;
-    const [rows]: [unknown[], number] = await this.dataSource.query(
-      'UPDATE users SET totp_last_step = $2 WHERE id = $1 AND (totp_last_step IS NULL OR totp_last_step < $2) RETURNING id',
-      [userId, step],
-    );
-    return rows.length === 1;
+    return this.users.spendTotpStep(userId, step);
   }
 
   /** A new secret (not active until confirmed with a code), with a QR code to scan. */
   async setup(viewer: Viewer): Promise<{ secret: string; otpauthUrl: string; qrSvg: string }> {
-    const [u]: { totp_enabled_at: Date | null }[] = await this.dataSource.query('SELECT totp_enabled_at FROM users WHERE id = $1', [viewer.id]);
-    if (u?.totp_enabled_at) throw new DomainError('CONFLICT', 'Two-factor sign-in is already on. Turn it off first to set up a new device.');
+    const u = await this.users.twoFactorOf(viewer.id);
+    if (u?.enabledAt) throw new DomainError('CONFLICT', 'Two-factor sign-in is already on. Turn it off first to set up a new device.');
     const secret = generateSecret();
-    await this.dataSource.query('UPDATE users SET totp_secret = $2 WHERE id = $1', [viewer.id, secret]);
+    await this.users.setTwoFactorSecret(viewer.id, secret);
     const otpauthUrl = generateURI({ issuer: 'Setback', label: viewer.username, secret });
     const qrSvg = await QRCode.toString(otpauthUrl, { type: 'svg', margin: 1 });
     return { secret, otpauthUrl, qrSvg };
   }
 
   async enable(viewer: Viewer, code: string): Promise<{ enabled: true }> {
-    const [u]: { totp_secret: string | null; totp_enabled_at: Date | null }[] = await this.dataSource.query('SELECT totp_secret, totp_enabled_at FROM users WHERE id = $1', [viewer.id]);
-    if (!u?.totp_secret) throw new DomainError('CONFLICT', 'Start the set-up first.');
-    if (u.totp_enabled_at) return { enabled: true };
-    if (!(await this.check(u.totp_secret, code))) throw invalidCode();
-    await this.dataSource.query('UPDATE users SET totp_enabled_at = now() WHERE id = $1', [viewer.id]);
+    const u = await this.users.twoFactorOf(viewer.id);
+    if (!u?.secret) throw new DomainError('CONFLICT', 'Start the set-up first.');
+    if (u.enabledAt) return { enabled: true };
+    if (!(await this.check(u.secret, code))) throw invalidCode();
+    await this.users.enableTwoFactor(viewer.id);
     // sessions opened before now did not pass the second factor
     const [ended]: [{ id: string }[], number] = await this.dataSource.query(
       'UPDATE sessions SET revoked_at = now() WHERE user_id = $1 AND id <> $2 AND revoked_at IS NULL RETURNING id',
@@ -64,10 +62,10 @@ export class TwoFactorService {
   }
 
   async disable(viewer: Viewer, code: string): Promise<{ enabled: false }> {
-    const [u]: { totp_secret: string | null; totp_enabled_at: Date | null }[] = await this.dataSource.query('SELECT totp_secret, totp_enabled_at FROM users WHERE id = $1', [viewer.id]);
-    if (!u?.totp_enabled_at || !u.totp_secret) return { enabled: false };
-    if (!(await this.check(u.totp_secret, code))) throw invalidCode();
-    await this.dataSource.query('UPDATE users SET totp_secret = NULL, totp_enabled_at = NULL WHERE id = $1', [viewer.id]);
+    const u = await this.users.twoFactorOf(viewer.id);
+    if (!u?.enabledAt || !u.secret) return { enabled: false };
+    if (!(await this.check(u.secret, code))) throw invalidCode();
+    await this.users.disableTwoFactor(viewer.id);
     // under REQUIRE_STAFF_2FA a moderator's open sockets must stop hearing what only staff may
     this.events.emit('user.access_changed', { userId: viewer.id } satisfies DomainEvents['user.access_changed']);
     return { enabled: false };

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import type { Viewer } from '../access/viewer.js';
 import type { Page } from '../contract/views.js';
 import { DomainError, invalid, notFound } from '../common/errors.js';
+import { UsersRepository } from '../users/users.repository.js';
 import type { DraftView } from './draft.dto.js';
 
 export const MAX_DRAFTS = 20;
@@ -35,7 +36,20 @@ function containsNul(value: unknown): boolean {
  */
 @Injectable()
 export class DraftsService {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly users: UsersRepository,
+  ) {}
+
+  /** A member's drafts, every one, for their export (src/privacy). */
+  exportFor(userId: string): Promise<{ key: string; data: unknown; updated_at: Date }[]> {
+    return this.dataSource.query('SELECT key, data, updated_at FROM drafts WHERE user_id = $1 ORDER BY key', [userId]);
+  }
+
+  /** In the transaction of a member leaving: their drafts go. */
+  async eraseFor(em: EntityManager, userId: string): Promise<void> {
+    await em.query(`DELETE FROM drafts WHERE user_id = $1`, [userId]);
+  }
 
   async list(viewer: Viewer): Promise<Page<DraftView>> {
     // at most MAX_DRAFTS rows exist per member, so one page holds them all
@@ -58,7 +72,7 @@ export class DraftsService {
     const row = await this.dataSource.transaction(async (em) => {
       // serializes one member's concurrent saves, so the count below cannot be raced past the limit;
       // NO KEY UPDATE does not block other tables' foreign-key checks on the user row
-      await em.query('SELECT 1 FROM users WHERE id = $1 FOR NO KEY UPDATE', [viewer.id]);
+      await this.users.lockMember(em, viewer.id);
       if (key.startsWith(REPLY_PREFIX)) {
         // a reply box autosaves in every story a member opens to answer: at the limit, a new reply draft takes the
         // place of the member's oldest reply draft, never of a story's

@@ -439,21 +439,16 @@ export class ModerationService {
 
   async addWord(viewer: Viewer, dto: WatchedWordDto) {
     const pattern = dto.pattern.normalize('NFKC').trim().toLowerCase();
-    const rows: { id: string }[] = await this.dataSource.query(
-      'INSERT INTO watched_words (pattern, action, created_by) VALUES ($1, $2, $3) ON CONFLICT (pattern) DO NOTHING RETURNING id',
-      [pattern, dto.action, viewer.id],
-    );
-    if (!rows[0]) throw new DomainError('CONFLICT', 'That word or phrase is already on the list.');
-    await this.log(this.dataSource, viewer.id, 'watched_word.add', 'watched_word', rows[0].id, null, { pattern, action: dto.action });
-    this.words.invalidate();
-    return (await this.words.list()).find((w) => w.id === rows[0].id);
+    const id = await this.words.add(pattern, dto.action, viewer.id);
+    if (!id) throw new DomainError('CONFLICT', 'That word or phrase is already on the list.');
+    await this.log(this.dataSource, viewer.id, 'watched_word.add', 'watched_word', id, null, { pattern, action: dto.action });
+    return (await this.words.list()).find((w) => w.id === id);
   }
 
   async removeWord(viewer: Viewer, id: string) {
     if (!UUID_RE.test(id)) throw notFound('That watched word');
-    const [rows]: [{ pattern: string }[], number] = await this.dataSource.query('DELETE FROM watched_words WHERE id = $1 RETURNING pattern', [id]);
-    if (!rows.length) throw notFound('That watched word');
-    await this.log(this.dataSource, viewer.id, 'watched_word.remove', 'watched_word', id, null, { pattern: rows[0].pattern });
-    this.words.invalidate();
+    const pattern = await this.words.remove(id);
+    if (pattern === undefined) throw notFound('That watched word');
+    await this.log(this.dataSource, viewer.id, 'watched_word.remove', 'watched_word', id, null, { pattern });
   }
 }

@@ -9,6 +9,11 @@ import { excerptFromMarkdown } from '../common/markdown.js';
 import { StoriesService } from '../stories/stories.service.js';
 import { RepliesRepository } from '../replies/replies.repository.js';
 import { ThreadsRepository } from '../stories/threads.repository.js';
+import { eraseRecoveryCodes } from '../auth/recovery-codes.js';
+import { DraftsService } from '../drafts/drafts.service.js';
+import { ReactionsRepository } from '../reactions/reactions.repository.js';
+import { RevisionsRepository } from '../stories/revisions.repository.js';
+import { BlocksService } from '../users/blocks.service.js';
 import { UsersRepository } from '../users/users.repository.js';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { SupportService } from '../support/support.service.js';
@@ -27,6 +32,10 @@ export class AccountService {
     private readonly users: UsersRepository,
     private readonly threadsRepo: ThreadsRepository,
     private readonly repliesRepo: RepliesRepository,
+    private readonly drafts: DraftsService,
+    private readonly blocks: BlocksService,
+    private readonly reactions: ReactionsRepository,
+    private readonly revisions: RevisionsRepository,
     private readonly events: EventEmitter2,
     private readonly support: SupportService,
     private readonly arc: ArcAccountService,
@@ -39,10 +48,9 @@ export class AccountService {
     if (!user) throw notFound('That account');
     const threads = await this.threadsRepo.exportFor(viewer.id);
     const replies = await this.repliesRepo.exportFor(viewer.id);
-    const drafts = await q<{ key: string; data: unknown; updated_at: Date }>('SELECT key, data, updated_at FROM drafts WHERE user_id = $1 ORDER BY key');
-    const threadReactions = await q<{ thread_id: string; kind: string; created_at: Date }>('SELECT thread_id, kind, created_at FROM thread_reactions WHERE user_id = $1');
-    const replyReactions = await q<{ reply_id: string; kind: string; created_at: Date }>('SELECT reply_id::text AS reply_id, kind, created_at FROM reply_reactions WHERE user_id = $1');
-    const blocks = await q<{ username: string; created_at: Date }>('SELECT u.username, b.created_at FROM blocks b JOIN users u ON u.id = b.blocked_id WHERE b.blocker_id = $1');
+    const drafts = await this.drafts.exportFor(viewer.id);
+    const { threads: threadReactions, replies: replyReactions } = await this.reactions.exportFor(viewer.id);
+    const blocks = await this.blocks.exportFor(viewer.id);
     const notifications = await q<{ kind: string; thread_id: string | null; reply_id: string | null; text: string; read_at: Date | null; created_at: Date }>(
       'SELECT kind, thread_id, reply_id::text AS reply_id, text, read_at, created_at FROM notifications WHERE user_id = $1 ORDER BY created_at',
     );
@@ -98,22 +106,21 @@ export class AccountService {
       if (mode === 'erase') {
         await this.threadsRepo.eraseTextByAuthor(em, viewer.id, REMOVED_STORY, excerptFromMarkdown('The author removed this story.'));
         await this.repliesRepo.eraseTextByAuthor(em, viewer.id);
-        await em.query(`DELETE FROM revisions WHERE editor_id = $1`, [viewer.id]);
-        await em.query(`DELETE FROM thread_reactions WHERE user_id = $1`, [viewer.id]);
-        await em.query(`DELETE FROM reply_reactions WHERE user_id = $1`, [viewer.id]);
+        await this.revisions.eraseBy(em, viewer.id);
+        await this.reactions.eraseFor(em, viewer.id);
         await em.query(`UPDATE reports SET note = NULL WHERE reporter_id = $1`, [viewer.id]);
         await em.query(`UPDATE reports SET reporter_id = NULL WHERE reporter_id = $1`, [viewer.id]);
         for (const threadId of replyThreads) await this.repliesRepo.recount(em, threadId);
       }
       await this.support.eraseFor(em, viewer.id);
       await this.arc.eraseFor(em, viewer.id, mode);
-      // each written out (not built from a list of names), so a search for a table's statements finds these too
-      await em.query(`DELETE FROM drafts WHERE user_id = $1`, [viewer.id]);
-      await em.query(`DELETE FROM blocks WHERE blocker_id = $1 OR blocked_id = $1`, [viewer.id]);
+      // each owner erases its own rows; the statements still written here are to move too (docs/ownership.md)
+      await this.drafts.eraseFor(em, viewer.id);
+      await this.blocks.eraseFor(em, viewer.id);
       await em.query(`DELETE FROM notifications WHERE user_id = $1`, [viewer.id]);
       await em.query(`DELETE FROM thread_mutes WHERE user_id = $1`, [viewer.id]);
       await em.query(`DELETE FROM pseudonym_hides WHERE user_id = $1`, [viewer.id]);
-      await em.query(`DELETE FROM recovery_codes WHERE user_id = $1`, [viewer.id]);
+      await eraseRecoveryCodes(em, viewer.id);
       await this.users.tombstone(em, viewer.id, tombstone);
       await em.query(`INSERT INTO moderation_log (actor_id, action, target_type, target_id) VALUES (NULL, $2, 'user', $1)`, [viewer.id, `account.${mode}`]);
       return [...new Set([...threads, ...replyThreads])];

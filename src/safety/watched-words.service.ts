@@ -54,6 +54,23 @@ export class WatchedWordsService {
     this.cache = null;
   }
 
+  /** Adds a word or phrase (normalized by the caller); its id, or undefined when it is already on the list. */
+  async add(pattern: string, action: WatchAction, createdBy: string): Promise<string | undefined> {
+    const rows: { id: string }[] = await this.dataSource.query(
+      'INSERT INTO watched_words (pattern, action, created_by) VALUES ($1, $2, $3) ON CONFLICT (pattern) DO NOTHING RETURNING id',
+      [pattern, action, createdBy],
+    );
+    if (rows[0]) this.invalidate();
+    return rows[0]?.id;
+  }
+
+  /** Takes a word off the list (`id` must be a well-formed uuid); the pattern it had, or undefined when there was none. */
+  async remove(id: string): Promise<string | undefined> {
+    const [rows]: [{ pattern: string }[], number] = await this.dataSource.query('DELETE FROM watched_words WHERE id = $1 RETURNING pattern', [id]);
+    if (rows[0]) this.invalidate();
+    return rows[0]?.pattern;
+  }
+
   async screen(...texts: (string | null | undefined)[]): Promise<Screening> {
     return screenWith(await this.list(), texts);
   }

@@ -8,6 +8,7 @@ import { PreviewController } from './preview.controller.js';
 import { ProfilesController } from './profiles.controller.js';
 import { CategoriesController, StoriesController } from './stories.controller.js';
 import { SimilarService } from './similar.service.js';
+import { RevisionsRepository } from './revisions.repository.js';
 import { StoriesService } from './stories.service.js';
 import { ThreadsRepository } from './threads.repository.js';
 
@@ -15,7 +16,7 @@ import { ThreadsRepository } from './threads.repository.js';
   imports: [UsersModule, SafetyModule],
   // SimilarController first: its /threads/similar must be matched before /threads/:id
   controllers: [SimilarController, LessonsController, StoriesController, CategoriesController, ProfilesController, PreviewController],
-  providers: [StoriesService, CategoriesService, LessonsService, SimilarService, ThreadsRepository],
-  exports: [StoriesService, CategoriesService, ThreadsRepository],
+  providers: [StoriesService, CategoriesService, LessonsService, SimilarService, ThreadsRepository, RevisionsRepository],
+  exports: [StoriesService, CategoriesService, ThreadsRepository, RevisionsRepository],
 })
 export class StoriesModule {}

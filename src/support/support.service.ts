@@ -14,6 +14,7 @@ import type { AppConfig } from '../config/config.js';
 import type { HelpView, Page, SupportConversationView, SupportMessageView } from '../contract/views.js';
 import { SecretsService } from '../database/secrets.service.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
+import { UsersRepository } from '../users/users.repository.js';
 import type { NotificationRow } from '../notifications/notifications.service.js';
 import type { ConversationsQuery, SupportPageQuery, TeamMessageDto } from './support.dto.js';
 import { ConversationRow, MESSAGE_COLUMNS, MESSAGE_FROM, SupportMessageRow, toConversationView, toSupportMessageView } from './support.views.js';
@@ -48,6 +49,7 @@ export class SupportService {
     private readonly secrets: SecretsService,
     private readonly notifications: NotificationsService,
     private readonly events: EventEmitter2,
+    private readonly users: UsersRepository,
   ) {}
 
   /** GET /help: public, the same resources every other surface shows. */
@@ -150,9 +152,9 @@ export class SupportService {
 
   private async loadMember(em: EntityManager | DataSource, userId: string): Promise<{ id: string; username: string }> {
     if (typeof userId !== 'string' || !UUID_RE.test(userId)) throw notFound('That member');
-    const rows: { id: string; username: string }[] = await em.query(`SELECT id, username FROM users WHERE id = $1 AND deleted_at IS NULL`, [userId]);
-    if (!rows[0]) throw notFound('That member');
-    return rows[0];
+    const member = await this.users.findPresent(em, userId);
+    if (!member) throw notFound('That member');
+    return member;
   }
 
   private async insert(

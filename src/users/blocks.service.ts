@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import type { Viewer } from '../access/viewer.js';
 import { invalid, notFound } from '../common/errors.js';
 import { prepared, run } from '../database/prepared.js';
@@ -46,6 +46,16 @@ export class BlocksService {
   async isBlocked(blockerId: string, blockedId: string): Promise<boolean> {
     const rows: unknown[] = await this.dataSource.query('SELECT 1 FROM blocks WHERE blocker_id = $1 AND blocked_id = $2', [blockerId, blockedId]);
     return rows.length > 0;
+  }
+
+  /** The members one has blocked, by name, for their export (src/privacy). */
+  exportFor(userId: string): Promise<{ username: string; created_at: Date }[]> {
+    return this.dataSource.query('SELECT u.username, b.created_at FROM blocks b JOIN users u ON u.id = b.blocked_id WHERE b.blocker_id = $1', [userId]);
+  }
+
+  /** In the transaction of a member leaving: their blocks go, both ways. */
+  async eraseFor(em: EntityManager, userId: string): Promise<void> {
+    await em.query(`DELETE FROM blocks WHERE blocker_id = $1 OR blocked_id = $1`, [userId]);
   }
 
   /** The member behind a username; a malformed or unknown name is simply not found. */

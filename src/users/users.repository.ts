@@ -98,4 +98,58 @@ export class UsersRepository {
   async endBreak(id: string): Promise<void> {
     await this.dataSource.query('UPDATE users SET break_until = NULL WHERE id = $1', [id]);
   }
+
+  // credentials: the auth module signs members in with these columns, the users module holds the statements
+
+  /** The sign-in two-factor secret and since when it is on (null, null: never set up). */
+  async twoFactorOf(id: string): Promise<{ secret: string | null; enabledAt: Date | null } | undefined> {
+    const rows: { totp_secret: string | null; totp_enabled_at: Date | null }[] = await this.dataSource.query('SELECT totp_secret, totp_enabled_at FROM users WHERE id = $1', [id]);
+    return rows[0] && { secret: rows[0].totp_secret, enabledAt: rows[0].totp_enabled_at };
+  }
+
+  /** Spends a two-factor time step: true only the first time a step at least this late is used (a code works once). */
+  async spendTotpStep(id: string, step: number): Promise<boolean> {
+    const [rows]: [unknown[], number] = await this.dataSource.query(
+      'UPDATE users SET totp_last_step = $2 WHERE id = $1 AND (totp_last_step IS NULL OR totp_last_step < $2) RETURNING id',
+      [id, step],
+    );
+    return rows.length === 1;
+  }
+
+  /** A new two-factor secret, not in force until enableTwoFactor. */
+  async setTwoFactorSecret(id: string, secret: string): Promise<void> {
+    await this.dataSource.query('UPDATE users SET totp_secret = $2 WHERE id = $1', [id, secret]);
+  }
+
+  async enableTwoFactor(id: string): Promise<void> {
+    await this.dataSource.query('UPDATE users SET totp_enabled_at = now() WHERE id = $1', [id]);
+  }
+
+  async disableTwoFactor(id: string): Promise<void> {
+    await this.dataSource.query('UPDATE users SET totp_secret = NULL, totp_enabled_at = NULL WHERE id = $1', [id]);
+  }
+
+  async setPasswordHash(db: Db, id: string, passwordHash: string): Promise<void> {
+    await db.query('UPDATE users SET password_hash = $2 WHERE id = $1', [id, passwordHash]);
+  }
+
+  /** The account a recovery code may reset: under this username key, neither gone nor banned. */
+  async recoverableId(key: string): Promise<string | undefined> {
+    const rows: { id: string }[] = await this.dataSource.query('SELECT id FROM users WHERE username_key = $1 AND deleted_at IS NULL AND banned_at IS NULL', [key]);
+    return rows[0]?.id;
+  }
+
+  /** A member who has not left, by id (`id` must be a well-formed uuid), with their name. */
+  async findPresent(db: Db, id: string): Promise<{ id: string; username: string } | undefined> {
+    const rows: { id: string; username: string }[] = await db.query(`SELECT id, username FROM users WHERE id = $1 AND deleted_at IS NULL`, [id]);
+    return rows[0];
+  }
+
+  /**
+   * Locks the member's row for the rest of the transaction (FOR NO KEY UPDATE, which does not block other tables'
+   * foreign-key checks on it): serializes one member's writes that must not race each other.
+   */
+  async lockMember(em: EntityManager, id: string): Promise<void> {
+    await em.query('SELECT 1 FROM users WHERE id = $1 FOR NO KEY UPDATE', [id]);
+  }
 }

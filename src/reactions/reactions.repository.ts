@@ -1,0 +1,24 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+
+/** A member's own reactions, for their export and their leaving (src/privacy): the reactions module owns both tables. */
+@Injectable()
+export class ReactionsRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** Every reaction the member gave, to stories and to replies. */
+  async exportFor(userId: string): Promise<{ threads: { thread_id: string; kind: string; created_at: Date }[]; replies: { reply_id: string; kind: string; created_at: Date }[] }> {
+    const threads: { thread_id: string; kind: string; created_at: Date }[] = await this.dataSource.query('SELECT thread_id, kind, created_at FROM thread_reactions WHERE user_id = $1', [userId]);
+    const replies: { reply_id: string; kind: string; created_at: Date }[] = await this.dataSource.query(
+      'SELECT reply_id::text AS reply_id, kind, created_at FROM reply_reactions WHERE user_id = $1',
+      [userId],
+    );
+    return { threads, replies };
+  }
+
+  /** In the transaction of a member erasing their account: every reaction they gave goes. */
+  async eraseFor(em: EntityManager, userId: string): Promise<void> {
+    await em.query(`DELETE FROM thread_reactions WHERE user_id = $1`, [userId]);
+    await em.query(`DELETE FROM reply_reactions WHERE user_id = $1`, [userId]);
+  }
+}
