@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import type { Locator, Page } from 'playwright-core';
 import { registerMember, uniqueName, type Member } from '../support/app.js';
 import { join } from 'node:path';
-import { BrowserHarness, requireBrowser, SCREENSHOT_DIR, WAIT_MS } from '../support/browser.js';
+import { BrowserHarness, requireBrowser, runAxe, SCREENSHOT_DIR, WAIT_MS } from '../support/browser.js';
 import { createStory } from '../support/factories.js';
 
 const ok = requireBrowser('browser: words kept');
@@ -16,6 +16,19 @@ const NOT_ANSWERING = 'Setback is not answering right now; your words are kept.'
 
 /** A photograph of a moment the test passes through (the harness photographs only the end). */
 const shot = (page: Page, name: string) => page.screenshot({ path: join(SCREENSHOT_DIR, `words-kept-${name}.png`), fullPage: true });
+
+/** axe-core's serious and critical violations on the page as it is now, in light and dark. */
+async function seriousNow(page: Page): Promise<string[]> {
+  const found: string[] = [];
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    // colours change with a transition: judge them once it has ended
+    await page.evaluate('new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(() => done(true))))');
+    await page.evaluate('Promise.all(document.getAnimations().map((a) => a.finished)).then(() => true)');
+    for (const v of await runAxe(page)) if (v.impact === 'serious' || v.impact === 'critical') found.push(`${scheme}: ${v.id} (${v.help}) at ${v.nodes.map((n) => `${n.target.join(' ')} ${n.failureSummary ?? ''}`).join(', ')}`);
+  }
+  return found;
+}
 
 /** Waits until a form control holds the given value. */
 async function valueBecomes(control: Locator, expected: string): Promise<void> {
@@ -94,7 +107,7 @@ async function openStory(page: Page, id: string, title: string): Promise<void> {
   it('says Setback is not answering (not "check your connection") while the server is down, and clears it on "Back online"', async () => {
     const member = await registerMember(b.app);
     const story = await createStory(b.app, member, { title: `The bakery that closed ${randomBytes(3).toString('hex')}` });
-    const page = await b.page('member', member);
+    const page = await b.page('member', member, { bypassCSP: true }); // axe is injected as a script
     await page.goto('/');
     await page.getByRole('heading', { name: 'Stories', level: 1 }).waitFor();
     const card = page.getByRole('link', { name: story.title as string });
@@ -108,6 +121,7 @@ async function openStory(page: Page, id: string, title: string): Promise<void> {
     await expect(line.textContent()).resolves.not.toMatch(/check your connection/i);
     await page.locator('.connection-banner', { hasText: NOT_ANSWERING }).waitFor();
     await shot(page, 'server-not-answering');
+    expect(await seriousNow(page)).toEqual([]);
 
     // then a proxy in front of it answers 503
     await page.unroute('**/api/**');
@@ -173,11 +187,12 @@ async function openStory(page: Page, id: string, title: string): Promise<void> {
     const kept = await first.storageState();
     await first.close();
 
-    const again = await b.page('online again', await b.context(reader, { storageState: kept }));
+    const again = await b.page('online again', await b.context(reader, { storageState: kept, bypassCSP: true }));
     await openStory(again, story.id, story.title as string);
     const offer = again.locator('.reply-form .unsent-words');
     await offer.getByText('You have unsent words from').waitFor();
     await shot(again, 'reply-words-offered-back');
+    expect(await seriousNow(again)).toEqual([]);
     await expect(again.getByLabel('Your reply').inputValue()).resolves.toBe('');
     expect((await drafts(reader)).some((d) => d.key === `reply-${story.id}`)).toBe(false);
     expect(await replies(author, story.id)).toEqual([]);
@@ -264,7 +279,7 @@ async function openStory(page: Page, id: string, title: string): Promise<void> {
     const author = await registerMember(b.app);
     const reader = await registerMember(b.app);
     const story = await createStory(b.app, author, { title: `The band that split up ${randomBytes(3).toString('hex')}` });
-    const context = await b.context(reader);
+    const context = await b.context(reader, { bypassCSP: true }); // axe is injected as a script
     const page = await b.page('reader', context);
     await openStory(page, story.id, story.title as string);
     let posts = 0;
@@ -283,6 +298,8 @@ async function openStory(page: Page, id: string, title: string): Promise<void> {
     await item.getByText('Not sent:').waitFor();
     await shot(page, 'reply-refused-kept');
     expect(posts).toBe(1);
+    // the waiting list and the refusal read well in both colour schemes
+    expect(await seriousNow(page)).toEqual([]);
 
     // a later reply goes when Setback is back again: the outbox ran, and passed the refused one by
     expect((await b.app.http().post(`/api/threads/${story.id}/resume`).set('Cookie', author.cookie)).status).toBe(200);
