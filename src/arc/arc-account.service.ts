@@ -1,12 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { ThreadsRepository } from '../stories/threads.repository.js';
 
 const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
 
 /** The arc's part of a member's export and of their leaving (src/privacy): the follow-ups, reminders and highlights they made. */
 @Injectable()
 export class ArcAccountService {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly threads: ThreadsRepository,
+  ) {}
 
   async exportFor(memberId: string) {
     const followUps: { thread_id: string; body_md: string; created_at: Date }[] = await this.dataSource.query(
@@ -17,10 +21,10 @@ export class ArcAccountService {
       `SELECT thread_id, in_months, due_at, fired_at FROM follow_up_reminders WHERE user_id = $1 ORDER BY due_at`,
       [memberId],
     );
+    const own = await this.threads.idsByAuthor(this.dataSource.manager, memberId, true);
     const highlights: { thread_id: string; reply_id: string; created_at: Date }[] = await this.dataSource.query(
-      `SELECT h.thread_id, h.reply_id::text AS reply_id, h.created_at FROM reply_highlights h JOIN threads t ON t.id = h.thread_id
-        WHERE t.author_id = $1 ORDER BY h.created_at`,
-      [memberId],
+      `SELECT thread_id, reply_id::text AS reply_id, created_at FROM reply_highlights WHERE thread_id = ANY($1::uuid[]) ORDER BY created_at, reply_id`,
+      [own],
     );
     return {
       followUps: followUps.map((f) => ({ threadId: f.thread_id, body: f.body_md, createdAt: iso(f.created_at) })),
@@ -38,6 +42,6 @@ export class ArcAccountService {
     await em.query(`DELETE FROM follow_up_reminders WHERE user_id = $1`, [memberId]);
     if (mode !== 'erase') return;
     await em.query(`DELETE FROM follow_ups WHERE author_id = $1`, [memberId]);
-    await em.query(`DELETE FROM reply_highlights h USING threads t WHERE t.id = h.thread_id AND t.author_id = $1`, [memberId]);
+    await em.query(`DELETE FROM reply_highlights WHERE thread_id = ANY($1::uuid[])`, [await this.threads.idsByAuthor(em, memberId, true)]);
   }
 }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { NotificationsModule } from '../notifications/notifications.module.js';
+import { RepliesModule } from '../replies/replies.module.js';
 import { SafetyModule } from '../safety/safety.module.js';
 import { StoriesModule } from '../stories/stories.module.js';
 import { ArcAccountService } from './arc-account.service.js';
@@ -10,7 +11,7 @@ import { RemindersService } from './reminders.service.js';
 
 /** The author's arc (DESIGN "Second batch"): owns follow_ups, follow_up_reminders and reply_highlights. */
 @Module({
-  imports: [StoriesModule, SafetyModule, NotificationsModule],
+  imports: [StoriesModule, RepliesModule, SafetyModule, NotificationsModule],
   controllers: [ArcController],
   providers: [FollowUpsService, RemindersService, HighlightsService, ArcAccountService],
   exports: [ArcAccountService, RemindersService],

@@ -1,6 +1,6 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
-/** An author's private reminder to add a follow-up, one per story; `firedAt` is its exactly-once claim (migration AuthorsArc). */
+/** The one private reminder per story that asks its author for a follow-up; `firedAt` marks it claimed (migration AuthorsArc). */
 @Entity('follow_up_reminders')
 export class FollowUpReminder {
   @PrimaryColumn('uuid', { name: 'thread_id' })

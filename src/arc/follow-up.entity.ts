@@ -1,6 +1,6 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
-/** What happened next: a follow-up an author added under their story (migration AuthorsArc). */
+/** A follow-up an author adds under their story, "N months later" (migration AuthorsArc). */
 @Entity('follow_ups')
 export class FollowUp {
   /** an identity column: a decimal string */

@@ -21,7 +21,8 @@ import { FollowUpRow, toFollowUpView } from './arc.views.js';
 export const MAX_FOLLOW_UPS = 24;
 
 // what the arc adds to every Thread view, in one statement: the follow-ups, the highlighted replies still shown in
-// full (the read rule's replyPublic), and the author's own pending reminder ($2 is the viewer)
+// full (the read rule's replyPublic: a read-only join on replies, allowed in docs/ownership.md so a story view costs
+// one statement more, not two), and the author's own pending reminder ($2 is the viewer)
 const ARC_PART = prepared(
   'arc.view_part',
   `SELECT (SELECT coalesce(json_agg(json_build_object('id', f.id::text, 'bodyHtml', f.body_html,

@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { assertCanWrite, REPLY_ID_RE } from '../access/policy.js';
-import { replyBlocked, replyPublic } from '../access/read-rule.js';
 import type { Viewer } from '../access/viewer.js';
 import { DomainError, forbidden, invalid, notFound } from '../common/errors.js';
 import { SecretsService } from '../database/secrets.service.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
+import { RepliesRepository } from '../replies/replies.repository.js';
 import type { NotificationRow } from '../notifications/notifications.service.js';
 import { StoriesService } from '../stories/stories.service.js';
 import { authorOf } from '../stories/thread.views.js';
@@ -15,16 +15,6 @@ import { quotedTitle } from './arc.views.js';
 /** How many replies an author may mark as having helped them most. */
 export const MAX_HIGHLIGHTS = 3;
 
-const HIGHLIGHTED = `SELECT h.reply_id::text AS id FROM reply_highlights h JOIN replies r ON r.id = h.reply_id
-  WHERE h.thread_id = $1 AND ${replyPublic('r')} ORDER BY h.created_at, h.reply_id`;
-
-interface Candidate {
-  id: string;
-  author_id: string;
-  public: boolean;
-  blocked: boolean;
-  marked: boolean;
-}
 
 /**
  * "This helped me most": the author marks up to three replies of their story, shown at the top of it; each reply's
@@ -36,6 +26,7 @@ export class HighlightsService {
     private readonly dataSource: DataSource,
     private readonly stories: StoriesService,
     private readonly notifications: NotificationsService,
+    private readonly replies: RepliesRepository,
     private readonly secrets: SecretsService,
     private readonly events: EventEmitter2,
   ) {}
@@ -52,16 +43,11 @@ export class HighlightsService {
       let replyAuthor = '';
       if (on) {
         // a reply of this story that everyone sees in full, and that its author has not blocked
-        const [r]: Candidate[] = await em.query(
-          `SELECT r.id::text AS id, r.author_id, ${replyPublic('r')} AS public, ${replyBlocked('r', 't', '$3')} AS blocked,
-                  EXISTS (SELECT 1 FROM reply_highlights h WHERE h.thread_id = r.thread_id AND h.reply_id = r.id) AS marked
-             FROM replies r JOIN threads t ON t.id = r.thread_id
-            WHERE r.id = $1::bigint AND r.thread_id = $2`,
-          [replyId, t.id, viewer.id],
-        );
+        const r = await this.replies.highlightCandidate(em, replyId, t.id, viewer.id);
         if (!r || !r.public || r.blocked) throw notFound('That reply in this story');
-        if (!r.marked) {
-          const marked: { id: string }[] = await em.query(HIGHLIGHTED, [t.id]);
+        const [already]: unknown[] = await em.query(`SELECT 1 FROM reply_highlights WHERE thread_id = $1 AND reply_id = $2::bigint`, [t.id, r.id]);
+        if (!already) {
+          const marked = await this.highlighted(em, t.id);
           if (marked.length >= MAX_HIGHLIGHTS) {
             throw new DomainError('TOO_MANY_HIGHLIGHTS', `You can mark up to ${MAX_HIGHLIGHTS} replies as the ones that helped you most. Unmark one first.`);
           }
@@ -85,11 +71,16 @@ export class HighlightsService {
         const [, n]: [unknown, number] = await em.query(`DELETE FROM reply_highlights WHERE thread_id = $1 AND reply_id = $2::bigint`, [t.id, replyId]);
         changed = n > 0;
       }
-      const rows: { id: string }[] = await em.query(HIGHLIGHTED, [t.id]);
-      return { ids: rows.map((x) => x.id), told: told ? ([replyAuthor, told] as const) : null, changed };
+      return { ids: await this.highlighted(em, t.id), told: told ? ([replyAuthor, told] as const) : null, changed };
     });
     if (told) this.notifications.announce(told[0], told[1]);
     if (changed) this.events.emit('thread.updated', { threadId, sections: false });
     return { highlightedReplyIds: ids };
+  }
+
+  /** The story's marked replies that everyone still sees in full (a hidden or deleted one no longer counts), in the order marked. */
+  private async highlighted(em: EntityManager, threadId: string): Promise<string[]> {
+    const rows: { id: string }[] = await em.query(`SELECT reply_id::text AS id FROM reply_highlights WHERE thread_id = $1 ORDER BY created_at, reply_id`, [threadId]);
+    return this.replies.shownInFull(em, threadId, rows.map((r) => r.id));
   }
 }

@@ -1,11 +1,11 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { storyReadable } from '../access/read-rule.js';
 import type { Viewer } from '../access/viewer.js';
 import { forbidden, notFound } from '../common/errors.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
 import type { NotificationRow } from '../notifications/notifications.service.js';
 import { StoriesService } from '../stories/stories.service.js';
+import { ThreadsRepository } from '../stories/threads.repository.js';
 import type { ReminderMonths } from './arc.dto.js';
 import { reminderText } from './arc.views.js';
 
@@ -20,14 +20,12 @@ const SET_REMINDER = `INSERT INTO follow_up_reminders (thread_id, user_id, in_mo
 // Exactly once by the claim, not by timing: fired_at is set under a row lock (SKIP LOCKED, re-checked IS NULL) in the transaction that inserts the notification.
 // A reminder of a story its author may no longer read (deleted, hidden: the read rule) is used up without a word.
 const CLAIM_DUE = `UPDATE follow_up_reminders m SET fired_at = now()
-     FROM threads t
     WHERE m.thread_id IN (SELECT d.thread_id FROM follow_up_reminders d
                            WHERE d.fired_at IS NULL AND d.due_at <= now()
                            ORDER BY d.due_at LIMIT ${BATCH}
                            FOR UPDATE SKIP LOCKED)
-      AND t.id = m.thread_id AND m.fired_at IS NULL
-   RETURNING m.thread_id, m.user_id, m.in_months, t.title,
-             (t.author_id = m.user_id AND ${storyReadable('t', { id: 'm.user_id', staff: 'false' })}) AS deliver`;
+      AND m.fired_at IS NULL
+   RETURNING m.thread_id, m.user_id, m.in_months`;
 
 /**
  * The author's private reminder to add a follow-up, stored in PostgreSQL and fired by whichever instance polls first
@@ -48,6 +46,7 @@ export class RemindersService implements OnApplicationBootstrap, OnModuleDestroy
   constructor(
     private readonly dataSource: DataSource,
     private readonly stories: StoriesService,
+    private readonly threads: ThreadsRepository,
     private readonly notifications: NotificationsService,
   ) {}
 
@@ -98,11 +97,13 @@ export class RemindersService implements OnApplicationBootstrap, OnModuleDestroy
     let sent = 0;
     for (;;) {
       const { claimed, stored } = await this.dataSource.transaction(async (em) => {
-        const [rows]: [{ thread_id: string; user_id: string; in_months: number; title: string; deliver: boolean }[], number] = await em.query(CLAIM_DUE);
+        const [rows]: [{ thread_id: string; user_id: string; in_months: number }[], number] = await em.query(CLAIM_DUE);
+        const stories = new Map((await this.threads.forTheirAuthors(em, rows.map((r) => r.thread_id))).map((t) => [t.id, t]));
         const out: [string, NotificationRow][] = [];
         for (const r of rows) {
-          if (!r.deliver) continue;
-          const row = await this.notifications.insert(em, r.user_id, { kind: 'follow_up_reminder', text: reminderText(r.in_months, r.title), threadId: r.thread_id });
+          const t = stories.get(r.thread_id);
+          if (!t?.readable || t.author_id !== r.user_id) continue;
+          const row = await this.notifications.insert(em, r.user_id, { kind: 'follow_up_reminder', text: reminderText(r.in_months, t.title), threadId: r.thread_id });
           if (row) out.push([r.user_id, row]);
         }
         return { claimed: rows.length, stored: out };

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { replyListed, replyNamed } from '../access/read-rule.js';
+import { replyBlocked, replyListed, replyNamed, replyPublic } from '../access/read-rule.js';
 import type { PostStatus } from '../stories/thread.entity.js';
 import type { ReviewTarget } from '../stories/threads.repository.js';
 import { recountReplies } from './replies.service.js';
@@ -114,6 +114,28 @@ export class RepliesRepository {
       `SELECT id::text AS id, thread_id, anonymous, body_md, status, created_at, edited_at, deleted_at FROM replies WHERE author_id = $1 ORDER BY id`,
       [userId],
     );
+  }
+
+  /**
+   * A reply of this story as its author would mark it "this helped me most": who wrote it, whether everyone sees it
+   * in full (the read rule's replyPublic) and whether it is a named reply of someone the viewer blocked.
+   */
+  async highlightCandidate(em: EntityManager, replyId: string, threadId: string, viewerId: string): Promise<{ id: string; author_id: string; public: boolean; blocked: boolean } | undefined> {
+    const rows: { id: string; author_id: string; public: boolean; blocked: boolean }[] = await em.query(
+      `SELECT r.id::text AS id, r.author_id, ${replyPublic('r')} AS public, ${replyBlocked('r', 't', '$3')} AS blocked
+         FROM replies r JOIN threads t ON t.id = r.thread_id
+        WHERE r.id = $1::bigint AND r.thread_id = $2`,
+      [replyId, threadId, viewerId],
+    );
+    return rows[0];
+  }
+
+  /** Which of these replies of a story everyone sees in full (the read rule's replyPublic), in the order given. */
+  async shownInFull(db: Db, threadId: string, ids: string[]): Promise<string[]> {
+    if (!ids.length) return [];
+    const rows: { id: string }[] = await db.query(`SELECT r.id::text AS id FROM replies r WHERE r.thread_id = $1 AND r.id = ANY($2::bigint[]) AND ${replyPublic('r')}`, [threadId, ids]);
+    const shown = new Set(rows.map((r) => r.id));
+    return ids.filter((id) => shown.has(id));
   }
 
   /** The stories a leaving member replied in (with named replies only unless `all`). */

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { storyPublic } from '../access/read-rule.js';
+import { storyPublic, storyReadable } from '../access/read-rule.js';
 import type { PostStatus } from './thread.entity.js';
 import { THREAD_COLUMNS, type ThreadRow } from './thread.views.js';
 
@@ -143,6 +143,18 @@ export class ThreadsRepository {
       `SELECT id, title, category, anonymous, happened_md, handled_md, learned_md, content_warning, status, created_at, edited_at, deleted_at
          FROM threads WHERE author_id = $1 ORDER BY created_at`,
       [userId],
+    );
+  }
+
+  /**
+   * Stories as their own authors may read them now (the read rule, read for the author: not deleted nor hidden), for
+   * the reminders the author asked for.
+   */
+  async forTheirAuthors(em: EntityManager, ids: string[]): Promise<{ id: string; author_id: string; title: string; readable: boolean }[]> {
+    if (!ids.length) return [];
+    return em.query(
+      `SELECT t.id, t.author_id, t.title, ${storyReadable('t', { id: 't.author_id', staff: 'false' })} AS readable FROM threads t WHERE t.id = ANY($1::uuid[])`,
+      [ids],
     );
   }
 
