@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { ConfigError, loadConfig } from './config/config.js';
-import { startDraining } from './common/draining.js';
+import { pendingWork, settled, startDraining } from './common/draining.js';
 import { collectGarbage, openDatabase } from './database/data-source.js';
 import { EmbeddedDatabaseBusyError } from './database/embedded-lock.js';
 
@@ -41,7 +41,10 @@ async function main(): Promise<void> {
     // a keep-alive connection busy when the listener closed stays open afterwards; closing each one as soon as it
     // falls idle lets the exit follow the last answer instead of the clients' idle timeout
     const server = app.getHttpServer() as import('node:http').Server;
+    server.close(); // no new connections: the load balancer sends them to another instance
     setInterval(() => server.closeIdleConnections(), 100).unref();
+    // answers in flight, and the live pushes they started, finish while Redis and the sockets are still open
+    if (!(await settled(6_000))) logger.warn('Stopping with requests still in flight after 6 s. ' + JSON.stringify(pendingWork()));
     await app.close();
     await db.close();
     process.exit(0);

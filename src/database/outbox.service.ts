@@ -8,6 +8,8 @@ export interface OutboxTopics {
   'content.flagged': { targetType: 'thread' | 'reply'; targetId: string; threadId: string; reason: 'crisis' | 'other'; note: string };
   /** a reply was stored: the notifications it causes */
   'reply.created': { threadId: string; replyId: string };
+  /** a reaction was given: the notification of the author of what was reacted to */
+  'reaction.added': { targetType: 'thread' | 'reply'; targetId: string; threadId: string; userId: string; kind: 'relate' | 'thanks' | 'helped' };
 }
 export type OutboxTopic = keyof OutboxTopics;
 
@@ -18,6 +20,12 @@ export type OutboxTopic = keyof OutboxTopics;
 export type OutboxHandler<K extends OutboxTopic> = (em: EntityManager, payload: OutboxTopics[K]) => Promise<(() => void) | void>;
 
 const SWEEP_EVERY_MS = 10_000;
+
+class PushDeferred extends Error {
+  constructor() {
+    super('this instance cannot push live now (stopping); another instance will handle it');
+  }
+}
 const MAX_BACKOFF_S = 3600;
 
 /**
@@ -105,13 +113,20 @@ export class OutboxService implements OnApplicationBootstrap, OnModuleDestroy {
         payload = row.payload;
         const handler = this.handlers.get(row.topic);
         if (!handler) throw new Error(`no handler for outbox topic "${row.topic}"`);
-        return handler(em, row.payload as never);
+        const then = await handler(em, row.payload as never);
+        if (recovered) {
+          // the live push the row stood for may never have gone out: it goes again before the row is gone, so an
+          // instance that cannot push (it is stopping) rolls back and leaves the row to one that can
+          const pushed: unknown[] = await this.events.emitAsync('outbox.recovered', { topic: row.topic, payload: row.payload });
+          if (pushed.includes(false)) throw new PushDeferred();
+        }
+        return then;
       });
       if (after) after();
-      if (recovered && payload !== null) this.events.emit('outbox.recovered', { topic, payload });
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
-      this.logger.error(`outbox row ${id} (${topic}) failed, will retry: ${e instanceof Error ? e.stack : message}`);
+      if (e instanceof PushDeferred) this.logger.warn(`outbox row ${id} (${topic}): ${message}`);
+      else this.logger.error(`outbox row ${id} (${topic}) failed, will retry: ${e instanceof Error ? e.stack : message}`);
       // the row is still there (its transaction rolled back): try again later, waiting longer each time
       await this.dataSource
         .query(

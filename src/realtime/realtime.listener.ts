@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
+import { DomainError } from '../common/errors.js';
 import type { Viewer } from '../access/viewer.js';
 import type { DomainEvents } from '../common/events.js';
 import { ServerEvents } from '../contract/views.js';
@@ -59,14 +60,25 @@ export class RealtimeListener {
     return pushed;
   }
 
-  /** A reply's outbox row recovered by a sweep: its push may never have gone out, so it goes again (readers dedupe by id). */
+  /**
+   * A reply's outbox row recovered by a sweep: its push may never have gone out, so it goes again (readers dedupe by
+   * id and place a late reply in order). Resolves to false when this instance cannot push: the row then stays.
+   */
   @OnEvent('outbox.recovered', { async: true })
-  onRecovered(e: DomainEvents['outbox.recovered']): Promise<void> {
-    if (e.topic !== 'reply.created') return Promise.resolve();
+  async onRecovered(e: DomainEvents['outbox.recovered']): Promise<boolean> {
+    if (e.topic !== 'reply.created') return true;
     const { threadId, replyId } = e.payload as { threadId: string; replyId: string };
-    return this.safely('reply.created (recovered)', async () => {
-      await this.pushReply(threadId, replyId, ServerEvents.replyCreated);
+    let pushed = false;
+    await this.safely('reply.created (recovered)', async () => {
+      try {
+        pushed = await this.pushReply(threadId, replyId, ServerEvents.replyCreated);
+      } catch (err) {
+        // erased since (its author left with their words): nothing is left to push
+        if (err instanceof DomainError && err.code === 'NOT_FOUND') pushed = true;
+        else throw err;
+      }
     });
+    return pushed;
   }
 
   @OnEvent('reply.updated', { async: true })

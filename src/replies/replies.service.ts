@@ -6,6 +6,7 @@ import { isStaff } from '../access/viewer.js';
 import { assertCanWrite, REPLY_ID_RE, UUID_RE } from '../access/policy.js';
 import { replyBlocked, replyListed, replyNamed, replyPublic, storyAnswerable, storyReadable } from '../access/read-rule.js';
 import type { ViewerSql } from '../access/read-rule.js';
+import { inBackground } from '../common/draining.js';
 import { durationInWords } from '../common/durations.js';
 import { DomainError, forbidden, notFound } from '../common/errors.js';
 import type { DomainEvents } from '../common/events.js';
@@ -302,7 +303,7 @@ export class RepliesService implements OnModuleInit {
     // the live push first, then what the reply caused: a push that could not go out (this instance dying or
     // stopping) leaves the outbox row to another instance's sweep, which notifies and pushes again
     const outbox = result.outbox;
-    void this.events.emitAsync('reply.created', { threadId, replyId: result.row.id, row: result.row, committedAt: performance.now() }).then(
+    void inBackground(this.events.emitAsync('reply.created', { threadId, replyId: result.row.id, row: result.row, committedAt: performance.now() })).then(
       (pushed: unknown[]) => {
         if (!pushed.includes(false)) this.outbox.deliver(outbox);
       },

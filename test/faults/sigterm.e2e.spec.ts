@@ -3,8 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { connect, emitAck } from '../support/sockets.js';
 import { databaseEnv, freePort, postJson, refusesConnections, requireBuild, signUp, slowRequest, spawnApp, Spawned, waitForHealth, within } from './spawn.js';
 
-// SIGTERM, as a container orchestrator sends it: finish what is in flight, refuse new connections, close the
-// sockets, and exit 0 well within 10 s (after which the app's own guard exits 1).
+// SIGTERM, as a container orchestrator sends it: refuse new connections, finish what is in flight (and push it live),
+// then close the sockets, and exit 0 well within 10 s (after which the app's own guard exits 1).
 describe('SIGTERM', () => {
   const db = databaseEnv();
   const times: string[] = [];
@@ -26,6 +26,8 @@ describe('SIGTERM', () => {
     const socket = await connect(app.url, member.cookie);
     expect(await emitAck(socket, 'thread.join', { threadId: story.body.id })).toMatchObject({ ok: true });
     const disconnected = new Promise<number>((resolve) => socket.once('disconnect', () => resolve(Date.now())));
+    const pushed: string[] = [];
+    socket.on('reply.created', (r: { id: string }) => pushed.push(r.id));
 
     // a slow client: half its reply is on the server when the signal comes
     const key = randomUUID();
@@ -43,17 +45,17 @@ describe('SIGTERM', () => {
       }
       await new Promise((r) => setTimeout(r, 50));
     }
-    const goneAt = await within(disconnected, 5000, -1);
-    const socketGoneAfter = goneAt < 0 ? -1 : goneAt - signalled;
 
-    // the slow client finishes: its request must still be served
+    // the slow client finishes: its request must still be served, and its live push go out before the sockets close
     inFlight.finish();
     const answer = await inFlight.response;
     const answeredAt = Date.now();
+    const goneAt = await within(disconnected, 5000, -1);
+    const socketGoneAfter = goneAt < 0 ? -1 : goneAt - signalled;
     const { code, at } = await within(app.exited, 15_000, { code: null, signal: null, at: -1 });
     times.push(
       `new connections refused ${refusedAfter ?? 'never'} ms after SIGTERM; socket closed after ${socketGoneAfter} ms; ` +
-        `in-flight request answered ${JSON.stringify(answer).slice(0, 60)}; exited ${code} after ${at > 0 ? at - signalled : 'more than 15000'} ms`,
+        `in-flight request answered after ${answeredAt - signalled} ms ${JSON.stringify(answer).slice(0, 60)}; exited ${code} after ${at > 0 ? at - signalled : 'more than 15000'} ms`,
     );
     socket.close();
 
@@ -70,6 +72,8 @@ describe('SIGTERM', () => {
     await waitForHealth(app);
     const replies = (await (await fetch(`${app.url}/api/threads/${story.body.id}/replies`, { headers: { Cookie: member.cookie } })).json()) as { items: { id: string }[] };
     expect(replies.items.map((r) => r.id)).toEqual([JSON.parse((answer as { body: string }).body).id]);
+    // the reader heard it live before its socket was closed (the disconnect is the barrier)
+    expect(pushed).toEqual(replies.items.map((r) => r.id));
     app.child.kill('SIGTERM');
     expect((await app.exited).code).toBe(0);
   }, 120_000);
