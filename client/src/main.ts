@@ -16,7 +16,7 @@ import { storyScreen } from './screens/story.js';
 import { live, LiveEvent } from './stores/live.js';
 import { GOODBYE, setFlash, takeFlash } from './stores/notices.js';
 import { useCopiesOf } from './stores/local-copy.js';
-import { outbox } from './stores/outbox.js';
+import { useOutboxOf } from './stores/outbox-loader.js';
 import { reachability } from './stores/reachability.js';
 import { reveals } from './stores/reveal.js';
 import { session } from './stores/session.js';
@@ -167,7 +167,7 @@ async function boot(): Promise<void> {
   setNavigator((to, options) => router.navigate(to, options));
   reveals.useReader(session.user?.id);
   useCopiesOf(session.user?.id);
-  outbox.useReader(session.user?.id);
+  useOutboxOf(session.user?.id);
   drawHeader();
   drawFooter();
   // while no moderator is on duty: a calm banner on every page, visitors' too
@@ -206,7 +206,7 @@ async function boot(): Promise<void> {
   session.addEventListener('change', () => {
     reveals.useReader(session.user?.id);
     useCopiesOf(session.user?.id);
-    outbox.useReader(session.user?.id);
+    useOutboxOf(session.user?.id);
     syncLive();
     drawHeader();
     router.recheck();

@@ -21,6 +21,8 @@ const guards = new Set<LeaveGuard>();
 /** Registers a guard until the signal aborts (the screen is left). */
 export function guardLeaving(guard: LeaveGuard, signal: AbortSignal): void {
   if (signal.aborted) return;
+  // the question's own code, fetched now while the connection is there (the router asks with it)
+  void import('./components/leave-dialog.js').catch(() => undefined);
   guards.add(guard);
   signal.addEventListener('abort', () => guards.delete(guard), { once: true });
 }

@@ -2,7 +2,6 @@
 // new tab" and keyboard work); plain left-clicks on same-origin links are intercepted here.
 // Before the reader leaves a screen whose words Setback does not hold yet (navigation.ts guardLeaving), it asks:
 // in the page for links, navigate() and the Back button, and through the browser's own question on unload.
-import { askToLeave } from './components/leave-dialog.js';
 import { leaveObjection } from './navigation.js';
 
 export type Access = 'member' | 'visitor' | 'any';
@@ -240,7 +239,10 @@ export class Router extends EventTarget {
     if (this.#asking) return false;
     this.#asking = true;
     try {
-      return await askToLeave(message);
+      // the dialog's code is its own chunk, fetched when a screen first guards its words (navigation.ts); should it
+      // still be out of reach (offline), the browser's own question does
+      const dialog = await import('./components/leave-dialog.js').catch(() => null);
+      return dialog ? await dialog.askToLeave(message) : window.confirm(message);
     } finally {
       this.#asking = false;
     }

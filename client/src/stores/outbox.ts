@@ -10,9 +10,8 @@
 // An EventTarget: 'change' when the items change, and `OutboxSent` when one was posted (the story screen adds it).
 import type { ReplyQuoteView, ReplyView } from '../../../src/contract/views.js';
 import { api, ApiError, describeError, seg } from '../api.js';
+import { OUTBOX_PREFIX as PREFIX } from './outbox-loader.js';
 import { reachability } from './reachability.js';
-
-const PREFIX = 'setback.outbox.v1.';
 const RETRY_MIN_MS = 2_000;
 const RETRY_MAX_MS = 60_000;
 

@@ -5,7 +5,8 @@
 // Words never lost: the box autosaves as the story composer does (server draft `reply-<threadId>`, restored when the
 // story opens again) and keeps a copy in this browser (offered back after a closed tab: "You have unsent words
 // from …"); leaving while Setback does not hold them asks first. A reply sent while Setback cannot be reached goes to
-// the outbox (stores/outbox.ts, shown by reply-outbox.ts) with its clientKey and is sent once Setback is back.
+// the outbox (stores/outbox.ts, shown by reply-outbox.ts) with its clientKey and is sent once Setback is back. Both
+// are their own chunk, fetched as the box opens, so they are at hand before the connection can drop.
 import type { ReplyQuoteView, ReplyView } from '../../../../src/contract/views.js';
 import { durationInWords } from '../../../../src/common/durations.js';
 import { api, ApiError, seg } from '../../api.js';
@@ -18,12 +19,12 @@ import { guardLeaving } from '../../navigation.js';
 import { DraftStore, saveStatusText, type StoredDraft } from '../../stores/draft.js';
 import { live } from '../../stores/live.js';
 import type { ArrivalNotice } from '../../stores/notices.js';
-import { outbox, type OutboxItem } from '../../stores/outbox.js';
+import { loadOutbox, outboxIfLoaded } from '../../stores/outbox-loader.js';
+import type { OutboxItem } from '../../stores/outbox.js';
 import { session } from '../../stores/session.js';
 import { unsentWordsOffer } from '../unsent-words.js';
 import { replyAnchor } from './reply-item.js';
 import { ReplyCheck } from './reply-check.js';
-import { ReplyOutbox } from './reply-outbox.js';
 import { ReplyingTo } from './reply-quote.js';
 import type { StoryReplies } from './replies.js';
 import type { MyThread } from './types.js';
@@ -89,15 +90,24 @@ export function replyBox(initial: MyThread, host: ReplyBoxHost): ReplyBox {
   const draft = new DraftStore<ReplyDraft>(`reply-${threadId}`, { hasWords: (d) => d.body.trim() !== '' });
   const saveStatus = h('p', { class: 'save-status', hidden: true });
   const offerSlot = h('div', { class: 'reply-offer' });
-  const waiting = new ReplyOutbox({
-    threadId,
-    signal,
-    putBack: (item) => putBack(item),
-    sent: (reply) => {
-      const own = { ...reply, threadId: reply.threadId ?? threadId };
-      if (!host.replies.addReply(own, { announce: false })) host.replies.updateReply(own, true);
+  /** This story's replies waiting in the outbox (reply-outbox.ts), once its code is here. */
+  const waitingSlot = h('div', { class: 'reply-waiting' });
+  Promise.all([loadOutbox(), import('./reply-outbox.js')]).then(
+    ([, m]) => {
+      if (signal.aborted) return;
+      const waiting = new m.ReplyOutbox({
+        threadId,
+        signal,
+        putBack: (item) => putBack(item),
+        sent: (reply) => {
+          const own = { ...reply, threadId: reply.threadId ?? threadId };
+          if (!host.replies.addReply(own, { announce: false })) host.replies.updateReply(own, true);
+        },
+      });
+      waitingSlot.replaceChildren(waiting.element);
     },
-  });
+    () => undefined, // not fetched: a reply that cannot go stays in the box instead
+  );
   const closedNote = h('p', { class: 'notice', role: 'status', hidden: true });
   const slowNote = h('p', { class: 'hint', hidden: true });
   /** The support resources, when the safety check found words of crisis in the reader's reply. */
@@ -111,7 +121,7 @@ export function replyBox(initial: MyThread, host: ReplyBoxHost): ReplyBox {
     host.modeLine?.element ?? null,
     support,
     closedNote,
-    waiting.element,
+    waitingSlot,
     offerSlot,
     replyingTo.element,
     body.element,
@@ -207,7 +217,7 @@ export function replyBox(initial: MyThread, host: ReplyBoxHost): ReplyBox {
   };
   /** Setback cannot be reached: the reply waits in the outbox, with its clientKey, and the box empties. */
   const queue = (key: string, text: string): boolean => {
-    const queued = outbox.add({ clientKey: key, threadId, body: text, anonymous: anonymous.control.checked, replyTo: replyingTo.target });
+    const queued = outboxIfLoaded()?.add({ clientKey: key, threadId, body: text, anonymous: anonymous.control.checked, replyTo: replyingTo.target });
     if (!queued) return false;
     body.control.value = '';
     replyingTo.set(null);
