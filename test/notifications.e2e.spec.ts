@@ -62,6 +62,11 @@ describe('notifications', () => {
       text: `${bob.username} replied to your story "The marathon I did not finish"`,
       read: false,
       createdAt: expect.any(String),
+      actor: { id: bob.id, username: bob.username },
+      excerpt: 'I stopped at 30 km once too.',
+      count: 1,
+      actorCount: 1,
+      actors: [{ id: bob.id, username: bob.username }],
     });
     expect(await all(ann)).toHaveLength(1);
     expect(await all(bob)).toEqual([]);
@@ -152,7 +157,7 @@ describe('notifications', () => {
     expect(seen.slice(15).every((n) => n.text.startsWith('same time'))).toBe(true);
     const times = seen.map((n) => Date.parse(n.createdAt));
     expect(times).toEqual([...times].sort((a, b) => b - a));
-    expect(Object.keys(seen[0]).sort()).toEqual(['createdAt', 'id', 'kind', 'read', 'replyId', 'text', 'threadId']);
+    expect(Object.keys(seen[0]).sort()).toEqual(['actor', 'createdAt', 'excerpt', 'id', 'kind', 'read', 'replyId', 'text', 'threadId']);
 
     for (const bad of ['garbage', 'eyJ0IjoiMjAyNCJ9.AAAAAAAAAAAAAAAA', 'x'.repeat(600)]) {
       const res = await list(ann, { cursor: bad });

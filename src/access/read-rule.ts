@@ -73,5 +73,17 @@ export const replyListed = (r: string, v: ViewerSql): string => `(${r}.status = 
 /** The reply is by a member the viewer blocked and is named: members see a placeholder instead of its words. */
 export const replyBlocked = (r: string, t: string, viewerId: string): string => blockedNamedAuthor(`${r}.author_id`, replyNamed(r, t), viewerId);
 
+/**
+ * The viewer blocked the actor of a notification (who replied or reacted). `actorId` is null for an anonymous actor,
+ * whose account is not even stored: a block never touches what an anonymous post causes.
+ */
+export const namedActorBlocked = (actorId: string, viewerId: string): string => blockedNamedAuthor(actorId, `${actorId} IS NOT NULL`, viewerId);
+
+/**
+ * Who reacted is named, unless they are the author of an anonymous story reacting in it: they always appear there
+ * under the story's pseudonym (as `replyNamed` says of their replies). `t` is the story; `reactorId` the member.
+ */
+export const reactorNamed = (t: string, reactorId: string): string => `(NOT (${t}.anonymous AND ${t}.author_id = ${reactorId}))`;
+
 /** A member's own published posts (for REVIEW_FIRST_POSTS: how many of their posts have been let through). */
 export const published = (alias: string): string => `${alias}.status = 'published'`;

@@ -177,10 +177,25 @@ export interface NotificationView {
   id: string;
   kind: string;
   threadId: string | null;
+  /** the reply it is about (for a group: the latest one), or null */
   replyId: string | null;
+  /** what happened, in words ("Maya and 2 others replied to your story …"), plain text */
   text: string;
   read: boolean;
+  /** when it happened (for a group: when the latest reply or reaction joined it) */
   createdAt: string;
+  /** who caused it (for a group: the latest of them): a named member, or an anonymous post's pseudonym only */
+  actor?: AuthorView | null;
+  /** a short plain-text excerpt of the reply, or of what was reacted to */
+  excerpt?: string | null;
+  /** a group (kind `reply` or `reaction`): how many replies or reactions it holds */
+  count?: number;
+  /** a group: the most recent few of the people in it, newest first, each once */
+  actors?: AuthorView[];
+  /** a group: how many different people it holds */
+  actorCount?: number;
+  /** set on a live push that replaces a notification the member already has (a group that grew or shrank) */
+  update?: boolean;
 }
 
 /** `reaction.updated`, to a story's room: the new counts of the story's or one reply's reactions (nobody's own). */
@@ -205,7 +220,7 @@ export const ServerEvents = {
   safetyStatus: 'safety.status',
   /** to every staff socket: an alert raised or marked done (AlertView) */
   modAlert: 'mod.alert',
-  /** to the owner's `user:<id>` room: notifications withdrawn (the reply that caused them was hidden or removed) */
+  /** to the owner's `user:<id>` room: notifications withdrawn (the reply or story that caused them was hidden or removed) */
   notificationRemoved: 'notification.removed',
   supportMessage: 'support.message',
 } as const;

@@ -139,9 +139,12 @@ export class ModerationService {
       if (!change.changes(state)) return { ...row, state, changed: false };
       const after = await this.threads.applyModeration(em, row.id, action);
       await this.log(em, viewer.id, `thread.${action}`, 'thread', row.id, reason);
-      return { ...row, state: after, changed: true };
+      // a hidden story no longer sends anyone to it: what others' words in it caused is withdrawn with it
+      const withdrawn = action === 'hide' ? await this.notifications.withdrawForStory(em, row.id) : undefined;
+      return { ...row, state: after, changed: true, withdrawn };
     });
     if (!t.changed) return { ok: true, changed: false, thread: t.state };
+    if ('withdrawn' in t && t.withdrawn) this.notifications.announceRemoved(t.withdrawn);
     this.emit('thread.updated', { threadId: t.id, sections: action === 'restore' || action === 'unhide' });
     if (change.notify && t.author_id !== viewer.id) {
       await this.notifications.notify(t.author_id, { kind: 'moderation', text: withReason(`${change.notify} "${short(t.title)}"`, reason), threadId: t.id });

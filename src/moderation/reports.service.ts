@@ -132,9 +132,10 @@ export class ReportsService {
       if (!changed) return false;
       if (targetType === 'reply') await this.repliesRepo.recount(em, threadId);
       await this.moderation.log(em, null, `${targetType}.auto_hide`, targetType, targetId, `Reported by ${n} members; hidden until reviewed.`);
-      // a moderator is alerted, and a hidden reply's notifications are withdrawn, with the hiding
+      // a moderator is alerted, and what the hidden reply or story caused is withdrawn, with the hiding
       const alertId = await this.alerts.raise(em, { kind: 'report_threshold', targetType, targetId, threadId });
-      const withdrawn = targetType === 'reply' ? await this.notifications.withdrawForReply(em, targetId) : new Map<string, string[]>();
+      const withdrawn =
+        targetType === 'reply' ? await this.notifications.withdrawForReply(em, targetId) : await this.notifications.withdrawForStory(em, targetId);
       return { alertId, withdrawn };
     });
     if (!hidden) return;
@@ -272,9 +273,14 @@ export class ReportsService {
   }
 
   private async removeThread(viewer: Viewer, id: string, note?: string): Promise<void> {
-    const removed = await this.threadsRepo.remove(this.dataSource, id);
-    const rows = removed ? [removed] : [];
-    await this.moderation.log(this.dataSource, viewer.id, 'thread.remove', 'thread', id, note);
+    // what others' words in the story caused is withdrawn with it, in the same transaction
+    const { rows, withdrawn } = await this.dataSource.transaction(async (em) => {
+      const removed = await this.threadsRepo.remove(em, id);
+      const rows = removed ? [removed] : [];
+      await this.moderation.log(em, viewer.id, 'thread.remove', 'thread', id, note);
+      return { rows, withdrawn: await this.notifications.withdrawForStory(em, id) };
+    });
+    this.notifications.announceRemoved(withdrawn);
     this.events.emit('thread.updated', { threadId: id, sections: false });
     if (rows[0]) await this.notifications.notify(rows[0].author_id, { kind: 'moderation', text: `A moderator removed your story "${rows[0].title.slice(0, 80)}"${note ? `. Reason: ${note}` : '.'}`, threadId: id });
   }

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { NotificationsModule } from '../notifications/notifications.module.js';
 import { SafetyModule } from '../safety/safety.module.js';
 import { StoriesModule } from '../stories/stories.module.js';
 import { RepliesController } from './replies.controller.js';
@@ -7,7 +8,7 @@ import { RepliesService } from './replies.service.js';
 import { ReplyCheckService } from './reply-check.service.js';
 
 @Module({
-  imports: [StoriesModule, SafetyModule],
+  imports: [StoriesModule, SafetyModule, NotificationsModule],
   controllers: [RepliesController],
   providers: [RepliesService, ReplyCheckService, RepliesRepository],
   exports: [RepliesService, RepliesRepository],

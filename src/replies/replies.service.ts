@@ -15,6 +15,7 @@ import type { Page } from '../contract/views.js';
 import { prepared, run } from '../database/prepared.js';
 import type { Prepared } from '../database/prepared.js';
 import { OutboxService } from '../database/outbox.service.js';
+import { NotificationsService } from '../notifications/notifications.service.js';
 import { SecretsService } from '../database/secrets.service.js';
 import { SafetyService, SafetyNote, Verdict } from '../safety/safety.service.js';
 import { StoriesService } from '../stories/stories.service.js';
@@ -175,6 +176,7 @@ export class RepliesService implements OnModuleInit {
     private readonly events: EventEmitter2,
     private readonly safety: SafetyService,
     private readonly outbox: OutboxService,
+    private readonly notifications: NotificationsService,
   ) {}
 
   private emit<K extends keyof DomainEvents>(name: K, payload: DomainEvents[K]): void {
@@ -365,8 +367,10 @@ export class RepliesService implements OnModuleInit {
       const r = await this.loadOwn(viewer, id, em);
       await em.query(`UPDATE replies SET deleted_at = now(), updated_at = now() WHERE id = $1::bigint`, [r.id]);
       await recountReplies(em, r.thread_id);
-      return r;
+      // nobody is sent to words their author took back: what the reply caused goes with it
+      return { ...r, withdrawn: await this.notifications.withdrawForReply(em, r.id) };
     });
+    this.notifications.announceRemoved(row.withdrawn);
     this.emit('reply.removed', { threadId: row.thread_id, replyId: row.id });
   }
 }

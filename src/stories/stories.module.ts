@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { NotificationsModule } from '../notifications/notifications.module.js';
 import { SafetyModule } from '../safety/safety.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { CategoriesService } from './categories.service.js';
@@ -13,7 +14,7 @@ import { StoriesService } from './stories.service.js';
 import { ThreadsRepository } from './threads.repository.js';
 
 @Module({
-  imports: [UsersModule, SafetyModule],
+  imports: [UsersModule, SafetyModule, NotificationsModule],
   // SimilarController first: its /threads/similar must be matched before /threads/:id
   controllers: [SimilarController, LessonsController, StoriesController, CategoriesController, ProfilesController, PreviewController],
   providers: [StoriesService, CategoriesService, LessonsService, SimilarService, ThreadsRepository, RevisionsRepository],

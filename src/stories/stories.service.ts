@@ -17,6 +17,7 @@ import { prepared, run } from '../database/prepared.js';
 import type { Prepared } from '../database/prepared.js';
 import { OutboxService } from '../database/outbox.service.js';
 import { SecretsService } from '../database/secrets.service.js';
+import { NotificationsService } from '../notifications/notifications.service.js';
 import { SafetyService, Verdict } from '../safety/safety.service.js';
 import { CategoriesService } from './categories.service.js';
 import type { GetThreadQuery } from './get-thread.dto.js';
@@ -116,6 +117,7 @@ export class StoriesService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly safety: SafetyService,
     private readonly outbox: OutboxService,
+    private readonly notifications: NotificationsService,
   ) {}
 
   /**
@@ -444,12 +446,15 @@ export class StoriesService {
 
   async remove(viewer: Viewer, id: string): Promise<void> {
     assertCanWrite(viewer);
-    await this.dataSource.transaction(async (em) => {
+    const withdrawn = await this.dataSource.transaction(async (em) => {
       const t = await this.loadReadable(viewer, id, em, true);
       if (t.author_id !== viewer.id) throw forbidden('Only the author can delete this story.');
       if (t.deleted_at) throw notFound('That story');
       await em.query(`UPDATE threads SET deleted_at = now(), updated_at = now() WHERE id = $1`, [t.id]);
+      // nobody is sent to a story its author took back: what others' words in it caused goes with it
+      return this.notifications.withdrawForStory(em, t.id);
     });
+    this.notifications.announceRemoved(withdrawn);
     this.emit('thread.updated', { threadId: id, sections: false });
   }
 

@@ -1,5 +1,7 @@
 // /notifications: the reader's notifications, newest first (GET /api/notifications?cursor=&limit=), with
-// "Load more", "Mark all read", and each one marked read when opened. New ones arrive live at the top.
+// "Load more", "Mark all read", and each one marked read when opened. Each says who and what ("Maya and 2 others
+// replied to your story …") with a short excerpt. New ones arrive live at the top; a group that grows or shrinks is
+// replaced where it stands; withdrawn ones (hidden or removed words) leave the list.
 import type { NotificationView, Page } from '../../../src/contract/views.js';
 import { api, describeError, qs } from '../api.js';
 import { announce } from '../components/announcer.js';
@@ -15,6 +17,8 @@ const PAGE_SIZE = 20;
 export function notificationHref(n: NotificationView): string | null {
   if (n.kind === 'support') return '/support';
   if (!n.threadId) return null;
+  // a reminder to add a follow-up opens the story at the author's follow-up form (components/story/follow-ups.ts)
+  if (n.kind === 'follow_up_reminder') return `/stories/${encodeURIComponent(n.threadId)}#add-follow-up`;
   return `/stories/${encodeURIComponent(n.threadId)}${n.replyId ? `#reply-${encodeURIComponent(n.replyId)}` : ''}`;
 }
 
@@ -34,7 +38,7 @@ export function notificationsScreen({ outlet, signal }: RouteContext): void {
     h(
       'section',
       { class: 'screen notifications' },
-      h('div', { class: 'screen-head' }, h('h1', { id: 'notifications-title' }, 'Notifications'), markAll),
+      h('div', { class: 'screen-head' }, h('h1', { id: 'notifications-title', tabindex: '-1' }, 'Notifications'), markAll),
       markStatus,
       region,
     ),
@@ -57,6 +61,10 @@ export function notificationsScreen({ outlet, signal }: RouteContext): void {
   function render(n: NotificationView): HTMLLIElement {
     const href = notificationHref(n);
     const text = h('span', { class: 'notification-text' }, n.text);
+    // the excerpt is read with the link (aria-describedby), as text: it is the member's words, never HTML
+    const excerptId = `notification-excerpt-${n.id}`;
+    const excerpt = n.excerpt ? h('p', { class: 'notification-excerpt', id: excerptId }, h('q', null, n.excerpt)) : null;
+    const size = typeof n.count === 'number' && n.count > 1 ? ` · ${n.count} ${n.kind === 'reaction' ? 'reactions' : 'replies'}` : '';
     const unreadLabel = n.read ? null : h('span', { class: 'badge badge-new' }, 'New');
     const open = () => {
       if (n.read) return;
@@ -66,7 +74,7 @@ export function notificationsScreen({ outlet, signal }: RouteContext): void {
     };
     let main: HTMLElement;
     if (href) {
-      const link = h('a', { href, class: 'notification-link' }, text);
+      const link = h('a', { href, class: 'notification-link', ...(excerpt ? { 'aria-describedby': excerptId } : {}) }, text);
       link.addEventListener('click', open);
       main = link;
     } else {
@@ -78,7 +86,8 @@ export function notificationsScreen({ outlet, signal }: RouteContext): void {
       'li',
       { class: `notification${n.read ? '' : ' is-unread'}`, 'data-notification-id': n.id },
       h('p', { class: 'notification-main' }, unreadLabel, unreadLabel ? ' ' : null, main),
-      h('p', { class: 'notification-meta muted' }, timeEl(n.createdAt)),
+      excerpt,
+      h('p', { class: 'notification-meta muted' }, timeEl(n.createdAt), size),
     );
   }
 
@@ -160,26 +169,44 @@ export function notificationsScreen({ outlet, signal }: RouteContext): void {
     { signal },
   );
 
-  // New notifications while this screen is open appear at the top.
+  /** Replaces a shown notification with its new view where it stands, keeping the keyboard focus on it. */
+  const replace = (n: NotificationView) => {
+    const item = items.get(n.id);
+    if (!item) return;
+    const hadFocus = item.element.contains(document.activeElement);
+    const fresh = render(n);
+    item.element.replaceWith(fresh);
+    items.set(n.id, { view: n, element: fresh });
+    if (hadFocus) fresh.querySelector<HTMLElement>('a, button')?.focus();
+  };
+
+  // New notifications while this screen is open appear at the top; a group that grew or shrank is replaced in place.
   notifications.addEventListener(
     'notification',
     (event) => {
       const n = (event as CustomEvent<NotificationView>).detail;
       if (!n) return;
-      add(n, 'start');
+      if (items.has(n.id)) replace(n);
+      else add(n, 'start');
       status.replaceChildren();
       renderMarkAll();
     },
     { signal },
   );
-  // Withdrawn ones (the reply behind them was hidden or removed by a moderator) leave the list.
+  // Withdrawn ones (the reply or story behind them was hidden or removed) leave the list; focus moves to a neighbour.
   notifications.addEventListener(
     'removed',
     (event) => {
       for (const id of (event as CustomEvent<string[]>).detail ?? []) {
-        items.get(id)?.element.remove();
+        const item = items.get(id);
+        if (!item) continue;
+        const hadFocus = item.element.contains(document.activeElement);
+        const neighbour = (item.element.nextElementSibling ?? item.element.previousElementSibling) as HTMLElement | null;
+        item.element.remove();
         items.delete(id);
+        if (hadFocus) (neighbour?.querySelector<HTMLElement>('a, button') ?? outlet.querySelector<HTMLElement>('h1'))?.focus();
       }
+      if (!items.size) status.replaceChildren(emptyState(h('p', null, 'Nothing here yet. When someone replies to your story, you will see it here.')));
       renderMarkAll();
     },
     { signal },

@@ -21,16 +21,26 @@ export class NotificationsStore extends EventTarget {
     this.dispatchEvent(new Event('change'));
   }
 
-  /** A notification pushed live: counted once. Listeners get a 'notification' event with it. */
+  /**
+   * A notification pushed live: a new one is counted once; a group that grew or shrank (`update`) replaces the one
+   * the reader has and adds nothing to the count (it was one unread notification and still is). Listeners get a
+   * 'notification' event with it either way, and replace by id.
+   */
   received(n: NotificationView): void {
-    if (!n || typeof n.id !== 'string' || this.#seen.has(n.id)) return;
+    if (!n || typeof n.id !== 'string') return;
+    if (n.update) {
+      this.#seen.add(n.id);
+      this.dispatchEvent(new CustomEvent<NotificationView>('notification', { detail: n }));
+      return;
+    }
+    if (this.#seen.has(n.id)) return;
     this.#seen.add(n.id);
     if (!n.read) this.setUnread(this.#unread + 1);
     this.dispatchEvent(new CustomEvent<NotificationView>('notification', { detail: n }));
   }
 
   /**
-   * Notifications withdrawn by the server (the reply that caused them was hidden or removed): listeners get a
+   * Notifications withdrawn by the server (the reply or story behind them was hidden or removed): listeners get a
    * 'removed' event with their ids, and the unread count is asked again (the server knows which were unread).
    */
   removed(ids: string[]): void {
