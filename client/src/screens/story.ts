@@ -1,5 +1,5 @@
-// /stories/:id : one story (GET /api/threads/:id), its reactions, its replies (paged from
-// GET /api/threads/:id/replies until nextCursor is null) and the reply box — all kept live over the socket
+// /stories/:id : one story with its reactions and first page of replies (one request: GET /api/threads/:id?include=replies),
+// its further replies (paged from GET /api/threads/:id/replies until nextCursor is null) and the reply box — all kept live over the socket
 // (stores/live.ts): new, edited and removed replies, the story's own changes (locked, paused, slow mode,
 // edited text, gone), who is writing and how many are reading.
 //
@@ -19,8 +19,8 @@
 //   block-member.ts    "Block <name>?"
 //   types.ts           MyThread, and the shape of the moderators' tools (client/src/mod depends on it, never
 //                      the other way round: the staff chunk is fetched here, on demand, for staff only)
-import type { DeletedReplyView, ReplyView } from '../../../src/contract/views.js';
-import { api, ApiError, seg } from '../api.js';
+import type { DeletedReplyView, Page, ReplyView, StoryPageView } from '../../../src/contract/views.js';
+import { api, ApiError, qs, seg } from '../api.js';
 import { announce } from '../components/announcer.js';
 import { ReactionBar } from '../components/reactions.js';
 import { errorState, loadingState } from '../components/states.js';
@@ -31,7 +31,7 @@ import { ReplyActionEvent, type AnyReply } from '../components/story/reply-item.
 import { replyActions } from '../components/story/reply-actions.js';
 import { replyBox } from '../components/story/reply-box.js';
 import { storySimilar } from '../components/similar-stories.js';
-import { StoryReplies, type AddReplyOptions } from '../components/story/replies.js';
+import { REPLY_PAGE_SIZE, StoryReplies, type AddReplyOptions } from '../components/story/replies.js';
 import { StoryActions } from '../components/story/story-actions.js';
 import { StoryBody } from '../components/story/story-body.js';
 import { listenForReactions } from '../components/story/story-reactions.js';
@@ -120,13 +120,14 @@ export function storyScreen({ outlet, signal, params, setTitle }: RouteContext):
     root.setAttribute('aria-busy', 'true');
     replaceRoot(h('h1', { class: 'sr-only' }, 'Story'), loadingState('Loading the story…'));
     try {
-      const [thread] = await Promise.all([
-        api.get<MyThread>(`/threads/${seg(threadId)}`, { signal }),
+      // the story and its first page of replies in one request
+      const [{ replies: firstPage, ...thread }] = await Promise.all([
+        api.get<StoryPageView<AnyReply> & MyThread>(`/threads/${seg(threadId)}${qs({ include: 'replies', limit: REPLY_PAGE_SIZE })}`, { signal }),
         categories.load().catch(() => undefined),
       ]);
       if (signal.aborted) return;
       root.removeAttribute('aria-busy');
-      render(thread);
+      render(thread, firstPage);
     } catch (error) {
       if (isAbort(error)) return;
       root.removeAttribute('aria-busy');
@@ -143,7 +144,7 @@ export function storyScreen({ outlet, signal, params, setTitle }: RouteContext):
     }
   };
 
-  function render(initial: MyThread): void {
+  function render(initial: MyThread, firstPage: Page<AnyReply>): void {
     let thread: MyThread = initial;
     setTitle(thread.title);
     const notice = takeNotice(thread.id);
@@ -331,7 +332,7 @@ export function storyScreen({ outlet, signal, params, setTitle }: RouteContext):
     };
 
     showHelped();
-    void replies.load(null).then(() => {
+    void replies.load(null, firstPage).then(() => {
       showHelped();
       openLive();
     });

@@ -14,7 +14,8 @@ import { isMine, type AnyReply } from './reply-item.js';
 import { ReplyList } from './reply-list.js';
 import { TypingIndicator } from './typing-line.js';
 
-const REPLY_PAGE_SIZE = 50;
+/** Replies per request: the story's own request brings the first page (GET /threads/:id?include=replies), then pages of this size. */
+export const REPLY_PAGE_SIZE = 50;
 
 export interface AddReplyOptions {
   /** Announce "New reply from X" in the live region (default true; never for the reader's own replies). */
@@ -110,16 +111,19 @@ export class StoryReplies {
   }
 
   /** Loads every page after `startCursor` (null: from the start); on failure, offers to go on from where it stopped. */
-  async load(startCursor: string | null): Promise<void> {
+  /** Loads every reply after `startCursor`, page by page; `first`: the first page, when the story's request brought it. */
+  async load(startCursor: string | null, first?: Page<AnyReply>): Promise<void> {
     const section = this.element();
     const status = this.status;
     const signal = this.#signal;
     let cursor = startCursor;
+    let brought = first ?? null;
     section.setAttribute('aria-busy', 'true');
     status.replaceChildren(loadingState('Loading replies…'));
     try {
       for (;;) {
-        const page = await api.get<Page<AnyReply>>(`/threads/${seg(this.threadId)}/replies${qs({ after: cursor, limit: REPLY_PAGE_SIZE })}`, { signal });
+        const page = brought ?? (await api.get<Page<AnyReply>>(`/threads/${seg(this.threadId)}/replies${qs({ after: cursor, limit: REPLY_PAGE_SIZE })}`, { signal }));
+        brought = null;
         for (const item of page?.items ?? []) this.addReply({ ...item, threadId: item.threadId ?? this.threadId } as AnyReply, { announce: false });
         cursor = page?.nextCursor ?? null;
         if (!cursor) break;
