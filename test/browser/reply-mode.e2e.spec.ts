@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jes
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { registerMember } from '../support/app.js';
+import { registerMember, setRole } from '../support/app.js';
 import { BrowserHarness, focused, requireBrowser, runAxe, SCREENSHOT_DIR, seriousViolations } from '../support/browser.js';
 import { createStory } from '../support/factories.js';
 
@@ -102,6 +102,22 @@ async function typeAndWaitForCheck(page: Page, text: string): Promise<void> {
     await author.getByText('Thank you. A moderator will look at it soon.').waitFor();
     const [report] = await b.app.db.dataSource.query(`SELECT reason FROM reports WHERE target_type = 'reply' AND target_id = $1`, [stored.id]);
     expect(report.reason).toBe('ignored_reply_mode');
+
+    // moderators read it with its own label among the grouped reports (paged: other files report too)
+    const cat = await registerMember(b.app);
+    await setRole(b.app, cat.id, 'moderator');
+    const mod = await b.page('cat', cat);
+    await mod.goto('/mod/reports');
+    const card = mod.locator(`li[data-target="reply:${stored.id}"]`);
+    const more = mod.getByRole('button', { name: 'Load more reports' });
+    const settled = () => mod.waitForFunction('!document.querySelector(".mod-list") || document.querySelector(".mod-list").parentElement.getAttribute("aria-busy") === "false"');
+    await mod.locator('.mod-item').first().waitFor();
+    await settled();
+    while (!(await card.count()) && (await more.isVisible())) {
+      await more.click();
+      await settled();
+    }
+    await expect(card.getByRole('list', { name: 'Why it was reported' }).textContent()).resolves.toContain('Ignored the author’s wish to be listened to');
 
     // the author changes the mode from the story; the reader's line follows live, and advice is no longer nudged
     await author.getByRole('button', { name: 'Welcome advice instead' }).click();
