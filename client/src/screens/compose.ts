@@ -13,7 +13,6 @@ import { debounce, h, isAbort, setServerHtml } from '../dom.js';
 import { guardLeaving, navigate } from '../navigation.js';
 import type { RouteContext } from '../router.js';
 import { categories } from '../stores/categories.js';
-import { unsentWordsOffer } from '../components/unsent-words.js';
 import { DraftStore, saveStatusText, type StoredDraft } from '../stores/draft.js';
 import { leaveNotice } from '../stores/notices.js';
 import { reveals } from '../stores/reveal.js';
@@ -257,21 +256,23 @@ export function composeScreen({ outlet, signal }: RouteContext): () => void {
     // words kept in this browser that the server's draft does not hold (typed offline, then the tab closed)
     const unsent = draft.unsent(restored);
     if (unsent) {
-      notices.unshift(
-        unsentWordsOffer(unsent, {
-          restore: () => {
-            fill(asDraft(unsent.data));
-            draft.settleUnsent(true);
-            draft.update(collect());
-            preview.changed();
-            title.control.focus();
-          },
-          discard: () => {
-            draft.settleUnsent(false);
-            title.control.focus();
-          },
-        }),
-      );
+      // the offer's code is its own small chunk: most pages never need it
+      const slot = h('div', { class: 'unsent-slot' });
+      notices.unshift(slot);
+      const choice = {
+        restore: () => {
+          fill(asDraft(unsent.data));
+          draft.settleUnsent(true);
+          draft.update(collect());
+          preview.changed();
+          title.control.focus();
+        },
+        discard: () => {
+          draft.settleUnsent(false);
+          title.control.focus();
+        },
+      };
+      void import('../components/unsent-words.js').then(({ unsentWordsOffer }) => slot.replaceChildren(unsentWordsOffer(unsent, choice)));
     }
 
     const renderStatus = () => {

@@ -22,7 +22,6 @@ import type { ArrivalNotice } from '../../stores/notices.js';
 import { loadOutbox, outboxIfLoaded } from '../../stores/outbox-loader.js';
 import type { OutboxItem } from '../../stores/outbox.js';
 import { session } from '../../stores/session.js';
-import { unsentWordsOffer } from '../unsent-words.js';
 import { replyAnchor } from './reply-item.js';
 import { ReplyCheck } from './reply-check.js';
 import { ReplyingTo } from './reply-quote.js';
@@ -183,21 +182,21 @@ export function replyBox(initial: MyThread, host: ReplyBoxHost): ReplyBox {
     }
     const unsent = draft.unsent(stored);
     if (!unsent) return;
-    offerSlot.replaceChildren(
-      unsentWordsOffer(unsent, {
-        restore: () => {
-          fill(asReplyDraft(unsent.data));
-          touched = true;
-          draft.settleUnsent(true);
-          keep();
-          body.control.focus();
-        },
-        discard: () => {
-          draft.settleUnsent(false);
-          body.control.focus();
-        },
-      }),
-    );
+    const choice = {
+      restore: () => {
+        fill(asReplyDraft(unsent.data));
+        touched = true;
+        draft.settleUnsent(true);
+        keep();
+        body.control.focus();
+      },
+      discard: () => {
+        draft.settleUnsent(false);
+        body.control.focus();
+      },
+    };
+    // the offer's code is its own small chunk: most stories never need it
+    void import('../unsent-words.js').then(({ unsentWordsOffer }) => !signal.aborted && offerSlot.replaceChildren(unsentWordsOffer(unsent, choice)));
   };
   draft.load(signal).then(
     (stored) => !signal.aborted && restoreDraft(stored),
