@@ -3,6 +3,8 @@ import { registerMember, setRole, type Member } from '../support/app.js';
 import { BrowserHarness, requireBrowser, runAxe, type AxeViolation } from '../support/browser.js';
 import { createReply, createStory } from '../support/factories.js';
 
+// the header badge's number in the page (0 when hidden), as an expression for waitForFunction
+const BADGE_COUNT = `Number(document.querySelector('header .badge-alert')?.textContent?.replace(/\\D/g, '') || 0)`;
 const ok = requireBrowser('browser: alerts and grouped reports');
 jest.setTimeout(180_000);
 
@@ -34,7 +36,7 @@ const serious = (violations: AxeViolation[]) => violations.filter((v) => v.impac
     const story = await createStory(b.app, author, { title: 'I do not know who to tell', happened: 'Some nights I want to die and nobody knows.' });
     // live: the badge counts it and the open list gains its card, without a reload
     // at least one more (other test files share the database and may raise alerts meanwhile)
-    await m.waitForFunction((n) => Number(document.querySelector('header .badge-alert')?.textContent?.replace(/\D/g, '') || 0) > n, before);
+    await m.waitForFunction(`${BADGE_COUNT} > ${before}`);
     const card = m.locator(`li[data-alert]`, { hasText: 'I do not know who to tell' });
     await card.waitFor();
     await card.getByText('Crisis', { exact: true }).waitFor();
@@ -54,7 +56,7 @@ const serious = (violations: AxeViolation[]) => violations.filter((v) => v.impac
     await card.getByLabel('What was done').fill('Wrote to them with the resources');
     await card.getByRole('button', { name: 'Mark done' }).click();
     await card.getByText('Marked done. Thank you for looking after them.').waitFor();
-    await m.waitForFunction((n) => Number(document.querySelector('header .badge-alert')?.textContent?.replace(/\D/g, '') || 0) < n, raised);
+    await m.waitForFunction(`${BADGE_COUNT} < ${raised}`);
     const done = await b.app.http().get('/api/mod/alerts').query({ status: 'done' }).set('Cookie', mod.cookie);
     expect(done.body.items.find((a: { targetId: string }) => a.targetId === story.id)).toMatchObject({ note: 'Wrote to them with the resources' });
   });
