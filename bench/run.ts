@@ -17,14 +17,15 @@ import { elapsedSeconds, log } from './lib/log.js';
 import { Options, parseOptions, Part, USAGE, UsageError } from './lib/options.js';
 import { MetricsProbe } from './lib/probe.js';
 import { benchRedisUrl, deleteKeys, redisProblem } from './lib/redis.js';
-import { calibrationRow, clusterFanoutRows, clusterSkippedRow, depthRows, fanoutRow, memoryRows, readRow, frontPageRow, renderTable, Row, writeRow } from './lib/report.js';
+import { calibrationRow, clusterFanoutRows, clusterSkippedRow, depthRows, fanoutRow, memoryRows, proxiedFanoutRow, proxiedReadRow, readRow, frontPageRow, socketMemoryRow, storyPageRow, renderTable, Row, writeRow } from './lib/report.js';
 import { seed, Seeded } from './lib/seed.js';
 import { sleep } from './lib/stats.js';
 import { BenchTarget, createTarget, redact } from './lib/target.js';
 import { Ctx, QuietGuard } from './scenarios/context.js';
 import { depthSeries, DepthResult } from './scenarios/depth.js';
-import { ClusterFanoutResult, clusterFanoutSeries, fanoutSeries, FanoutResult } from './scenarios/fanout.js';
-import { loadSeries, LoadSeries } from './scenarios/load.js';
+import { ClusterFanoutResult, clusterFanoutSeries, fanoutSeries, FanoutResult, proxiedFanoutSeries, ProxiedFanoutResult } from './scenarios/fanout.js';
+import { NGINX_PATH, type Nginx, startNginx } from './lib/nginx.js';
+import { interleavedSeries, loadSeries, LoadSeries } from './scenarios/load.js';
 import { writeSeries, WriteSeries } from './scenarios/write.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url)); // dist/bench/run.js → the repository
@@ -34,12 +35,15 @@ const HARD_LIMIT_MS = 40 * 60_000; // whatever happens, the bench ends
 interface Results {
   calibration?: LoadSeries;
   read?: LoadSeries[];
+  storyPage?: LoadSeries;
   frontPage?: LoadSeries;
   depth?: DepthResult;
   write?: WriteSeries;
   fanout?: FanoutResult[];
   /** --cluster: the fan-out across two instances, or why it was not measured. */
   fanoutCluster?: ClusterRun | { skipped: string };
+  /** --cluster N: N instances behind nginx, or why they were not measured. */
+  proxied?: ProxiedRun | { skipped: string };
   memory?: {
     idleRssMb: number | null;
     afterRssMb: number | null;
@@ -49,6 +53,15 @@ interface Results {
     gcRssMb: number | null;
     gcHeap: HeapView | null;
   };
+}
+
+interface ProxiedRun {
+  redisPrefix: string;
+  proxyUrl: string;
+  nginxConfig: string;
+  instances: { url: string; pid: number; logFile: string }[];
+  fanout: ProxiedFanoutResult[];
+  read: LoadSeries[];
 }
 
 interface ClusterRun {
@@ -113,6 +126,7 @@ function estimateSeconds(o: Options): number {
   if (o.only.has('depth')) s += 20 + o.runs * 8;
   if (o.only.has('fanout')) s += o.ks.reduce((a, k) => a + 3 + k / 80 + o.runs * 6.5, 0);
   if (o.cluster) s += 20 + o.clusterKs.reduce((a, k) => a + 3 + k / 80 + o.runs * 6.5, 0);
+  if (o.proxied) s += 30 + (o.only.has('fanout') ? o.ks.reduce((a, k) => a + 3 + k / 80 + o.runs * 6.5, 0) : 0) + (o.only.has('read') ? 4 * w : 0);
   return s;
 }
 
@@ -160,7 +174,7 @@ async function main(): Promise<void> {
   const has = (p: Part): boolean => o.only.has(p);
   log(
     `Setback benchmark: ${[...o.only].join(', ')}; ${o.runs} run(s), ${o.duration} s windows after ${o.warmup} s warm-up${has('fanout') ? `, fan-out K = ${o.ks.join(', ')}` : ''}` +
-      `${o.cluster ? `, fan-out on 2 instances K = ${o.clusterKs.join(', ')}` : ''}`,
+      `${o.cluster ? `, fan-out on 2 instances K = ${o.clusterKs.join(', ')}` : ''}${o.proxied ? `, ${o.proxied} instances behind nginx` : ''}`,
   );
   log(`Machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GB, Node ${process.version}. Expect about ${Math.ceil(estimateSeconds(o) / 60)} min (more on a busy machine: see the quiet guard).`);
 
@@ -169,9 +183,11 @@ async function main(): Promise<void> {
   /** --cluster: instances A and B, registered as soon as each is up, so that every exit path stops them. */
   const clusterApps: AppProcess[] = [];
   let clusterRedis: { url: string; prefix: string; cleaned: boolean } | null = null;
+  let nginx: Nginx | null = null;
   let cleaning: Promise<void> | null = null;
   const cleanup = (): Promise<void> =>
     (cleaning ??= (async () => {
+      if (nginx) await nginx.stop().catch((e: unknown) => log(`could not stop nginx: ${String(e)}`));
       if (app && !app.exited) await app.stop().catch((e: unknown) => log(`could not stop the app: ${String(e)}`));
       await Promise.all(clusterApps.filter((a) => !a.exited).map((a) => a.stop().catch((e: unknown) => log(`could not stop an app instance: ${String(e)}`))));
       if (clusterRedis && !clusterRedis.cleaned) {
@@ -198,7 +214,9 @@ async function main(): Promise<void> {
   try {
     target = await createTarget(stamp, o.embedded);
     const metricsToken = randomBytes(24).toString('base64url');
-    const env = { ...target.appEnv, METRICS_TOKEN: metricsToken, REVIEW_FIRST_POSTS: '0' };
+    // OVERLOAD_LAG_MS=0: the bench measures what the app can serve, so it must not shed reads (503) when the event
+    // loop lags, which on a machine shared with other work it would (measured: /api/metrics answered 503 mid-window)
+    const env = { ...target.appEnv, METRICS_TOKEN: metricsToken, REVIEW_FIRST_POSTS: '0', OVERLOAD_LAG_MS: '0' };
 
     log('Starting the app once to apply the migrations…');
     const first = await startAppProcess({ root: ROOT, env, logFile, name: 'migrate' });
@@ -238,11 +256,19 @@ async function main(): Promise<void> {
     if (has('read')) {
       const cookies = seeded.readers.map((r) => r.cookie);
       log(`Read: a story of 100 replies, 50 connections, each a signed-in member`);
-      results.read = [
-        await loadSeries(ctx, 'GET /api/threads/:id', `/api/threads/${seeded.readThreadId}`, cookies),
-        await loadSeries(ctx, 'GET /api/threads/:id/replies?limit=20', `/api/threads/${seeded.readThreadId}/replies?limit=20`, cookies),
-      ];
-      rows.push(...results.read.map(readRow));
+      // the story page in one request beside the two reads it replaces, measured turn about (their ratio is the target)
+      const [story, replies, page] = await interleavedSeries(
+        ctx,
+        [
+          { name: 'GET /api/threads/:id', path: `/api/threads/${seeded.readThreadId}` },
+          { name: 'GET /api/threads/:id/replies?limit=20', path: `/api/threads/${seeded.readThreadId}/replies?limit=20` },
+          { name: 'GET /api/threads/:id?include=replies&limit=20', path: `/api/threads/${seeded.readThreadId}?include=replies&limit=20` },
+        ],
+        cookies,
+      );
+      results.read = [story, replies];
+      results.storyPage = page;
+      rows.push(...results.read.map(readRow), storyPageRow(page, story));
       // no target in the issue, but the page every visit starts with: 20 stories of the 20,000 seeded ones
       results.frontPage = await loadSeries(ctx, 'GET /api/threads?limit=20', '/api/threads?limit=20', cookies);
       rows.push(frontPageRow(results.frontPage));
@@ -261,6 +287,8 @@ async function main(): Promise<void> {
       log('Fan-out: readers on sockets, one writer posting 50 replies at 10 per second');
       results.fanout = await fanoutSeries(ctx);
       rows.push(...results.fanout.map(fanoutRow));
+      const socketMemory = socketMemoryRow(results.fanout);
+      if (socketMemory) rows.push(socketMemory);
     }
     const clusterRowsAt = rows.length; // the two-instance rows go right below the single-instance fan-out
     const afterRss = app.rssMb();
@@ -363,6 +391,103 @@ async function main(): Promise<void> {
         log('');
         results.fanoutCluster = { skipped: why };
         rows.splice(clusterRowsAt, 0, clusterSkippedRow(why));
+      }
+    }
+    if (o.proxied) {
+      // N instances behind nginx (deploy/nginx.conf), after everything else like --cluster
+      const redisUrl = benchRedisUrl();
+      const redisDown = target.kind === 'postgres' ? await redisProblem(redisUrl) : null;
+      const why =
+        target.kind !== 'postgres'
+          ? 'instances cannot share the embedded database, and no PostgreSQL answered (see BENCH_DATABASE_URL)'
+          : redisDown
+            ? `Redis at ${redact(redisUrl)} does not answer (${redisDown}); start one or set BENCH_REDIS_URL`
+            : !existsSync(NGINX_PATH)
+              ? `no nginx at ${NGINX_PATH} (apt-get install -y nginx, or set NGINX_PATH)`
+              : null;
+      const label = `${o.proxied} instances behind nginx`;
+      if (why) {
+        log('');
+        log(`!! --cluster ${o.proxied}: ${why}.`);
+        log(`!! The ${label} are SKIPPED; the other figures are measured as usual.`);
+        log('');
+        results.proxied = { skipped: why };
+        rows.push({ figure: `${label}: SKIPPED`, measured: `not measured: ${why}`, target: '–', ok: null });
+      } else {
+        log(`${label}: stopping the single instance; starting ${o.proxied} on the same database and Redis, and nginx in front`);
+        if (!app.exited) await app.stop();
+        const prefix = `setback-bench-${stamp}-${randomBytes(3).toString('hex')}:`;
+        clusterRedis = { url: redisUrl, prefix, cleaned: false };
+        const clusterEnv = { ...env, REDIS_URL: redisUrl, REDIS_PREFIX: prefix, TRUST_PROXY: 'true' };
+        const logFiles = Array.from({ length: o.proxied }, (_, i) => join(RESULTS, `${stamp}.app-${i + 1}.log`));
+        const started = await Promise.allSettled(
+          logFiles.map((logFile, i) =>
+            startAppProcess({ root: ROOT, env: clusterEnv, logFile, nodeArgs: o.appFlags, name: `instance ${i + 1}` }).then((p) => {
+              clusterApps.push(p);
+              return p;
+            }),
+          ),
+        );
+        const failed = started.find((x): x is PromiseRejectedResult => x.status === 'rejected');
+        if (failed) throw failed.reason;
+        const apps = started.map((x) => (x as PromiseFulfilledResult<AppProcess>).value);
+        appPids = () => apps.filter((p) => !p.exited).map((p) => p.pid);
+        const https = apps.map((p) => new HttpClient(p.url, 8));
+        const probes = https.map((h) => new MetricsProbe(h, metricsToken));
+        try {
+          const notReady = await redisNotReady(https);
+          if (notReady) throw new Error(`the ${o.proxied} instances started but ${notReady}`);
+          nginx = await startNginx(apps.map((p) => Number(new URL(p.url).port)));
+          const proxy = nginx.url;
+          log(`nginx on ${proxy} in front of ${apps.map((p) => `${p.url} (pid ${p.pid})`).join(', ')}; Redis ${redact(redisUrl)}, prefix ${prefix}`);
+          await sleep(2000);
+          // the first instance stands for "the app" where one is needed (its metrics are watched by measure())
+          const proxyHttp = new HttpClient(proxy, 8);
+          const pctx: Ctx = { ...ctx, app: { ...apps[0], url: proxy }, http: proxyHttp, probe: probes[0] };
+          const run: ProxiedRun = {
+            redisPrefix: prefix,
+            proxyUrl: proxy,
+            nginxConfig: nginx.config,
+            instances: apps.map((p, i) => ({ url: p.url, pid: p.pid, logFile: logFiles[i] })),
+            fanout: [],
+            read: [],
+          };
+          results.proxied = run;
+          try {
+            if (has('fanout')) {
+              log(`Fan-out through nginx: the writer and every reader connect to ${proxy}`);
+              run.fanout = await proxiedFanoutSeries(pctx, proxy, probes);
+              rows.push(...run.fanout.map((f) => proxiedFanoutRow(f, results.fanout?.find((x) => x.k === f.k))));
+            }
+            if (has('read')) {
+              log(`Reads through nginx (${label}), 50 connections`);
+              const cookies = seeded.readers.map((r) => r.cookie);
+              run.read = await interleavedSeries(
+                pctx,
+                [
+                  { name: 'GET /api/health', path: '/api/health' },
+                  { name: 'GET /api/threads/:id', path: `/api/threads/${seeded.readThreadId}` },
+                  { name: 'GET /api/threads/:id/replies?limit=20', path: `/api/threads/${seeded.readThreadId}/replies?limit=20` },
+                  { name: 'GET /api/threads/:id?include=replies&limit=20', path: `/api/threads/${seeded.readThreadId}?include=replies&limit=20` },
+                ],
+                cookies,
+              );
+              const single = [results.calibration, ...(results.read ?? []), results.storyPage];
+              rows.push(...run.read.map((s) => proxiedReadRow(s, o.proxied, single.find((x) => x?.name === s.name))));
+            }
+          } finally {
+            proxyHttp.close();
+          }
+        } finally {
+          for (const h of https) h.close();
+          if (nginx) await nginx.stop();
+          nginx = null;
+          await Promise.all(apps.map((p) => p.stop()));
+          appPids = () => [];
+          clusterRedis.cleaned = true;
+          const deleted = await deleteKeys(redisUrl, prefix).catch(() => null);
+          log(`Stopped nginx and the ${o.proxied} instances${deleted === null ? '' : `; deleted the run's ${deleted} Redis key(s) under ${prefix}`}.`);
+        }
       }
     }
     quietStats = { enabled: o.quietGuard, budgetSeconds: o.quietBudget, waitedSeconds: Math.round(quiet.waitedSeconds), retries: quiet.retries, retriedSeconds: Math.round(quiet.retriedSeconds) };

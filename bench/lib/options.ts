@@ -27,6 +27,8 @@ export interface Options {
   cluster: boolean;
   /** Reader counts of the two-instance fan-out (--k, else 100); empty without --cluster. */
   clusterKs: number[];
+  /** `--cluster N`: N instances behind nginx (deploy/nginx.conf), fan-out at the K of --k and reads through it; 0: none. */
+  proxied: number;
   /** Extra flags for the app's node process (experiments such as --max-old-space-size=160). */
   appFlags: string[];
 }
@@ -34,8 +36,8 @@ export interface Options {
 export const USAGE = `npm run bench -- [options]      (or: node dist/bench/run.js [options] after a build)
 
   --only LIST      parts to measure, comma-separated: ${PARTS.join(', ')} (default: all)
-  --k LIST         readers of the fan-out measurement (default: 10,100,500,1000; each 1–2000); with --cluster
-                   also of the two-instance one (default there: 100)
+  --k LIST         readers of the fan-out measurement (default: 10,100,500,1000; each 1–5000); with --cluster
+                   also of the two-instance one (default there: 100); with --cluster N, default 100,1000,3000
   --runs N         runs of every measurement; the table shows medians (default: 3; 1–10)
   --duration S     seconds of each read/write/calibration window (default: 10; 1–60)
   --warmup S       seconds of warm-up before each window (default: 2; 0–30)
@@ -47,6 +49,10 @@ export const USAGE = `npm run bench -- [options]      (or: node dist/bench/run.j
   --cluster        also measure the fan-out across two app instances sharing the database and a Redis server:
                    the writer posts to instance A, half the readers are on A and half on B (needs PostgreSQL
                    and Redis; K from --k, default 100; each K at least 2)
+  --cluster N      instead: N instances (2–5) behind Debian's nginx running deploy/nginx.conf (NGINX_PATH, else
+                   /usr/sbin/nginx), on the same database and Redis; the writer and every reader go through nginx,
+                   which spreads them; fan-out at the K of --k (beside the single instance's) and, with read in
+                   --only, the reads through the proxy
   --app-flags=F    node flags for the app process, after those of npm start (its heap cap), e.g. --app-flags="--max-old-space-size=256"
   --help           this text
 
@@ -79,9 +85,17 @@ function appFlags(raw: string | undefined): string[] {
 
 export function parseOptions(argv: string[]): Options | 'help' {
   let values;
+  // `--cluster N` (or --cluster=N): N instances behind nginx; `--cluster` alone: the two instances side by side
+  const args: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const eq = /^--cluster=(.*)$/.exec(argv[i]);
+    if (eq) args.push(`--instances=${eq[1]}`);
+    else if (argv[i] === '--cluster' && /^\d+$/.test(argv[i + 1] ?? '')) args.push(`--instances=${argv[++i]}`);
+    else args.push(argv[i]);
+  }
   try {
     ({ values } = parseArgs({
-      args: argv,
+      args,
       options: {
         only: { type: 'string' },
         k: { type: 'string' },
@@ -93,6 +107,7 @@ export function parseOptions(argv: string[]): Options | 'help' {
         'app-flags': { type: 'string' },
         embedded: { type: 'boolean' },
         cluster: { type: 'boolean' },
+        instances: { type: 'string' },
         'no-quiet-guard': { type: 'boolean' },
         'quiet-budget': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -110,7 +125,11 @@ export function parseOptions(argv: string[]): Options | 'help' {
     only.add(p as Part);
   }
   if (!only.size) throw new UsageError('--only needs at least one part');
-  const ks = (values.k ?? '10,100,500,1000').split(',').map((s) => intIn('k', s, 1, 2000));
+  const proxied = values.instances === undefined ? 0 : intIn('cluster', values.instances, 2, 5);
+  if (proxied && values.cluster) throw new UsageError('--cluster and --cluster N: choose one');
+  if (proxied && values.embedded) throw new UsageError('--cluster N needs PostgreSQL: instances cannot share the embedded database (drop --embedded)');
+  if (proxied && !only.has('fanout') && !only.has('read')) throw new UsageError('--cluster N measures the fan-out and the reads: include fanout or read in --only');
+  const ks = (values.k ?? (proxied ? '100,1000,3000' : '10,100,500,1000')).split(',').map((s) => intIn('k', s, 1, 5000));
   const cluster = values.cluster ?? false;
   const clusterKs = cluster ? (values.k === undefined ? [100] : ks) : [];
   if (cluster) {
@@ -123,6 +142,7 @@ export function parseOptions(argv: string[]): Options | 'help' {
     ks: [...new Set(ks)].sort((a, b) => a - b),
     cluster,
     clusterKs: [...new Set(clusterKs)].sort((a, b) => a - b),
+    proxied,
     runs: values.runs === undefined ? 3 : intIn('runs', values.runs, 1, 10),
     duration: values.duration === undefined ? 10 : intIn('duration', values.duration, 1, 60),
     warmup: values.warmup === undefined ? 2 : intIn('warmup', values.warmup, 0, 30),

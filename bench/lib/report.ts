@@ -1,8 +1,8 @@
 import type { DepthResult } from '../scenarios/depth.js';
-import type { ClusterFanoutResult, DeliveriesMedian, FanoutResult } from '../scenarios/fanout.js';
+import type { ClusterFanoutResult, DeliveriesMedian, FanoutResult, ProxiedFanoutResult } from '../scenarios/fanout.js';
 import type { LoadSeries } from '../scenarios/load.js';
 import type { WriteSeries } from '../scenarios/write.js';
-import { round } from './stats.js';
+import { median, round } from './stats.js';
 
 export interface Row {
   figure: string;
@@ -16,7 +16,7 @@ const ms = (x: number): string => (Number.isFinite(x) ? `${x < 10 ? round(x, 1) 
 const int = (x: number): string => (Number.isFinite(x) ? Math.round(x).toLocaleString('en') : 'n/a');
 
 /** Fan-out p99 targets by number of readers. */
-export const FANOUT_P99_TARGET: Record<number, number> = { 100: 50, 500: 100, 1000: 200 };
+export const FANOUT_P99_TARGET: Record<number, number> = { 100: 50, 500: 100, 1000: 200, 2000: 200, 5000: 500 };
 
 export function calibrationRow(s: LoadSeries): Row {
   return { figure: 'calibration: GET /api/health (50 conn.)', measured: `${int(s.median.reqPerSec)} req/s, p50 ${ms(s.median.p50)}, p99 ${ms(s.median.p99)}`, target: '(ceiling of the HTTP stack here)', ok: null };
@@ -29,6 +29,25 @@ export function readRow(s: LoadSeries): Row {
     measured: `${int(s.median.reqPerSec)} req/s, p50 ${ms(s.median.p50)}, p99 ${ms(s.median.p99)}, non-2xx ${s.median.non2xx}${s.median.errors ? `, errors ${s.median.errors}` : ''}`,
     target: '≥ 900 req/s, p99 ≤ 100 ms',
     ok,
+  };
+}
+
+/**
+ * The story and its first 20 replies in one request; target: at least 0.75× the story read alone, run by run (the
+ * runs are interleaved). Also the ratio of the app's CPU per request (story read ÷ story page), which a machine
+ * shared with other work disturbs less than throughput.
+ */
+export function storyPageRow(s: LoadSeries, story: LoadSeries): Row {
+  const ratio = median(s.runs.map((r, i) => r.reqPerSec / (story.runs[i]?.reqPerSec ?? NaN)));
+  const cpuPerReq = (r: LoadSeries['runs'][number]): number => ((r.cpu.appPct ?? NaN) * 10) / r.reqPerSec; // ms of one core
+  const cpuRatio = median(s.runs.map((r, i) => (story.runs[i] ? cpuPerReq(story.runs[i]) / cpuPerReq(r) : NaN)));
+  return {
+    figure: `read: story page (one request), ${s.name} (50 conn.)`,
+    measured:
+      `${int(s.median.reqPerSec)} req/s (${ratio.toFixed(2)}× the story read; by app CPU per request ${Number.isFinite(cpuRatio) ? cpuRatio.toFixed(2) : 'n/a'}×), ` +
+      `p50 ${ms(s.median.p50)}, p99 ${ms(s.median.p99)}, non-2xx ${s.median.non2xx}${s.median.errors ? `, errors ${s.median.errors}` : ''}`,
+    target: '≥ 0.75× the story read, 0 non-2xx',
+    ok: ratio >= 0.75 && s.median.non2xx === 0 && s.median.errors === 0,
   };
 }
 
@@ -80,6 +99,45 @@ export function clusterFanoutRows(f: ClusterFanoutResult): Row[] {
       f.median.postFailures,
     ),
   );
+}
+
+/** N instances behind nginx: target p99 ≤ 1.2× the single instance's at the same K (same run), 0 lost, 0 duplicated. */
+export function proxiedFanoutRow(f: ProxiedFanoutResult, single: FanoutResult | undefined): Row {
+  const clean = f.median.lost === 0 && f.median.duplicated === 0 && f.joinFailures === 0 && f.median.postFailures === 0;
+  const ratio = single ? f.median.p99 / single.median.p99 : Number.NaN;
+  return {
+    figure: `fan-out (${f.instances} instances behind nginx): ${f.k.toLocaleString('en')} readers (${f.socketsPerInstance.join(' / ')} per instance), 50 replies at 10/s through nginx`,
+    measured:
+      `p50 ${ms(f.median.p50)}, p99 ${ms(f.median.p99)}${single ? ` (${ratio.toFixed(2)}× one instance)` : ''}, max ${ms(f.median.max)}, lost ${f.median.lost}, duplicated ${f.median.duplicated}` +
+      `${f.joinFailures ? `, ${f.joinFailures} could not join` : ''}${f.median.postFailures ? `, ${f.median.postFailures} POSTs failed` : ''}`,
+    target: `${single ? 'p99 ≤ 1.2× one instance, ' : ''}0 lost, 0 duplicated`,
+    ok: clean && (!single || ratio <= 1.2),
+  };
+}
+
+/** A read through the proxy, beside the same read on one instance (earlier in the same run). */
+export function proxiedReadRow(s: LoadSeries, instances: number, single: LoadSeries | undefined): Row {
+  return {
+    figure: `read through nginx (${instances} instances): ${s.name} (50 conn.)`,
+    measured:
+      `${int(s.median.reqPerSec)} req/s${single ? ` (${(s.median.reqPerSec / single.median.reqPerSec).toFixed(2)}× one instance)` : ''}, p50 ${ms(s.median.p50)}, p99 ${ms(s.median.p99)}, non-2xx ${s.median.non2xx}` +
+      `${s.median.errors ? `, errors ${s.median.errors}` : ''}`,
+    target: '–',
+    ok: null,
+  };
+}
+
+/** Memory per open socket on one instance: from the largest K, RSS once joined minus RSS before. */
+export function socketMemoryRow(fs: FanoutResult[]): Row | null {
+  const f = [...fs].reverse().find((x) => x.joinNote?.rssJoinedMb != null && x.joinNote.rssBeforeMb != null);
+  if (!f?.joinNote) return null;
+  const per = ((f.joinNote.rssJoinedMb! - f.joinNote.rssBeforeMb!) / Math.max(1, f.joined)) * 1000;
+  return {
+    figure: `memory: RSS per 1,000 open sockets (${f.joined.toLocaleString('en')} readers joined)`,
+    measured: `${per.toFixed(1)} MB (RSS ${Math.round(f.joinNote.rssBeforeMb!)} → ${Math.round(f.joinNote.rssJoinedMb!)} MB${f.joinNote.heapUsedMb != null ? `, JS heap ${f.joinNote.heapUsedMb} MB` : ''})`,
+    target: '–',
+    ok: null,
+  };
 }
 
 /** In place of the two-instance rows when they could not be measured (no Redis, no PostgreSQL). */

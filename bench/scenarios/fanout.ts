@@ -64,6 +64,8 @@ export interface FanoutResult {
   rounds: (FanoutRound & Observed)[];
   /** p50/p99 are medians over the rounds; max is the worst of all; lost, duplicated and failures are totals. */
   median: DeliveriesMedian & { postFailures: number };
+  /** The app's memory before the readers connected and once they had joined. */
+  joinNote?: JoinNote;
 }
 
 /** The fan-out over two app instances sharing the database and Redis: the writer posts to A, the readers alternate A, B. */
@@ -230,6 +232,18 @@ interface FanoutPlacement {
   label: string;
   /** What each instance's readers are called in the progress lines (with more than one instance). */
   instanceNames?: string[];
+  /** Called once the K readers have joined (before the rounds): a note for the progress line and the JSON. */
+  afterJoin?: (k: number) => Promise<JoinNote>;
+}
+
+/** What the instances hold once the readers have joined: sockets per instance, resident memory. */
+export interface JoinNote {
+  /** Open sockets per instance (setback_socket_connections), in probe order. */
+  sockets?: number[];
+  /** The app's resident memory (VmRSS, MB) before the readers connected and once they had joined. */
+  rssBeforeMb?: number | null;
+  rssJoinedMb?: number | null;
+  heapUsedMb?: number | null;
 }
 
 interface FanoutAt {
@@ -240,6 +254,7 @@ interface FanoutAt {
   joinErrors: string[];
   connectSeconds: number;
   rounds: (FanoutRound & Observed & { insideOther: InsideView[] })[];
+  joinNote?: JoinNote;
 }
 
 /**
@@ -258,6 +273,7 @@ async function fanoutOver(ctx: Ctx, ks: number[], place: FanoutPlacement): Promi
       const accounts = ctx.seeded.readers.slice(0, k);
       if (accounts.length < k) throw new Error(`only ${accounts.length} readers were seeded for K = ${k}`);
       const readers: Reader[] = [];
+      const rssBeforeMb = ctx.app.rssMb();
       const joinErrors: string[] = [];
       const joinFailures = new Array<number>(n).fill(0);
       const c0 = performance.now();
@@ -280,8 +296,14 @@ async function fanoutOver(ctx: Ctx, ks: number[], place: FanoutPlacement): Promi
       const connectSeconds = (performance.now() - c0) / 1000;
       const failed = joinFailures.reduce((a, b) => a + b, 0);
       const split = n > 1 ? ` (${place.readerUrls.map((_, i) => `${readers.filter((r) => r.instance === i).length} ${place.instanceNames?.[i] ?? `on instance ${i + 1}`}`).join(', ')})` : '';
-      log(`  K = ${k}: ${readers.length} readers${split} connected and joined in ${connectSeconds.toFixed(1)} s${failed ? ` (${failed} failed: ${joinErrors[0]})` : ''}`);
       await sleep(1000); // let the presence broadcast of the joins pass
+      const joinNote: JoinNote = place.afterJoin ? { rssBeforeMb, ...(await place.afterJoin(k)) } : { rssBeforeMb };
+      const where = joinNote.sockets ? ` (sockets per instance: ${joinNote.sockets.join(', ')})` : '';
+      const memory =
+        joinNote.rssJoinedMb != null && rssBeforeMb != null
+          ? `; app RSS ${Math.round(rssBeforeMb)} → ${Math.round(joinNote.rssJoinedMb)} MB (${round1(((joinNote.rssJoinedMb - rssBeforeMb) / Math.max(1, readers.length)) * 1000)} MB per 1,000 sockets)${joinNote.heapUsedMb != null ? `, JS heap ${joinNote.heapUsedMb} MB` : ''}`
+          : '';
+      log(`  K = ${k}: ${readers.length} readers${split}${where} connected and joined in ${connectSeconds.toFixed(1)} s${failed ? ` (${failed} failed: ${joinErrors[0]})` : ''}${memory}`);
 
       const rounds: FanoutAt['rounds'] = [];
       try {
@@ -320,6 +342,7 @@ async function fanoutOver(ctx: Ctx, ks: number[], place: FanoutPlacement): Promi
         joinErrors,
         connectSeconds,
         rounds,
+        joinNote,
       });
     }
   } finally {
@@ -330,7 +353,13 @@ async function fanoutOver(ctx: Ctx, ks: number[], place: FanoutPlacement): Promi
 
 /** The fan-out on the one app instance of the bench: writer and readers on ctx.app. */
 export async function fanoutSeries(ctx: Ctx): Promise<FanoutResult[]> {
-  const at = await fanoutOver(ctx, ctx.opts.ks, { writerUrl: ctx.app.url, readerUrls: [ctx.app.url], probes: [ctx.probe], label: 'fan-out' });
+  const at = await fanoutOver(ctx, ctx.opts.ks, {
+    writerUrl: ctx.app.url,
+    readerUrls: [ctx.app.url],
+    probes: [ctx.probe],
+    label: 'fan-out',
+    afterJoin: async () => ({ rssJoinedMb: ctx.app.rssMb(), heapUsedMb: await heapUsedMb(ctx.probe) }),
+  });
   return at.map((f) => ({
     k: f.k,
     joined: f.joined[0],
@@ -339,6 +368,61 @@ export async function fanoutSeries(ctx: Ctx): Promise<FanoutResult[]> {
     connectSeconds: f.connectSeconds,
     // as before the two-instance measurement existed: no per-instance fields
     rounds: f.rounds.map(({ insideOther: _, ...r }) => r),
+    median: { ...medianOfRounds(f.rounds), postFailures: f.rounds.reduce((a, r) => a + r.postFailures, 0) },
+    joinNote: f.joinNote,
+  }));
+}
+
+async function heapUsedMb(probe: MetricsProbe): Promise<number | null> {
+  try {
+    const used = (await probe.scrape()).get('nodejs_heap_size_used_bytes');
+    return used === undefined ? null : Math.round(used / 2 ** 20);
+  } catch {
+    return null;
+  }
+}
+
+/** The fan-out over N instances behind nginx: the writer and every reader go through the proxy, which spreads them. */
+export interface ProxiedFanoutResult {
+  k: number;
+  instances: number;
+  proxyUrl: string;
+  connectSeconds: number;
+  joined: number;
+  joinFailures: number;
+  joinErrors: string[];
+  /** Open sockets per instance once joined: how nginx spread the readers. */
+  socketsPerInstance: number[];
+  /** `cpu.appPct` is every instance together; `inside` is the first instance's metrics, `insideOther` the others'. */
+  rounds: (FanoutRound & Observed & { insideOther: InsideView[] })[];
+  median: DeliveriesMedian & { postFailures: number };
+}
+
+export async function proxiedFanoutSeries(ctx: Ctx, proxyUrl: string, probes: MetricsProbe[]): Promise<ProxiedFanoutResult[]> {
+  const count = async (p: MetricsProbe): Promise<number> => {
+    try {
+      return (await p.scrape()).get('setback_socket_connections') ?? 0;
+    } catch {
+      return Number.NaN;
+    }
+  };
+  const at = await fanoutOver(ctx, ctx.opts.ks, {
+    writerUrl: proxyUrl,
+    readerUrls: [proxyUrl],
+    probes,
+    label: `fan-out (${probes.length} instances behind nginx)`,
+    afterJoin: async () => ({ sockets: await Promise.all(probes.map(count)) }),
+  });
+  return at.map((f) => ({
+    k: f.k,
+    instances: probes.length,
+    proxyUrl,
+    connectSeconds: f.connectSeconds,
+    joined: f.joined[0],
+    joinFailures: f.joinFailures[0],
+    joinErrors: f.joinErrors,
+    socketsPerInstance: f.joinNote?.sockets ?? [],
+    rounds: f.rounds,
     median: { ...medianOfRounds(f.rounds), postFailures: f.rounds.reduce((a, r) => a + r.postFailures, 0) },
   }));
 }
