@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type { Page } from 'playwright-core';
+import { RemindersService } from '../../src/arc/reminders.service.js';
 import { registerMember } from '../support/app.js';
 import { BrowserHarness, requireBrowser, seriousViolations } from '../support/browser.js';
 import { createReply, createStory } from '../support/factories.js';
@@ -61,6 +62,28 @@ async function openStory(page: Page, id: string, title: string): Promise<void> {
     await author.getByText('No reminder set.').waitFor();
 
     expect(await seriousViolations([{ page: reader, path: `/stories/${story.id}`, ready: '.follow-up' }, { page: author, path: `/stories/${story.id}`, ready: '.follow-up-form' }])).toEqual([]);
+  });
+
+  it('the reminder, when due, is a notification that opens the story at the follow-up form', async () => {
+    const ann = await registerMember(b.app);
+    const story = await createStory(b.app, ann, { title: 'The marathon I did not finish' });
+    const put = await b.app.http().put(`/api/threads/${story.id}/reminder`).set('Cookie', ann.cookie).send({ inMonths: 3 });
+    expect(put.status).toBe(200);
+    const page = await b.page('ann', ann);
+    await page.goto('/notifications');
+    await page.getByRole('heading', { name: 'Notifications', level: 1 }).waitFor();
+    // the months pass (the test's clock), and an instance polls
+    await b.app.db.dataSource.query(`UPDATE follow_up_reminders SET due_at = now() - interval '1 minute' WHERE thread_id = $1`, [story.id]);
+    await b.app.app.get(RemindersService).runDue();
+    // it arrives live, and leads to the form
+    const link = page.getByRole('link', { name: 'It has been three months since you shared “The marathon I did not finish” — would you like to add how things are now?' });
+    await link.click();
+    await page.getByRole('heading', { name: 'The marathon I did not finish', level: 1 }).waitFor();
+    // the form has the focus, ready to type in
+    await page.waitForFunction(`document.activeElement !== null && document.activeElement.closest('#add-follow-up') !== null && document.activeElement.tagName === 'TEXTAREA'`);
+    await page.keyboard.type('Still running, slower and happier.');
+    await page.getByRole('button', { name: 'Add follow-up' }).click();
+    await page.locator('.follow-up', { hasText: 'Still running, slower and happier.' }).waitFor();
   });
 
   it('the author marks the reply that helped them most: it shows at the top, its writer sees it live and is told', async () => {

@@ -28,6 +28,9 @@ export function laterInWords(storyAt: string, followUpAt: string): string {
   return rest ? `${y} and ${rest === 1 ? 'a month' : `${NUMBERS[rest]!.toLowerCase()} months`} later` : `${y} later`;
 }
 
+/** The author's follow-up form: `/stories/<id>#add-follow-up` (where a reminder's notification leads) opens the story at it. */
+export const ADD_FOLLOW_UP = 'add-follow-up';
+
 const REMINDER_CHOICES = [
   { value: '', label: 'No reminder' },
   { value: '1', label: 'In a month' },
@@ -106,6 +109,7 @@ export class FollowUps {
       required: true,
     });
     const parts = fieldForm({ fields: [field], submit: 'Add follow-up', className: 'follow-up-form', label: 'Add a follow-up' });
+    parts.form.id = ADD_FOLLOW_UP;
     submitForm(parts, {
       busyLabel: 'Adding…',
       signal,
@@ -151,6 +155,14 @@ export class FollowUps {
       { signal },
     );
     this.#authorArea.replaceChildren(parts.form, h('div', { class: 'follow-up-reminder' }, reminder.element, this.#reminderNote));
+    // the reminder's notification leads here: once the story is on screen, the form is scrolled to and ready to type in
+    if (location.hash === `#${ADD_FOLLOW_UP}`) {
+      requestAnimationFrame(() => {
+        if (!field.control.isConnected) return;
+        parts.form.scrollIntoView({ block: 'center' });
+        field.control.focus({ preventScroll: true });
+      });
+    }
   }
 
   #showReminder(at: string | null): void {
