@@ -16,10 +16,11 @@ describe('the author\'s arc', () => {
   let other: Member;
   const sockets: Socket[] = [];
 
+  // starting the app (a fresh embedded database without TEST_DATABASE_URL) can take a while on a busy machine
   beforeAll(async () => {
     t = await startApp();
     [author, reader, other] = [await registerMember(t), await registerMember(t), await registerMember(t)];
-  });
+  }, 120_000);
   afterAll(async () => {
     for (const s of sockets) s.close();
     await t?.close();
