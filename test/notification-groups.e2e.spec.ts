@@ -19,7 +19,7 @@ describe('notification groups', () => {
     t = await startApp();
     mod = await registerMember(t);
     await setRole(t, mod.id, 'moderator');
-  });
+  }, 120_000);
   afterAll(async () => {
     for (const s of sockets) s.close();
     await t.close();
