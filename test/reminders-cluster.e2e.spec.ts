@@ -25,7 +25,8 @@ const ready = await requireServices('follow-up reminders across instances', { re
   afterAll(async () => {
     for (const s of sockets) s.close();
     for (const t of running) await t.close();
-  });
+  }, 60_000);
+  // each test starts several instances one after another: on a busy machine that takes more than the default 30 s
 
   /** The test's clock: the reminder is due now instead of in months (the poll compares due_at with now()). */
   const makeDue = (t: TestApp, threadId: string) => t.db.dataSource.query(`UPDATE follow_up_reminders SET due_at = now() - interval '1 minute' WHERE thread_id = $1`, [threadId]);
@@ -59,7 +60,7 @@ const ready = await requireServices('follow-up reminders across instances', { re
     expect(pushed.sort()).toEqual(stories.map((s) => s.id).sort());
     await stop(a);
     await stop(b);
-  });
+  }, 120_000);
 
   it('a reminder scheduled before a restart fires after it, once, and not again after the next restart', async () => {
     const first = await start();
@@ -73,14 +74,11 @@ const ready = await requireServices('follow-up reminders across instances', { re
     const probe = await start();
     await makeDue(probe, s.id);
     await stop(probe);
-    expect(await (async () => {
-      const t = await start();
-      // an instance polls as it starts; waiting for that run here is waiting for the claim, not for time
-      await runDue(t);
-      const n = await stored(t, s.id);
-      await stop(t);
-      return n;
-    })()).toBe(1);
+    const after = await start();
+    // an instance polls as it starts; runDue joins that run (or makes one): waiting for the claim, not for time
+    await runDue(after);
+    expect(await stored(after, s.id)).toBe(1);
+    await stop(after);
 
     const again = await start();
     await runDue(again);
@@ -89,5 +87,5 @@ const ready = await requireServices('follow-up reminders across instances', { re
     expect(list.body.items.filter((n: { kind: string; threadId: string }) => n.kind === 'follow_up_reminder' && n.threadId === s.id).map((n: { text: string }) => n.text)).toEqual([
       'It has been six months since you shared “Scheduled before a restart” — would you like to add how things are now?',
     ]);
-  });
+  }, 120_000);
 });
