@@ -20,7 +20,7 @@ describe('finding stories', () => {
     t = await startApp();
     [ann, bob, cat, mod] = [await registerMember(t), await registerMember(t), await registerMember(t), await registerMember(t)];
     await setRole(t, mod.id, 'moderator');
-  });
+  }, 120_000);
   afterAll(async () => {
     await t.close();
   });

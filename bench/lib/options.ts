@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
-export const PARTS = ['calibration', 'read', 'depth', 'write', 'fanout', 'memory'] as const;
+export const PARTS = ['calibration', 'read', 'depth', 'discovery', 'write', 'fanout', 'memory'] as const;
 export type Part = (typeof PARTS)[number];
 
 export interface Options {

@@ -171,10 +171,12 @@ export async function seed(sql: Sql, opts: { readers: number; depth: boolean; se
     log(`  ${SEARCH_STORIES.toLocaleString('en')} stories to search; "${TOPICS[0]}" is in ${searchMatches} of them (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
   }
 
-  // keep threads.reply_count right, as the app would have
+  // keep threads.reply_count and answered right, as the app would have
   await sql.query(
-    `UPDATE threads t SET reply_count = c.n, last_activity_at = now()
-       FROM (SELECT thread_id, count(*)::int AS n FROM replies WHERE status = 'published' AND deleted_at IS NULL AND hidden = false GROUP BY thread_id) c
+    `UPDATE threads t SET reply_count = c.n, answered = c.others > 0, last_activity_at = now()
+       FROM (SELECT r.thread_id, count(*)::int AS n, count(*) FILTER (WHERE r.author_id <> x.author_id)::int AS others
+               FROM replies r JOIN threads x ON x.id = r.thread_id
+              WHERE r.status = 'published' AND r.deleted_at IS NULL AND r.hidden = false GROUP BY r.thread_id) c
       WHERE c.thread_id = t.id`,
   );
   // the steady state autovacuum would reach within a minute on a live server: fresh statistics and visibility map

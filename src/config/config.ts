@@ -28,6 +28,8 @@ export interface AppConfig {
   crisisResources: CrisisResource[];
   /** Mean event-loop lag (ms) beyond which new reads get a fast 503; 0 turns shedding off. */
   overloadLagMs: number;
+  /** How long a query waits for the embedded database's one session before it fails (a deadlock breaker). */
+  embeddedBusyTimeoutMs: number;
   /** Staff must use two-factor sign-in before any moderation route answers them. */
   requireStaff2fa: boolean;
   /** SAFETY_MODE: `auto` (on while no moderator is on duty), or always `on` or `off`. */
@@ -152,6 +154,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, terminal = proc
     clientDir: resolve(str('CLIENT_DIR') ?? './client/dist'),
     crisisResources: DEFAULT_CRISIS_RESOURCES,
     overloadLagMs: num('OVERLOAD_LAG_MS', 250, 0, 60_000),
+    embeddedBusyTimeoutMs: num('EMBEDDED_BUSY_TIMEOUT_MS', 15_000, 1_000, 600_000),
     requireStaff2fa: bool('REQUIRE_STAFF_2FA', false),
     safetyMode: (str('SAFETY_MODE') ?? 'auto').toLowerCase() as SafetyModeSetting,
     dutyShiftHours: num('DUTY_SHIFT_HOURS', 4, 0.25, 24),

@@ -157,7 +157,7 @@ export async function openDatabase(config: AppConfig, opts: { migrate?: boolean;
   }
   const existed = config.dataDir !== 'memory:' && existsSync(`${config.dataDir}/PG_VERSION`);
   const { db, release } = await openPGlite(config.dataDir);
-  const dataSource = new DataSource({ ...common, driver: createPGliteDriver(db) } as DataSourceOptions);
+  const dataSource = new DataSource({ ...common, driver: createPGliteDriver(db, config.embeddedBusyTimeoutMs) } as DataSourceOptions);
   try {
     await dataSource.initialize();
     const applied = migrate ? await runMigrationsLocked(dataSource, false) : false;

@@ -7,9 +7,7 @@ import type { PGlite, Results } from '@electric-sql/pglite';
  * That keeps one request's transaction from ever seeing or committing another's work (typeorm-pglite shares the
  * session between concurrent queries, which is why it is not used).
  */
-const ACQUIRE_TIMEOUT_MS = 15_000;
-
-export function createPGliteDriver(db: PGlite): { Pool: unknown; defaults: Record<string, unknown> } {
+export function createPGliteDriver(db: PGlite, acquireTimeoutMs = 15_000): { Pool: unknown; defaults: Record<string, unknown> } {
   let busy = false;
   let closed = false;
   const waiters: { grant: (release: () => void) => void; timer: NodeJS.Timeout }[] = [];
@@ -41,8 +39,8 @@ export function createPGliteDriver(db: PGlite): { Pool: unknown; defaults: Recor
         timer: setTimeout(() => {
           const i = waiters.indexOf(waiter);
           if (i >= 0) waiters.splice(i, 1);
-          reject(new Error('timeout exceeded when trying to connect: the embedded database stayed busy for 15 s'));
-        }, ACQUIRE_TIMEOUT_MS),
+          reject(new Error(`timeout exceeded when trying to connect: the embedded database stayed busy for ${Math.round(acquireTimeoutMs / 1000)} s`));
+        }, acquireTimeoutMs),
       };
       waiter.timer.unref();
       waiters.push(waiter);

@@ -11,14 +11,17 @@ import { LIST_COLUMNS, StoriesService } from './stories.service.js';
 import { ThreadListRow, toThreadListItem } from './thread.views.js';
 
 /** Bounds of the search: how many of the text's word stems are ORed, and how many stories each stage looks at. */
-export const SIMILAR_BOUNDS = { lexemes: 16, matches: 400, ranked: 50, titles: 50, compared: 600 } as const;
-/** A word stem in more than this share of all stories (PostgreSQL's own statistics) is left out while rarer ones remain. */
+export const SIMILAR_BOUNDS = { lexemes: 16, commonLexemes: 2, matches: 200, ranked: 30, titles: 30, compared: 250 } as const;
+/**
+ * A word stem in more than this share of all stories (PostgreSQL's own statistics) is left out while rarer ones remain;
+ * a text of nothing but such stems keeps only its `commonLexemes` least common (each one's match list is most stories).
+ */
 const COMMON_SHARE = 0.1;
 
 /**
  * Similar stories, in one statement ($1 viewer, $2 the text, $3 its title part, $4 a story to leave out, $5 how many):
- *  1. the text's word stems (english, as the stories' `search` holds them), rarest first by the planner's statistics,
- *     at most `lexemes`, ORed into one query;
+ *  1. the text's word stems (english, as the stories' `search` holds them), rarest first by the planner's statistics
+ *     (read once per call: `common` is materialized), at most `lexemes` (`commonLexemes` when none is rare), ORed;
  *  2. full-text candidates: at most `matches` stories that match any stem, the `ranked` best of them by ts_rank;
  *  3. trigram candidates: at most `titles` stories whose title is trigram-similar to the text's title part (GIN index);
  *  4. both re-ranked by trigram similarity of title and first part against the text.
@@ -26,19 +29,18 @@ const COMMON_SHARE = 0.1;
  */
 const SIMILAR = prepared(
   'threads.similar',
-  `WITH common AS (
+  `WITH common AS MATERIALIZED (
      SELECT e.w, e.f
        FROM pg_stats s, unnest(s.most_common_elems::text::text[], s.most_common_elem_freqs) AS e(w, f)
       WHERE s.schemaname = current_schema() AND s.tablename = 'threads' AND s.attname = 'search'
-   ), lexemes AS (
+   ), lexemes AS MATERIALIZED (
      SELECT l, coalesce((SELECT max(c.f) FROM common c WHERE c.w = l), 0) AS f
        FROM unnest(tsvector_to_array(to_tsvector('english', $2::text))) AS l
       WHERE length(l) BETWEEN 3 AND 40 AND l ~ '^[[:alnum:]]+$'
    ), picked AS (
-     SELECT l FROM lexemes
-      WHERE f <= ${COMMON_SHARE} OR NOT EXISTS (SELECT 1 FROM lexemes x WHERE x.f <= ${COMMON_SHARE})
-      ORDER BY f, length(l) DESC, l
-      LIMIT ${SIMILAR_BOUNDS.lexemes}
+     SELECT l FROM (SELECT l, f, row_number() OVER (ORDER BY f, length(l) DESC, l) AS n FROM lexemes) x
+      WHERE (f <= ${COMMON_SHARE} AND n <= ${SIMILAR_BOUNDS.lexemes})
+         OR (n <= ${SIMILAR_BOUNDS.commonLexemes} AND NOT EXISTS (SELECT 1 FROM lexemes y WHERE y.f <= ${COMMON_SHARE}))
    ), matched AS (
      SELECT t.id, t.search FROM threads t
       WHERE t.search @@ (SELECT to_tsquery('simple', string_agg(l, ' | ')) FROM picked)

@@ -29,6 +29,9 @@ export async function startApp(env: Record<string, string> = {}): Promise<TestAp
     // loop lags for reasons of the test's own making, and shedding reads then turns a slow page into an error page
     // (test/hardening.e2e.spec.ts turns shedding on to test it)
     OVERLOAD_LAG_MS: '0',
+    // on the embedded database every query takes turns on one session: a page of a busy test machine may wait long
+    // for it, and 15 s (the deadlock breaker's default) would turn that slow page into an error page
+    EMBEDDED_BUSY_TIMEOUT_MS: '120000',
     CLIENT_DIR: process.env.SETBACK_TEST_CLIENT_DIR ?? './client/dist',
     ...(process.env.SETBACK_TEST_DATABASE_URL ? { DATABASE_URL: process.env.SETBACK_TEST_DATABASE_URL } : {}),
     ...env,
