@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AlertsModule } from '../alerts/alerts.module.js';
+import { NotificationsModule } from '../notifications/notifications.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { AuthController } from './auth.controller.js';
 import { AuthGuard } from './auth.guard.js';
@@ -13,7 +14,7 @@ import { GuidelinesController } from './guidelines.controller.js';
 import { Session } from './session.entity.js';
 
 @Module({
-  imports: [AlertsModule, UsersModule, TypeOrmModule.forFeature([Session])],
+  imports: [AlertsModule, UsersModule, NotificationsModule, TypeOrmModule.forFeature([Session])],
   controllers: [AuthController, GuidelinesController],
   providers: [AuthService, RecoveryService, SignInLimits, TwoFactorService, { provide: APP_GUARD, useClass: AuthGuard }],
   exports: [AuthService, TwoFactorService],

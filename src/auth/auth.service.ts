@@ -9,6 +9,7 @@ import type { AppConfig } from '../config/config.js';
 import type { Role, UserView } from '../contract/views.js';
 import { DomainError } from '../common/errors.js';
 import { prepared, run } from '../database/prepared.js';
+import { NotificationsService } from '../notifications/notifications.service.js';
 import { User } from '../users/user.entity.js';
 import { UsersRepository } from '../users/users.repository.js';
 import { toUserView, usernameKey } from '../users/users.service.js';
@@ -57,6 +58,7 @@ export class AuthService {
     private readonly signInLimits: SignInLimits,
     private readonly alerts: AlertsService,
     private readonly userRows: UsersRepository,
+    private readonly notifications: NotificationsService,
   ) {}
 
   async register(dto: RegisterDto): Promise<SignedIn> {
@@ -171,12 +173,12 @@ export class AuthService {
 
   async me(viewer: Viewer): Promise<UserView & { unreadNotifications: number; breakUntil: string | null; twoFactor: boolean; suspendedUntil: string | null; openAlerts?: number }> {
     const user = await this.users.findOneByOrFail({ id: viewer.id });
-    const unread: { n: number }[] = await this.dataSource.query('SELECT count(*)::int AS n FROM notifications WHERE user_id = $1 AND read_at IS NULL', [viewer.id]);
+    const unread = await this.notifications.unreadCount(viewer.id);
     const breakUntil = user.breakUntil && user.breakUntil > new Date() ? user.breakUntil.toISOString() : null;
     // staff see how many alerts wait for a moderator (the header badge)
     const alerts = isStaff(viewer) ? { openAlerts: await this.alerts.openCount() } : {};
     const suspendedUntil = viewer.suspendedUntil && viewer.suspendedUntil.getTime() > Date.now() ? viewer.suspendedUntil.toISOString() : null;
-    return { ...toUserView(user), unreadNotifications: unread[0].n, breakUntil, twoFactor: user.totpEnabledAt !== null, suspendedUntil, ...alerts };
+    return { ...toUserView(user), unreadNotifications: unread, breakUntil, twoFactor: user.totpEnabledAt !== null, suspendedUntil, ...alerts };
   }
 
   get cookieName(): string {

@@ -1,11 +1,12 @@
 import { Module } from '@nestjs/common';
+import { NotificationsAccountService } from './notifications-account.service.js';
 import { NotificationsController } from './notifications.controller.js';
 import { NotificationsListener } from './notifications.listener.js';
 import { NotificationsService } from './notifications.service.js';
 
 @Module({
   controllers: [NotificationsController],
-  providers: [NotificationsService, NotificationsListener],
-  exports: [NotificationsService],
+  providers: [NotificationsService, NotificationsListener, NotificationsAccountService],
+  exports: [NotificationsService, NotificationsAccountService],
 })
 export class NotificationsModule {}

@@ -11,6 +11,7 @@ import { RepliesRepository } from '../replies/replies.repository.js';
 import { ThreadsRepository } from '../stories/threads.repository.js';
 import { eraseRecoveryCodes } from '../auth/recovery-codes.js';
 import { DraftsService } from '../drafts/drafts.service.js';
+import { NotificationsAccountService } from '../notifications/notifications-account.service.js';
 import { ReactionsRepository } from '../reactions/reactions.repository.js';
 import { RevisionsRepository } from '../stories/revisions.repository.js';
 import { BlocksService } from '../users/blocks.service.js';
@@ -36,6 +37,7 @@ export class AccountService {
     private readonly blocks: BlocksService,
     private readonly reactions: ReactionsRepository,
     private readonly revisions: RevisionsRepository,
+    private readonly notifications: NotificationsAccountService,
     private readonly events: EventEmitter2,
     private readonly support: SupportService,
     private readonly arc: ArcAccountService,
@@ -51,10 +53,7 @@ export class AccountService {
     const drafts = await this.drafts.exportFor(viewer.id);
     const { threads: threadReactions, replies: replyReactions } = await this.reactions.exportFor(viewer.id);
     const blocks = await this.blocks.exportFor(viewer.id);
-    const notifications = await q<{ kind: string; thread_id: string | null; reply_id: string | null; text: string; read_at: Date | null; created_at: Date }>(
-      'SELECT kind, thread_id, reply_id::text AS reply_id, text, read_at, created_at FROM notifications WHERE user_id = $1 ORDER BY created_at',
-    );
-    const mutes = await q<{ thread_id: string }>('SELECT thread_id FROM thread_mutes WHERE user_id = $1');
+    const { notifications, mutes } = await this.notifications.exportFor(viewer.id);
     const hides = await q<{ thread_id: string; pseudonym: string }>('SELECT thread_id, pseudonym FROM pseudonym_hides WHERE user_id = $1 ORDER BY created_at');
     const supportMessages = await this.support.exportFor(viewer.id);
     const arc = await this.arc.exportFor(viewer.id);
@@ -117,8 +116,7 @@ export class AccountService {
       // each owner erases its own rows; the statements still written here are to move too (docs/ownership.md)
       await this.drafts.eraseFor(em, viewer.id);
       await this.blocks.eraseFor(em, viewer.id);
-      await em.query(`DELETE FROM notifications WHERE user_id = $1`, [viewer.id]);
-      await em.query(`DELETE FROM thread_mutes WHERE user_id = $1`, [viewer.id]);
+      await this.notifications.eraseFor(em, viewer.id);
       await em.query(`DELETE FROM pseudonym_hides WHERE user_id = $1`, [viewer.id]);
       await eraseRecoveryCodes(em, viewer.id);
       await this.users.tombstone(em, viewer.id, tombstone);
@@ -140,8 +138,7 @@ export class AccountService {
 
   async mute(viewer: Viewer, threadId: string, on: boolean): Promise<{ muted: boolean }> {
     const t = await this.stories.loadReadable(viewer, threadId);
-    if (on) await this.dataSource.query('INSERT INTO thread_mutes (user_id, thread_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [viewer.id, t.id]);
-    else await this.dataSource.query('DELETE FROM thread_mutes WHERE user_id = $1 AND thread_id = $2', [viewer.id, t.id]);
+    await this.notifications.setMuted(viewer.id, t.id, on);
     return { muted: on };
   }
 }
