@@ -287,6 +287,34 @@ async function openStory(page: Page, id: string, title: string): Promise<void> {
     await expect(page.locator('.replies .reply', { hasText: lost }).count()).resolves.toBe(1);
   });
 
+  it('sends a reply that waited when the tab was closed once Setback is opened again, on any page, once', async () => {
+    const author = await registerMember(b.app);
+    const reader = await registerMember(b.app);
+    const story = await createStory(b.app, author, { title: `The cake that collapsed ${randomBytes(3).toString('hex')}` });
+    const words = `Sent from a closed tab, ${randomBytes(3).toString('hex')}.`;
+    const first = await b.context(reader);
+    const page = await b.page('offline', first);
+    await openStory(page, story.id, story.title as string);
+    await first.setOffline(true);
+    await page.getByLabel('Your reply').fill(words);
+    await page.getByRole('button', { name: 'Reply', exact: true }).click();
+    await page.locator('.outbox-item', { hasText: words }).getByText('Will send when you are back online.').waitFor();
+    const kept = await first.storageState();
+    await first.close();
+    expect(await replies(author, story.id)).toEqual([]);
+
+    // opened again on the list, online: it goes by itself, once
+    const again = await b.page('online again', await b.context(reader, { storageState: kept }));
+    const sent = again.waitForResponse((r) => new URL(r.url()).pathname === `/api/threads/${story.id}/replies` && r.request().method() === 'POST');
+    await again.goto('/');
+    expect((await sent).status()).toBe(201);
+    await again.goto(`/stories/${story.id}`);
+    await again.locator('.replies .reply', { hasText: words }).waitFor();
+    await again.locator('.replies[aria-busy="false"]').waitFor();
+    await expect(again.locator('.outbox-item').count()).resolves.toBe(0);
+    expect((await replies(author, story.id)).filter((r) => r.bodyHtml.includes(words))).toHaveLength(1);
+  });
+
   it('never sends again a waiting reply the server refused: it shows the reason and keeps the words', async () => {
     const author = await registerMember(b.app);
     const reader = await registerMember(b.app);
