@@ -7,12 +7,14 @@ import { SafetyModule } from '../safety/safety.module.js';
 import { StoriesModule } from '../stories/stories.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { ModerationController, ReportsController } from './moderation.controller.js';
+import { ModerationAccountService } from './moderation-account.service.js';
 import { ModerationService } from './moderation.service.js';
 import { ReportsService } from './reports.service.js';
 
 @Module({
   imports: [AlertsModule, AuthModule, StoriesModule, RepliesModule, NotificationsModule, SafetyModule, UsersModule],
   controllers: [ModerationController, ReportsController],
-  providers: [ModerationService, ReportsService],
+  providers: [ModerationService, ReportsService, ModerationAccountService],
+  exports: [ModerationAccountService],
 })
 export class ModerationModule {}

@@ -11,6 +11,7 @@ import { RepliesRepository } from '../replies/replies.repository.js';
 import { ThreadsRepository } from '../stories/threads.repository.js';
 import { eraseRecoveryCodes } from '../auth/recovery-codes.js';
 import { DraftsService } from '../drafts/drafts.service.js';
+import { ModerationAccountService } from '../moderation/moderation-account.service.js';
 import { NotificationsAccountService } from '../notifications/notifications-account.service.js';
 import { ReactionsRepository } from '../reactions/reactions.repository.js';
 import { RevisionsRepository } from '../stories/revisions.repository.js';
@@ -38,6 +39,7 @@ export class AccountService {
     private readonly reactions: ReactionsRepository,
     private readonly revisions: RevisionsRepository,
     private readonly notifications: NotificationsAccountService,
+    private readonly moderation: ModerationAccountService,
     private readonly events: EventEmitter2,
     private readonly support: SupportService,
     private readonly arc: ArcAccountService,
@@ -107,20 +109,19 @@ export class AccountService {
         await this.repliesRepo.eraseTextByAuthor(em, viewer.id);
         await this.revisions.eraseBy(em, viewer.id);
         await this.reactions.eraseFor(em, viewer.id);
-        await em.query(`UPDATE reports SET note = NULL WHERE reporter_id = $1`, [viewer.id]);
-        await em.query(`UPDATE reports SET reporter_id = NULL WHERE reporter_id = $1`, [viewer.id]);
+        await this.moderation.forgetReporter(em, viewer.id);
         for (const threadId of replyThreads) await this.repliesRepo.recount(em, threadId);
       }
       await this.support.eraseFor(em, viewer.id);
       await this.arc.eraseFor(em, viewer.id, mode);
-      // each owner erases its own rows; the statements still written here are to move too (docs/ownership.md)
+      // each owner erases its own rows (docs/ownership.md)
       await this.drafts.eraseFor(em, viewer.id);
       await this.blocks.eraseFor(em, viewer.id);
       await this.notifications.eraseFor(em, viewer.id);
       await em.query(`DELETE FROM pseudonym_hides WHERE user_id = $1`, [viewer.id]);
       await eraseRecoveryCodes(em, viewer.id);
       await this.users.tombstone(em, viewer.id, tombstone);
-      await em.query(`INSERT INTO moderation_log (actor_id, action, target_type, target_id) VALUES (NULL, $2, 'user', $1)`, [viewer.id, `account.${mode}`]);
+      await this.moderation.logLeaving(em, viewer.id, mode);
       return [...new Set([...threads, ...replyThreads])];
     });
     await this.auth.revokeAll(viewer.id, 'account-deleted');

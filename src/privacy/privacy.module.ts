@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module.js';
 import { DraftsModule } from '../drafts/drafts.module.js';
+import { ModerationModule } from '../moderation/moderation.module.js';
 import { NotificationsModule } from '../notifications/notifications.module.js';
 import { ReactionsModule } from '../reactions/reactions.module.js';
 import { RepliesModule } from '../replies/replies.module.js';
@@ -13,7 +14,7 @@ import { PrivacyController } from './privacy.controller.js';
 import { PseudonymHidesService } from './pseudonym-hides.service.js';
 
 @Module({
-  imports: [AuthModule, StoriesModule, RepliesModule, UsersModule, DraftsModule, NotificationsModule, ReactionsModule, SupportModule, ArcModule],
+  imports: [AuthModule, StoriesModule, RepliesModule, UsersModule, DraftsModule, ModerationModule, NotificationsModule, ReactionsModule, SupportModule, ArcModule],
   controllers: [PrivacyController],
   providers: [AccountService, PseudonymHidesService],
 })
