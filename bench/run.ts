@@ -23,7 +23,7 @@ import { sleep } from './lib/stats.js';
 import { BenchTarget, createTarget, redact } from './lib/target.js';
 import { Ctx, QuietGuard } from './scenarios/context.js';
 import { depthSeries, DepthResult } from './scenarios/depth.js';
-import { discoveryRow, discoverySeries } from './scenarios/discovery.js';
+import { DiscoveryResult, discoveryRows, discoverySeries } from './scenarios/discovery.js';
 import { ClusterFanoutResult, clusterFanoutSeries, fanoutSeries, FanoutResult, proxiedFanoutSeries, ProxiedFanoutResult } from './scenarios/fanout.js';
 import { NGINX_PATH, type Nginx, startNginx } from './lib/nginx.js';
 import { interleavedSeries, loadSeries, LoadSeries } from './scenarios/load.js';
@@ -40,7 +40,7 @@ interface Results {
   frontPage?: LoadSeries;
   depth?: DepthResult;
   /** Finding stories: lessons, similar while composing, the waiting list (issue 15). */
-  discovery?: LoadSeries[];
+  discovery?: DiscoveryResult;
   write?: WriteSeries;
   fanout?: FanoutResult[];
   /** --cluster: the fan-out across two instances, or why it was not measured. */
@@ -127,7 +127,7 @@ function estimateSeconds(o: Options): number {
   if (o.only.has('read')) s += 2 * w;
   if (o.only.has('write')) s += w;
   if (o.only.has('depth')) s += 20 + o.runs * 8;
-  if (o.only.has('discovery')) s += 3 * w;
+  if (o.only.has('discovery')) s += 3 * w + o.runs * 20;
   if (o.only.has('fanout')) s += o.ks.reduce((a, k) => a + 3 + k / 80 + o.runs * 6.5, 0);
   if (o.cluster) s += 20 + o.clusterKs.reduce((a, k) => a + 3 + k / 80 + o.runs * 6.5, 0);
   if (o.proxied) s += 30 + (o.only.has('fanout') ? o.ks.reduce((a, k) => a + 3 + k / 80 + o.runs * 6.5, 0) : 0) + (o.only.has('read') ? 4 * w : 0);
@@ -283,9 +283,9 @@ async function main(): Promise<void> {
       rows.push(...depthRows(results.depth));
     }
     if (has('discovery')) {
-      log('Finding stories: lessons, similar stories while composing, the waiting list; 20,000 stories, 10 connections');
+      log('Finding stories: lessons, similar stories while composing, the waiting list over 20,000 stories; one at a time, then 10 connections');
       results.discovery = await discoverySeries(ctx);
-      rows.push(...results.discovery.map(discoveryRow));
+      rows.push(...discoveryRows(results.discovery));
     }
     if (has('write')) {
       log(`Write: ${seeded.writers.length} members replying back to back in one shared story`);
