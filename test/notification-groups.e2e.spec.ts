@@ -129,6 +129,24 @@ describe('notification groups', () => {
     expect(await unread(ann)).toBe(1);
   });
 
+  it('tells the story’s author of a held reply once a moderator approves it, in the open group', async () => {
+    const [ann, bob, cat] = [await registerMember(t), await registerMember(t), await registerMember(t)];
+    const story = await createStory(t, ann, { title: 'Held for a moment' });
+    await createReply(t, bob, story.id, { body: 'Straight through.' });
+    await settled(story.id);
+    // a reply held for review, as REVIEW_FIRST_POSTS or safety mode holds one: nobody is told of it yet
+    const [held]: { id: string }[] = await t.db.dataSource.query(
+      `INSERT INTO replies (thread_id, author_id, body_md, body_html, status) VALUES ($1, $2, 'Held words.', '<p>Held words.</p>', 'pending') RETURNING id::text AS id`,
+      [story.id, cat.id],
+    );
+    expect((await ofStory(ann, story.id)).map((n) => n.count)).toEqual([1]);
+    const approved = await t.http().post(`/api/mod/queue/${held.id}/approve`).set('Cookie', mod.cookie).send({});
+    expect(approved.status).toBe(200);
+    const items = await ofStory(ann, story.id, 'reply');
+    expect(items).toHaveLength(1);
+    expect(items[0]).toMatchObject({ count: 2, replyId: held.id, actor: named(cat), excerpt: 'Held words.' });
+  });
+
   it('pushes a group live, then replaces it in place (same id, update) as it grows, without a second unread', async () => {
     const [ann, bob, cat] = [await registerMember(t), await registerMember(t), await registerMember(t)];
     const story = await createStory(t, ann, { title: 'Live group' });

@@ -8,6 +8,7 @@ import { decodeCursor, encodeCursor } from '../common/cursor.js';
 import { DomainError, forbidden, invalid, notFound } from '../common/errors.js';
 import type { DomainEvents } from '../common/events.js';
 import type { ModLogEntryView, Page, QueueItemView, Role } from '../contract/views.js';
+import { OutboxService } from '../database/outbox.service.js';
 import { SecretsService } from '../database/secrets.service.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
 import { RepliesRepository, type ReplyModAction, type ReplyModState } from '../replies/replies.repository.js';
@@ -86,6 +87,7 @@ export class ModerationService {
     private readonly threads: ThreadsRepository,
     private readonly replies: RepliesRepository,
     private readonly users: UsersRepository,
+    private readonly outbox: OutboxService,
   ) {}
 
   private emit<K extends keyof DomainEvents>(name: K, payload: DomainEvents[K]): void {
@@ -266,11 +268,15 @@ export class ModerationService {
         if (approve) await this.threads.touchActivity(em, row.thread_id);
       }
       await this.log(em, viewer.id, `${isThread ? 'thread' : 'reply'}.${approve ? 'approve' : 'reject'}`, isThread ? 'thread' : 'reply', row.id, reason);
-      return row;
+      // an approved reply notifies as a new one does, from an outbox row written with the approval (its first row
+      // found it held and told nobody)
+      const told = approve && !isThread ? [await this.outbox.add(em, 'reply.created', { threadId: row.thread_id, replyId: row.id })] : [];
+      return { ...row, told };
     });
     if (isThread) this.emit('thread.updated', { threadId: target.thread_id, sections: true });
     // an approved reply is announced like a new one: it reaches readers live and notifies as usual
     else this.emit(approve ? 'reply.created' : 'reply.removed', { threadId: target.thread_id, replyId: target.id });
+    this.outbox.deliver(target.told);
     const what = isThread ? `Your story "${short(target.title)}"` : `Your reply in "${short(target.title)}"`;
     await this.notifications.notify(target.author_id, {
       kind: 'moderation',

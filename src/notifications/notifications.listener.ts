@@ -39,6 +39,8 @@ const REPLY_CONTEXT = prepared(
   `SELECT r.id::text AS reply_id, r.thread_id, r.author_id AS replier_id, u.username AS replier_username, NOT ${replyNamed('r', 't')} AS anonymous, r.body_md,
           t.author_id AS thread_author_id, t.title, ${replyPublic('r')} AND ${storyPublic('t')} AS public,
           ${replyBlocked('r', 't', 't.author_id')} AS author_blocked_replier,
+          EXISTS (SELECT 1 FROM notification_items i WHERE i.reply_id = r.id AND i.reaction IS NULL)
+            OR EXISTS (SELECT 1 FROM notifications n WHERE n.reply_id = r.id AND n.kind IN ('reply', 'mention', 'reply_to_you')) AS told,
           -- the author of the reply this one answers: told unless it is their own, they cannot read the story, or they
           -- blocked the replier (named replies only: a block never changes anything about an anonymous post)
           CASE WHEN q.author_id <> r.author_id AND qu.banned_at IS NULL AND ${replyPublic('q')}
@@ -63,6 +65,8 @@ interface ReplyContext {
   title: string;
   public: boolean;
   author_blocked_replier: boolean;
+  /** what this reply causes was already written (from the other of its two outbox rows, when it was held) */
+  told: boolean;
   answered_id: string | null;
 }
 
@@ -165,8 +169,9 @@ export class NotificationsListener {
     };
     const rows: ReplyContext[] = await run(em, REPLY_CONTEXT, [replyId, threadId]);
     const r = rows[0];
-    // only a reply everyone can see tells anyone anything; a held one is notified if and when it is published
-    if (!r?.public) return announce;
+    // only a reply everyone can see tells anyone anything; a held one is notified if and when it is published (its
+    // approval writes a second row: whichever finds it public first tells, the other finds it told already)
+    if (!r?.public || r.told) return announce;
 
     const who = authorOf(this.secrets.appSecret, r.thread_id, r.replier_id, r.replier_username, r.anonymous);
     const name = 'username' in who ? who.username : who.pseudonym;

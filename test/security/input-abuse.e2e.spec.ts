@@ -315,6 +315,8 @@ describe('input abuse', () => {
     ['reports', () => '/api/mod/reports'],
     ['moderation log', () => '/api/mod/log'],
     ['review queue', () => '/api/mod/queue'],
+    ['lessons', () => '/api/lessons'],
+    ['waiting for a first reply', () => '/api/threads?filter=unanswered'],
   ];
   const withQuery = (path: string, q: string) => `${path}${path.includes('?') ? '&' : '?'}${q}`;
 
@@ -369,9 +371,13 @@ describe('input abuse', () => {
         cases.push({ label: `${name} ?${q}`, run: () => send(t, 'get', withQuery(path(), q), admin.cookie), expect: [400], code: 'VALIDATION_FAILED' });
       }
     }
+    // a story read takes one (`include=replies`), so it refuses the others like a list
+    for (const q of ['zzz=1', '__proto__%5Brole%5D=admin', 'include=everything', 'include=replies&include=replies']) {
+      cases.push({ label: `story ?${q}`, run: () => send(t, 'get', `/api/threads/${story.id}?${q}`, admin.cookie), expect: [400], code: 'VALIDATION_FAILED' });
+    }
     const problems = await batch('unknown query params', cases);
     // routes without query parameters: an unknown one changes nothing about the answer
-    for (const path of ['/api/auth/me', '/api/categories', '/api/drafts', `/api/threads/${story.id}`, '/api/mod/watched-words', '/api/me/export']) {
+    for (const path of ['/api/auth/me', '/api/categories', '/api/drafts', '/api/mod/watched-words', '/api/me/export']) {
       const plain = await send(t, 'get', path, admin.cookie);
       const odd = await send(t, 'get', `${path}?__proto__[role]=admin&zzz=1`, admin.cookie);
       tally.add('unknown query params');
