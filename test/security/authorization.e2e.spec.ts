@@ -111,6 +111,15 @@ const TABLE = `
   GET    /api/mod/support                          401    403    403    403     403      401     200     200
   GET    /api/mod/support/{userId}                 401    403    403    403     403      401     200     200
   POST   /api/mod/support/{userId}                 401    403    403    403     403      401     201     201
+  GET    /api/threads/similar                      401    200    200    200     200      401     200     200
+  GET    /api/threads/{id}/similar                 401    200    200    200     200      401     200     200
+  GET    /api/lessons                              401    200    200    200     200      401     200     200
+  POST   /api/threads/{id}/replies/check           401    200    200    200     403      401     200     200
+  POST   /api/threads/{id}/follow-ups              401    403    201    403     403      401     403     403
+  PUT    /api/threads/{id}/reminder                401    403    200    403     403      401     403     403
+  DELETE /api/threads/{id}/reminder                401    403    204    403     403      401     403     403
+  PUT    /api/threads/{id}/highlights/{replyId}    401    403    200    403     403      401     403     403
+  DELETE /api/threads/{id}/highlights/{replyId}    401    403    200    403     403      401     403     403
 `;
 
 const ACTORS = ['visitor', 'member', 'author', 'other', 'suspended', 'banned', 'moderator', 'admin'] as const;
@@ -179,6 +188,19 @@ class Scene {
 
   reply(): Promise<string> {
     return this.once('reply', () => this.insertReply('published'));
+  }
+
+  /** A published reply by someone other than the story's author (one the author may mark as "helped"). */
+  othersReply(): Promise<string> {
+    return this.once('othersReply', async () => {
+      const threadId = await this.story();
+      const rows: { id: string }[] = await this.t.db.dataSource.query(
+        `INSERT INTO replies (thread_id, author_id, body_md, body_html, status) VALUES ($1, $2, 'This helped me.', '<p>This helped me.</p>', 'published') RETURNING id::text AS id`,
+        [threadId, this.reporter.id],
+      );
+      await this.t.db.dataSource.query('UPDATE threads SET reply_count = reply_count + 1 WHERE id = $1', [threadId]);
+      return rows[0].id;
+    });
   }
 
   pendingReply(): Promise<string> {
@@ -354,6 +376,17 @@ const REQUESTS: Record<string, Build> = {
   'GET /api/mod/support': fixed('/api/mod/support?status=all'),
   'GET /api/mod/support/{userId}': modSupport(),
   'POST /api/mod/support/{userId}': modSupport({ body: 'Checking in, from the table.', includeResources: true }),
+  'GET /api/threads/similar': fixed('/api/threads/similar?text=A%20hard%20week%20at%20work%20after%20the%20launch%20failed'),
+  'GET /api/threads/{id}/similar': onStory('/similar'),
+  'GET /api/lessons': fixed('/api/lessons'),
+  // stores nothing, but it is the first step of replying, which a suspended member may not do
+  'POST /api/threads/{id}/replies/check': onStory('/replies/check', { body: 'You should just try again.' }),
+  // the author's own story only: everyone else, staff included, is refused
+  'POST /api/threads/{id}/follow-ups': onStory('/follow-ups', { body: 'Three months later, things are calmer.' }),
+  'PUT /api/threads/{id}/reminder': onStory('/reminder', { inMonths: 3 }),
+  'DELETE /api/threads/{id}/reminder': onStory('/reminder'),
+  'PUT /api/threads/{id}/highlights/{replyId}': async (s) => ({ path: `/api/threads/${await s.story()}/highlights/${await s.othersReply()}` }),
+  'DELETE /api/threads/{id}/highlights/{replyId}': async (s) => ({ path: `/api/threads/${await s.story()}/highlights/${await s.othersReply()}` }),
 };
 
 /** A 401 that is about the credentials in the body rather than the session. */
