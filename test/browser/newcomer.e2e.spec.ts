@@ -57,7 +57,7 @@ const rareWord = () => `quill${Array.from(randomBytes(6), (b) => String.fromChar
 
     await page.waitForURL(/\/stories\/[0-9a-f-]{36}$/);
     await page.getByRole('heading', { name: title, level: 1 }).waitFor();
-    for (const part of ['What happened', 'How I handled it', 'What I learned']) await page.getByRole('heading', { name: part, level: 2 }).waitFor();
+    for (const part of ['What happened', 'How I handled it', 'What I learned']) await page.getByRole('heading', { name: part, level: 2, exact: true }).waitFor();
     await expect(page.getByText('Asking for feedback early').isVisible()).resolves.toBe(true);
 
     // in the list; the decoy's author answers it first, so it sits near the top even when other test files
