@@ -38,6 +38,10 @@ jest.setTimeout(120_000);
     await expect(item.locator('.notification-excerpt').textContent()).resolves.toBe('Twice is not the end.');
     await expect(item.locator('.notification-meta').textContent()).resolves.toContain('2 replies');
     await expect(page.locator('header .badge-count').first().textContent()).resolves.toContain('1');
+    // the header's link describes the latest one, in the same words
+    await expect(page.locator('#site-header a[href="/notifications"]').getAttribute('title')).resolves.toBe(
+      `Latest: ${cat.username} and ${bob.username} replied to your story "The exam I failed twice" — “Twice is not the end.”`,
+    );
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'notification-group-two-replies.png') });
 
     // by keyboard: the notification's link is reached with Tab and reads its excerpt as its description

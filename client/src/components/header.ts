@@ -1,5 +1,6 @@
 // The site header: for members the site name, "Write a story", notifications, the username and
 // "Sign out"; for visitors the site name and the way in.
+import type { NotificationView } from '../../../src/contract/views.js';
 import { api, describeError } from '../api.js';
 import { h } from '../dom.js';
 import { live, type LiveState } from '../stores/live.js';
@@ -53,6 +54,25 @@ function unreadBadge(signal: AbortSignal): HTMLElement {
   notifications.addEventListener('change', render, { signal });
   render();
   return badge;
+}
+
+/**
+ * "Notifications" with the unread count; the latest one pushed live (who, what, and its excerpt: "Maya and 2 others
+ * replied to your story …") is its description (a tooltip, and read after the link's name), until all are read.
+ */
+function notificationsLink(signal: AbortSignal): HTMLElement {
+  const link = h('a', { href: '/notifications', class: 'nav-link' }, 'Notifications', unreadBadge(signal));
+  notifications.addEventListener(
+    'notification',
+    (event) => {
+      const n = (event as CustomEvent<NotificationView>).detail;
+      if (!n || n.read) return;
+      link.title = `Latest: ${n.text}${n.excerpt ? ` — “${n.excerpt}”` : ''}`;
+    },
+    { signal },
+  );
+  notifications.addEventListener('change', () => notifications.unread === 0 && link.removeAttribute('title'), { signal });
+  return link;
 }
 
 /** Staff: the alerts waiting for a moderator, kept current live. */
@@ -151,12 +171,7 @@ export function renderHeader(container: HTMLElement, options: HeaderOptions): vo
         { class: 'header-nav', 'aria-label': 'Main' },
         h('a', { href: '/stories/new', class: 'nav-link nav-cta' }, 'Write a story'),
         h('a', { href: '/lessons', class: 'nav-link' }, 'Lessons'),
-        h(
-          'a',
-          { href: '/notifications', class: 'nav-link' },
-          'Notifications',
-          unreadBadge(signal),
-        ),
+        notificationsLink(signal),
         session.isModerator ? h('a', { href: '/mod', class: 'nav-link' }, 'Moderation') : null,
         session.isModerator ? h('a', { href: '/mod/alerts', class: 'nav-link' }, 'Alerts', alertsBadge(signal)) : null,
       ),
