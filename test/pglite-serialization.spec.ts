@@ -6,9 +6,10 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('embedded database (PGlite) under concurrent transactions', () => {
   let db: OpenDatabase;
+  // a new in-memory database runs every migration first: on a busy two-core machine that can take most of a minute
   beforeAll(async () => {
     db = await openDatabase(loadConfig({ DATA_DIR: 'memory:', LOG_LEVEL: 'silent' }));
-  });
+  }, 120_000);
   afterAll(async () => {
     await db.close();
   });

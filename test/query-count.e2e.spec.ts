@@ -25,11 +25,22 @@ describe('list requests', () => {
     await t.close();
   });
 
+  // the replies made above leave work behind (their outbox rows: notifications), which would be counted too: wait
+  // for the outbox to empty, and take the fewer of two counts, since such work can only add to a count
   const queriesFor = async (path: string): Promise<number> => {
-    count = 0;
-    const res = await t.http().get(path).set('Cookie', m.cookie);
-    expect(res.status).toBe(200);
-    return count;
+    for (let i = 0; i < 200; i++) {
+      const [{ n }]: { n: number }[] = await t.db.dataSource.query('SELECT count(*)::int AS n FROM outbox');
+      if (n === 0) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const counts: number[] = [];
+    for (let i = 0; i < 2; i++) {
+      count = 0;
+      const res = await t.http().get(path).set('Cookie', m.cookie);
+      expect(res.status).toBe(200);
+      counts.push(count);
+    }
+    return Math.min(...counts);
   };
 
   it('costs the same number of queries for a page of 2 and of 40 stories and replies', async () => {
