@@ -11,7 +11,7 @@ import { LIST_COLUMNS, StoriesService } from './stories.service.js';
 import { ThreadListRow, toThreadListItem } from './thread.views.js';
 
 /** Bounds of the search: how many of the text's word stems are ORed, and how many stories each stage looks at. */
-export const SIMILAR_BOUNDS = { lexemes: 16, commonLexemes: 2, matches: 200, ranked: 30, titles: 30, compared: 250 } as const;
+export const SIMILAR_BOUNDS = { lexemes: 16, commonLexemes: 2, matches: 200, ranked: 20, titles: 20, compared: 150 } as const;
 /**
  * A word stem in more than this share of all stories (PostgreSQL's own statistics) is left out while rarer ones remain;
  * a text of nothing but such stems keeps only its `commonLexemes` least common (each one's match list is most stories).
@@ -34,9 +34,10 @@ const SIMILAR = prepared(
        FROM pg_stats s, unnest(s.most_common_elems::text::text[], s.most_common_elem_freqs) AS e(w, f)
       WHERE s.schemaname = current_schema() AND s.tablename = 'threads' AND s.attname = 'search'
    ), lexemes AS MATERIALIZED (
-     SELECT l, coalesce((SELECT max(c.f) FROM common c WHERE c.w = l), 0) AS f
-       FROM unnest(tsvector_to_array(to_tsvector('english', $2::text))) AS l
+     SELECT l, coalesce(max(c.f), 0) AS f
+       FROM unnest(tsvector_to_array(to_tsvector('english', $2::text))) AS l LEFT JOIN common c ON c.w = l
       WHERE length(l) BETWEEN 3 AND 40 AND l ~ '^[[:alnum:]]+$'
+      GROUP BY l
    ), picked AS (
      SELECT l FROM (SELECT l, f, row_number() OVER (ORDER BY f, length(l) DESC, l) AS n FROM lexemes) x
       WHERE (f <= ${COMMON_SHARE} AND n <= ${SIMILAR_BOUNDS.lexemes})
