@@ -124,7 +124,9 @@ interface ReplyGate {
   slow_mode_wait: number | null;
 }
 
-// the slow-mode wait is only worked out for a story in slow mode (CASE evaluates its sub-select lazily)
+// the slow-mode wait is only worked out for a story in slow mode (CASE evaluates its sub-select lazily). NO KEY:
+// replies to one story still take turns, but rows that merely point at the story (the notifications its replies
+// cause, written meanwhile by the outbox) no longer wait for each new reply, nor it for them
 const REPLY_GATE = prepared(
   'reply.gate',
   `SELECT t.id, t.author_id, t.anonymous, t.locked, t.paused, ${storyAnswerable('t', { id: '$2', staff: '$3::boolean' })} AS answerable,
@@ -136,7 +138,7 @@ const REPLY_GATE = prepared(
           END AS slow_mode_wait
      FROM threads t
     WHERE t.id = $1
-      FOR UPDATE OF t`,
+      FOR NO KEY UPDATE OF t`,
 );
 
 // one statement inserts the reply and, when it is published, counts it on its story (and, from anyone but the
