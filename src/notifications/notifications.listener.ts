@@ -49,9 +49,9 @@ const REPLY_CONTEXT = prepared(
      FROM replies r JOIN threads t ON t.id = r.thread_id JOIN users u ON u.id = r.author_id
      LEFT JOIN replies q ON q.id = r.reply_to LEFT JOIN users qu ON qu.id = q.author_id
     WHERE r.id = $1::bigint AND r.thread_id = $2
-    -- the story and the reply first, as hiding, removing or deleting them locks them before it withdraws their
-    -- notifications: a notification row is never held while waiting for them (no deadlock with a withdrawal)
-      FOR KEY SHARE OF r, t`,
+    -- the reply first, as hiding or removing it locks it before it withdraws its notifications: a notification row
+    -- is never held while waiting for it (no deadlock with a withdrawal). Not the story: new replies lock it.
+      FOR KEY SHARE OF r`,
 );
 
 interface ReplyContext {
@@ -84,10 +84,7 @@ interface ReactionContext {
   blocked: boolean;
 }
 
-/**
- * $1 the story, $2 who reacted, $3 the kind: what the story's author is to be told. The story (and the reply) are
- * locked first, before any notification row, in the order a withdrawal takes them.
- */
+/** $1 the story, $2 who reacted, $3 the kind: what the story's author is to be told. */
 const STORY_REACTION_CONTEXT = `
   SELECT t.id AS thread_id, t.title, t.author_id AS recipient_id, t.happened_md AS source_md,
          u.username AS reactor_username, u.deleted_at IS NOT NULL AS reactor_gone, ${reactorNamed('t', '$2')} AS named,
@@ -96,10 +93,12 @@ const STORY_REACTION_CONTEXT = `
          ${storyReadable('t', { id: 't.author_id', staff: 'false' })} AND au.banned_at IS NULL AS recipient_reads,
          ${namedActorBlocked(`CASE WHEN ${reactorNamed('t', '$2')} THEN $2::uuid END`, 't.author_id')} AS blocked
     FROM threads t JOIN users u ON u.id = $2 JOIN users au ON au.id = t.author_id
-   WHERE t.id = $1
-     FOR KEY SHARE OF t`;
+   WHERE t.id = $1`;
 
-/** $1 the reply, $2 who reacted, $3 the kind: what the reply's author is to be told. */
+/**
+ * $1 the reply, $2 who reacted, $3 the kind: what the reply's author is to be told. The reply is locked (key share)
+ * before any notification row, in the order hiding or removing it takes them.
+ */
 const REPLY_REACTION_CONTEXT = `
   SELECT t.id AS thread_id, t.title, r.author_id AS recipient_id, r.body_md AS source_md,
          u.username AS reactor_username, u.deleted_at IS NOT NULL AS reactor_gone, ${reactorNamed('t', '$2')} AS named,
@@ -109,7 +108,7 @@ const REPLY_REACTION_CONTEXT = `
          ${namedActorBlocked(`CASE WHEN ${reactorNamed('t', '$2')} THEN $2::uuid END`, 'r.author_id')} AS blocked
     FROM replies r JOIN threads t ON t.id = r.thread_id JOIN users u ON u.id = $2 JOIN users au ON au.id = r.author_id
    WHERE r.id = $1::bigint
-     FOR KEY SHARE OF r, t`;
+     FOR KEY SHARE OF r`;
 
 /**
  * Turns new replies into notifications: one for the author of the reply it answers (`reply_to_you`), one for the
@@ -183,6 +182,24 @@ export class NotificationsListener {
 
     if (r.answered_id) await notify(r.answered_id, { kind: 'reply_to_you', text: `${name} replied to you in "${title}"`, ...ref });
     const notifyAuthor = r.thread_author_id !== r.replier_id && !r.author_blocked_replier && r.answered_id !== r.thread_author_id;
+
+    const keys = findMentions(r.body_md);
+    if (keys.length) {
+      // mentioned members who exist, are not the replier, and could read the story and this reply in full
+      const mentioned: { id: string }[] = await em.query(
+        `SELECT u.id FROM users u, replies r JOIN threads t ON t.id = r.thread_id
+          WHERE r.id = $2::bigint AND u.username_key = ANY($1::text[]) AND u.id <> r.author_id AND u.banned_at IS NULL
+            AND ${storyReadable('t', { id: 'u.id', staff: 'false' })} AND NOT ${replyBlocked('r', 't', 'u.id')}
+          ORDER BY array_position($1::text[], u.username_key)`,
+        [keys, r.reply_id],
+      );
+      for (const m of mentioned) {
+        if ((notifyAuthor && m.id === r.thread_author_id) || m.id === r.answered_id) continue; // already told of this reply
+        await notify(m.id, { kind: 'mention', text: `${name} mentioned you in "${title}"`, ...ref });
+      }
+    }
+    // the group last: its row is locked until this commits, so nothing after it may wait on the story or the reply
+    // (a withdrawal holds those and waits for the group)
     if (notifyAuthor) {
       // replies to a story since its author last read about them are one notification ("Maya and 2 others replied")
       const g = await this.notifications.addToGroup(em, r.thread_author_id, {
@@ -194,21 +211,6 @@ export class NotificationsListener {
         text: `${name} replied to your story "${title}"`,
       });
       if (g) grouped.push([r.thread_author_id, g.view, g.update]);
-    }
-
-    const keys = findMentions(r.body_md);
-    if (!keys.length) return announce;
-    // mentioned members who exist, are not the replier, and could read the story and this reply in full
-    const mentioned: { id: string }[] = await em.query(
-      `SELECT u.id FROM users u, replies r JOIN threads t ON t.id = r.thread_id
-        WHERE r.id = $2::bigint AND u.username_key = ANY($1::text[]) AND u.id <> r.author_id AND u.banned_at IS NULL
-          AND ${storyReadable('t', { id: 'u.id', staff: 'false' })} AND NOT ${replyBlocked('r', 't', 'u.id')}
-        ORDER BY array_position($1::text[], u.username_key)`,
-      [keys, r.reply_id],
-    );
-    for (const m of mentioned) {
-      if ((notifyAuthor && m.id === r.thread_author_id) || m.id === r.answered_id) continue; // already told of this reply
-      await notify(m.id, { kind: 'mention', text: `${name} mentioned you in "${title}"`, ...ref });
     }
     return announce;
   }

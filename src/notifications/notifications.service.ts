@@ -231,7 +231,7 @@ export class NotificationsService {
     const actorKey = named ? `u:${actorId}` : `p:${pseudonym}`;
     const text = item.text.length > MAX_TEXT ? `${item.text.slice(0, MAX_TEXT - 1)}…` : item.text;
 
-    let group: { id: string; inserted: boolean } | undefined;
+    let group: { id: string; inserted: boolean; found: boolean } | undefined;
     if (item.kind === 'reaction') {
       const [recent]: { id: string }[] = await em.query(
         `SELECT id FROM notifications
@@ -239,14 +239,19 @@ export class NotificationsService {
           ORDER BY read_at IS NULL DESC, first_at DESC LIMIT 1 FOR UPDATE`,
         [userId, item.threadId],
       );
-      if (recent) group = { id: recent.id, inserted: false };
+      if (recent) group = { id: recent.id, inserted: false, found: true };
     }
     if (!group) {
-      const rows: { id: string; inserted: boolean }[] = await em.query(
+      const rows: { id: string; inserted: boolean; found: boolean }[] = await em.query(
         `INSERT INTO notifications AS n (user_id, kind, thread_id, reply_id, actor_id, actor_pseudonym, text, excerpt, grouped)
          VALUES ($1, $2, $3, $4::bigint, $5, $6, $7, $8, true)
-         ON CONFLICT (user_id, thread_id, kind) WHERE grouped AND read_at IS NULL DO UPDATE SET created_at = n.created_at
-         RETURNING n.id, (n.xmax = 0) AS inserted`,
+         ON CONFLICT (user_id, thread_id, kind) WHERE grouped AND read_at IS NULL
+         -- the group leads with this one and comes back to the top, in this one statement: a second update of a row
+         -- this transaction wrote would check its foreign keys again and so wait on the story's row, which a
+         -- withdrawal holds while it waits for this group (a deadlock)
+         DO UPDATE SET reply_id = EXCLUDED.reply_id, actor_id = EXCLUDED.actor_id, actor_pseudonym = EXCLUDED.actor_pseudonym,
+                       excerpt = EXCLUDED.excerpt, text = EXCLUDED.text, created_at = now()
+         RETURNING n.id, (n.xmax = 0) AS inserted, false AS found`,
         [userId, item.kind, item.threadId, item.replyId, actorId, pseudonym, text, item.excerpt],
       );
       group = rows[0];
@@ -257,8 +262,8 @@ export class NotificationsService {
       [group.id, item.replyId, item.reaction ?? null, actorKey, actorId, pseudonym, item.excerpt],
     );
     if (!added.length) return null;
-    if (!group.inserted) {
-      // the group now leads with this one; an unread group comes back to the top of the list
+    if (group.found) {
+      // a group found above (and locked, not written): it now leads with this one; an unread one comes back to the top
       await em.query(
         `UPDATE notifications SET reply_id = $2::bigint, actor_id = $3, actor_pseudonym = $4, excerpt = $5, text = $6,
                 created_at = CASE WHEN read_at IS NULL THEN now() ELSE created_at END
