@@ -128,6 +128,29 @@ jest.setTimeout(120_000);
     await mod.getByLabel(`Write to ${writer.username}`).waitFor();
   });
 
+  it('tells the author of a post a moderator did not approve that only they see it, and where the team can be reached', async () => {
+    const [author, moderator] = await Promise.all([registerMember(b.app), registerMember(b.app)]);
+    await setRole(b.app, moderator.id, 'moderator');
+    const word = `florbix${Date.now() % 100000}`;
+    await b.app.http().post('/api/mod/watched-words').set('Cookie', moderator.cookie).send({ pattern: word, action: 'hold' }).expect(201);
+    const other = await createStory(b.app, moderator, { title: 'A story to answer' });
+    const story = await createStory(b.app, author, { title: 'The launch that went wrong', happened: `It went wrong because of ${word}.` });
+    const reply = await createReply(b.app, author, other.id, { body: `I know ${word} too.` });
+    expect([story.status, reply.status]).toEqual(['pending', 'pending']);
+    await b.app.http().post(`/api/mod/queue/${story.id}/reject`).set('Cookie', moderator.cookie).send({ reason: 'It names a person' }).expect(200);
+    await b.app.http().post(`/api/mod/queue/${reply.id}/reject`).set('Cookie', moderator.cookie).send({ reason: 'It names a person' }).expect(200);
+
+    const page = await b.page('author-not-approved', author);
+    await page.goto(`/stories/${story.id}`);
+    const note = page.locator('.notice', { hasText: 'A moderator did not approve this story.' });
+    await note.getByText('Only you and the moderators can see it.').waitFor();
+    await page.goto(`/stories/${other.id}`);
+    const mine = page.locator('.reply-list > li', { hasText: word });
+    await mine.getByText('A moderator did not approve this reply.').waitFor();
+    await mine.getByRole('link', { name: 'Messages from the team' }).click();
+    await page.waitForURL('**/support');
+  });
+
   it('tells a suspended member up front: a banner with the end in words, and the composer closed', async () => {
     const [member, moderator] = await Promise.all([registerMember(b.app), registerMember(b.app)]);
     await setRole(b.app, moderator.id, 'moderator');

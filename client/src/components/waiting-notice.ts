@@ -17,6 +17,14 @@ export function waitingNoticeContent(what: 'story' | 'reply', crisis: boolean): 
   ];
 }
 
+/** The author's own post a moderator did not approve: it stays theirs, and the team is a message away. */
+export function notApprovedNoticeContent(what: 'story' | 'reply'): Child[] {
+  return [
+    h('p', null, h('strong', null, `A moderator did not approve this ${what}.`), ' ', 'Only you and the moderators can see it. The reason is in your notifications.'),
+    mayWrite(),
+  ];
+}
+
 /** The note under the author's own held reply. */
 export function waitingNotice(what: 'story' | 'reply', crisis: boolean): HTMLElement {
   return h('div', { class: 'notice', role: 'status' }, waitingNoticeContent(what, crisis));

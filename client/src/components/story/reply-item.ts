@@ -4,7 +4,7 @@
 // the story screen answers (reply-actions.ts). The ordered list of them is reply-list.ts.
 import type { DeletedReplyView, ReplyView } from '../../../../src/contract/views.js';
 import { h, setServerHtml } from '../../dom.js';
-import { waitingNotice } from '../waiting-notice.js';
+import { notApprovedNoticeContent, waitingNotice } from '../waiting-notice.js';
 import { timeEl } from '../../time.js';
 import { authorEl, authorName } from '../author.js';
 import { ReactionBar } from '../reactions.js';
@@ -178,6 +178,7 @@ export function renderReply(view: AnyReply, options: ReplyItemOptions): { elemen
     view.blocked ? blockedNotice(body) : pseudonymHidden && pseudonym ? hiddenPseudonymNotice(body, view.id, pseudonym) : body,
     // the author's own reply that mentions crisis and waits for a moderator: why, and where help is meanwhile
     mine && view.status === 'pending' && view.crisis ? waitingNotice('reply', true) : null,
+    mine && view.status === 'rejected' ? h('div', { class: 'notice', role: 'status' }, notApprovedNoticeContent('reply')) : null,
     bar.element,
     actions,
   );

@@ -6,7 +6,7 @@ import { qs } from '../../api.js';
 import { authorEl } from '../author.js';
 import { contentWarningGate } from '../content-warning.js';
 import { resourceList } from '../crisis.js';
-import { waitingNoticeContent } from '../waiting-notice.js';
+import { notApprovedNoticeContent, waitingNoticeContent } from '../waiting-notice.js';
 import { h, replaceChildren, setServerHtml } from '../../dom.js';
 import { categories } from '../../stores/categories.js';
 import type { ArrivalNotice } from '../../stores/notices.js';
@@ -88,8 +88,9 @@ export class StoryBody {
     // What only the author (or the moderators) can see, said in words.
     // The author's own pending story (the moderators' notes are in their tools below).
     const statusNote = this.#statusNote;
-    statusNote.hidden = !(pending && (thread.mine || notice?.pending));
-    if (!statusNote.hidden) replaceChildren(statusNote, waitingNoticeContent('story', thread.crisis === true));
+    const notApproved = thread.status === 'rejected' && thread.mine;
+    statusNote.hidden = !notApproved && !(pending && (thread.mine || notice?.pending));
+    if (!statusNote.hidden) replaceChildren(statusNote, notApproved ? notApprovedNoticeContent('story') : waitingNoticeContent('story', thread.crisis === true));
   }
 
   /** Title (also the page's), "edited", category. */
