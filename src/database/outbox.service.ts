@@ -41,6 +41,8 @@ export class OutboxService implements OnApplicationBootstrap, OnModuleDestroy {
   private timer: NodeJS.Timeout | null = null;
   private closing = false;
   private readonly inFlight = new Set<Promise<void>>();
+  /** Rows whose first delivery waits on this instance (a live push under way): its own sweep leaves them alone. */
+  private readonly held = new Set<string>();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -57,8 +59,22 @@ export class OutboxService implements OnApplicationBootstrap, OnModuleDestroy {
     return rows[0].id;
   }
 
+  /**
+   * After the caller's commit, while something slow comes first (a reply's live push to every reader): a push
+   * that takes longer than the sweep's few seconds must not be pushed a second time by this instance's own sweep.
+   */
+  hold(ids: string[]): void {
+    for (const id of ids) this.held.add(id);
+  }
+
+  /** Leaves held rows to whichever sweep comes (this instance could not deliver them). */
+  release(ids: string[]): void {
+    for (const id of ids) this.held.delete(id);
+  }
+
   /** After the caller's commit: handle these rows now. */
   deliver(ids: string[]): void {
+    this.release(ids);
     // fault injection for test/faults: die right after a commit, before anything it caused is delivered
     if (ids.length && process.env.SETBACK_FAULT === 'kill-after-commit') process.kill(process.pid, 'SIGKILL');
     for (const id of ids) this.track(this.process(id));
@@ -90,6 +106,7 @@ export class OutboxService implements OnApplicationBootstrap, OnModuleDestroy {
       );
       for (const r of rows) {
         if (this.closing) return;
+        if (this.held.has(r.id)) continue;
         await this.process(r.id, true);
       }
     } catch (e) {

@@ -307,9 +307,11 @@ export class RepliesService implements OnModuleInit {
     // the live push first, then what the reply caused: a push that could not go out (this instance dying or
     // stopping) leaves the outbox row to another instance's sweep, which notifies and pushes again
     const outbox = result.outbox;
+    this.outbox.hold(outbox);
     void inBackground(this.events.emitAsync('reply.created', { threadId, replyId: result.row.id, row: result.row, committedAt: performance.now() })).then(
       (pushed: unknown[]) => {
         if (!pushed.includes(false)) this.outbox.deliver(outbox);
+        else this.outbox.release(outbox);
       },
       () => this.outbox.deliver(outbox),
     );
