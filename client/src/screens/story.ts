@@ -42,6 +42,7 @@ import { h, isAbort } from '../dom.js';
 import type { RouteContext } from '../router.js';
 import { categories } from '../stores/categories.js';
 import { live, type ThreadUpdate } from '../stores/live.js';
+import { reachability } from '../stores/reachability.js';
 import { takeNotice } from '../stores/notices.js';
 import { session } from '../stores/session.js';
 
@@ -330,6 +331,19 @@ export function storyScreen({ outlet, signal, params, setTitle }: RouteContext):
         failed: (error) => replies.showLiveFailure(error),
       });
     };
+
+    // Setback answers again after an outage: the story's own state (locked, paused, edited…) is asked again; the
+    // replies missed meanwhile come with the live connection's rejoin
+    reachability.addEventListener(
+      'back',
+      () => {
+        api.get<MyThread>(`/threads/${seg(thread.id)}`, { signal }).then(
+          (fresh) => !signal.aborted && !gone && applyThread(fresh, true),
+          () => undefined,
+        );
+      },
+      { signal },
+    );
 
     showHelped();
     void replies.load(null, firstPage).then(() => {
