@@ -6,10 +6,7 @@ import { mountSafetyBanner } from './components/safety-banner.js';
 import { h } from './dom.js';
 import { setNavigator } from './navigation.js';
 import { Router, type Access, type Mount, type Route, type RouteContext } from './router.js';
-import { composeScreen } from './screens/compose.js';
 import { helpScreen } from './screens/help.js';
-import { notificationsScreen } from './screens/notifications.js';
-import { profileScreen } from './screens/profile.js';
 import { notFoundScreen } from './screens/not-found.js';
 import { storiesScreen } from './screens/stories.js';
 import { storyScreen } from './screens/story.js';
@@ -93,13 +90,14 @@ const routes: Route[] = [
   { path: '/welcome', access: 'visitor', title: 'Welcome', mount: lazy('Welcome to Setback', () => import('./screens/welcome.js').then((m) => m.welcomeScreen)) },
   { path: '/signin', access: 'visitor', title: 'Sign in', mount: lazy('Sign in', () => import('./screens/signin.js').then((m) => (ctx) => m.signinScreen(ctx, auth))) },
   { path: '/signup', access: 'visitor', title: 'Join', mount: lazy('Join Setback', () => import('./screens/signup.js').then((m) => (ctx) => m.signupScreen(ctx, auth))) },
-  { path: '/stories/new', access: 'member', title: 'Write a story', mount: composeScreen },
+  // lazy like the other screens but the front page, a story and help (help must open even when Setback cannot be reached)
+  { path: '/stories/new', access: 'member', title: 'Write a story', mount: lazy('Write a story', () => import('./screens/compose.js').then((m) => m.composeScreen)) },
   { path: '/stories/:id', access: 'member', title: 'Story', mount: storyScreen },
-  { path: '/u/:username', access: 'member', title: 'Member', mount: profileScreen },
+  { path: '/u/:username', access: 'member', title: 'Member', mount: lazy('Member', () => import('./screens/profile.js').then((m) => m.profileScreen)) },
   { path: '/account', access: 'member', title: 'Your account', mount: lazy('Your account', () => import('./screens/account.js').then((m) => m.accountScreen)) },
   { path: '/recover', access: 'visitor', title: 'Recover your account', mount: lazy('Use a recovery code', () => import('./screens/recover.js').then((m) => m.recoverScreen)) },
   { path: '/privacy', access: 'any', title: 'Privacy', mount: lazy('Privacy', () => import('./screens/privacy.js').then((m) => m.privacyScreen)) },
-  { path: '/notifications', access: 'member', title: 'Notifications', mount: notificationsScreen },
+  { path: '/notifications', access: 'member', title: 'Notifications', mount: lazy('Notifications', () => import('./screens/notifications.js').then((m) => m.notificationsScreen)) },
   { path: '/lessons', access: 'member', title: 'Lessons', mount: lazy('Lessons', () => import('./screens/lessons.js').then((m) => m.lessonsScreen)) },
   { path: '/mod', access: 'member', title: 'Review queue', mount: modScreen('queue') },
   { path: '/mod/alerts', access: 'member', title: 'Alerts', mount: modScreen('alerts') },
@@ -216,6 +214,17 @@ async function boot(): Promise<void> {
   syncLive();
   router.addEventListener('change', () => markCurrentLink(header, location.pathname));
   router.start();
+  // the screens a member reaches from every page come after the first one is shown, so that writing a story or
+  // reading notifications still opens if the connection drops later
+  let prefetched = false;
+  const prefetch = () => {
+    if (prefetched || !session.user) return;
+    prefetched = true;
+    void Promise.all([import('./screens/compose.js'), import('./screens/notifications.js')]).catch(() => (prefetched = false));
+  };
+  const whenIdle = () => ('requestIdleCallback' in window ? requestIdleCallback(prefetch, { timeout: 5000 }) : setTimeout(prefetch, 2000));
+  whenIdle();
+  session.addEventListener('change', whenIdle);
 }
 
 void boot();
