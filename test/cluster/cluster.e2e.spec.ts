@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { freePort, postJson, requireBuild, signUp, spawnApp, type Spawned, waitForHealth } from '../faults/spawn.js';
-import { REDIS_URL, requireServices } from '../support/services.js';
+import { privateDatabase, REDIS_URL, requireServices } from '../support/services.js';
 import { waitFor } from '../support/sockets.js';
 import { NGINX_PATH, type Nginx, startNginx } from './nginx.js';
 import { Reader } from './readers.js';
@@ -44,6 +44,7 @@ function summary(readers: Reader[]): string {
   /** Every process started, for the instances' own words when something goes missing. */
   const everStarted: Spawned[] = [];
   let env: Record<string, string>;
+  let database: { url: string; drop: () => Promise<void> } | undefined;
   let nginx: Nginx;
   let readers: Reader[] = [];
   let writer: { cookie: string };
@@ -69,8 +70,9 @@ function summary(readers: Reader[]): string {
     requireBuild();
     const nginxPort = await freePort();
     for (let i = 0; i < INSTANCES; i += 1) ports.push(await freePort());
+    database = await privateDatabase('cluster');
     env = {
-      DATABASE_URL: process.env.SETBACK_TEST_DATABASE_URL!,
+      DATABASE_URL: database.url,
       REDIS_URL,
       REDIS_PREFIX: `setback-cluster-${randomBytes(4).toString('hex')}:`,
       APP_SECRET: randomBytes(32).toString('hex'),
@@ -94,6 +96,7 @@ function summary(readers: Reader[]): string {
     for (const r of readers) r.stop();
     await nginx?.stop();
     for (let i = 0; i < instances.length; i += 1) await stopInstance(i, 'SIGKILL');
+    await database?.drop();
     notes.push(`total ${((Date.now() - started) / 1000).toFixed(1)} s`);
     console.log(`[cluster] three instances behind nginx:\n  ${notes.join('\n  ')}`);
   });

@@ -40,3 +40,30 @@ export async function requireServices(suite: string, needs: { redis?: boolean; p
   console.warn(`\n!!! SKIPPED — ${message}. These tests did not run. !!!\n`);
   return false;
 }
+
+/**
+ * A PostgreSQL database of the suite's own, beside the run's shared one: every app on a database sweeps its outbox,
+ * so another file's app could take a row of this suite's instances and push it to its own sockets, where none of
+ * this suite's readers listen. A suite that kills instances and counts what its readers hold needs that not to happen.
+ */
+export async function privateDatabase(label: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  const base = process.env.TEST_DATABASE_URL;
+  if (!base) throw new Error('privateDatabase needs TEST_DATABASE_URL');
+  const { default: pg } = await import('pg');
+  const name = `${process.env.SETBACK_TEST_DATABASE_NAME ?? 'setback_test'}_${label}_${randomBytes(3).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: base });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(base);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const c = new pg.Client({ connectionString: base });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
