@@ -44,7 +44,8 @@ async function main(): Promise<void> {
     server.close(); // no new connections: the load balancer sends them to another instance
     setInterval(() => server.closeIdleConnections(), 100).unref();
     // answers in flight, and the live pushes they started, finish while Redis and the sockets are still open
-    if (!(await settled(6_000))) logger.warn('Stopping with requests still in flight after 6 s. ' + JSON.stringify(pendingWork()));
+    if (!(await settled(6_000))) logger.warn(`Stopping with requests still in flight after 6 s: ${JSON.stringify(pendingWork())}`);
+    server.closeIdleConnections(); // a keep-alive connection of the proxy that fell idle meanwhile takes nothing more
     await app.close();
     await db.close();
     process.exit(0);

@@ -136,6 +136,7 @@ export class OutboxService implements OnApplicationBootstrap, OnModuleDestroy {
           // instance that cannot push (it is stopping) rolls back and leaves the row to one that can
           const pushed: unknown[] = await this.events.emitAsync('outbox.recovered', { topic: row.topic, payload: row.payload });
           if (pushed.includes(false)) throw new PushDeferred();
+          if (row.topic === 'reply.created') this.logger.warn(`outbox row ${id}: a reply left undelivered was pushed again from here`);
         }
         return then;
       });

@@ -51,12 +51,15 @@ export class RealtimeListener {
     const started = e.committedAt ?? performance.now();
     let pushed = false;
     await this.safely('reply.created', async () => {
-      // its author stops counting as typing the moment the reply arrives: the count follows the reply at once
-      const typers = e.row ? await this.realtime.stopTyping(e.threadId, e.row.author_id) : null;
+      // its author stops counting as typing the moment the reply arrives: the count follows the reply at once (a
+      // typing count that cannot be had, say Redis is away, must not hold the reply back)
+      const typers = e.row ? await this.realtime.stopTyping(e.threadId, e.row.author_id).catch(() => null) : null;
       pushed = await this.pushReply(e.threadId, e.replyId, ServerEvents.replyCreated, e.row);
       if (typers) this.realtime.pushTyping(e.threadId, typers);
       if (pushed) observeFanout((performance.now() - started) / 1000);
     });
+    // rare, and worth seeing: readers get this reply only from another instance's outbox sweep, seconds later
+    if (!pushed) this.logger.warn(`reply ${e.replyId} was not pushed live here; another instance's outbox sweep will push it`);
     return pushed;
   }
 
