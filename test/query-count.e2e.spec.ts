@@ -63,4 +63,19 @@ describe('list requests', () => {
     expect(repliesLarge).toBe(repliesSmall);
     expect(repliesLarge).toBeLessThanOrEqual(2); // the session, then the story's read rule and the page in one statement
   });
+
+  it('reads a story, and a story with its first page of replies, in one statement after the session', async () => {
+    const author = await registerMember(t);
+    const story = await createStory(t, author, { category: 'work' });
+    for (let i = 0; i < 3; i++) await createReply(t, m, story.id);
+    // the author's arc too (a follow-up, a highlighted reply): its columns join the story's statement
+    const followUp = await t.http().post(`/api/threads/${story.id}/follow-ups`).set('Cookie', author.cookie).send({ body: 'A month later: it got better.' });
+    expect(followUp.status).toBe(201);
+    const page = await t.http().get(`/api/threads/${story.id}?include=replies&limit=2`).set('Cookie', m.cookie);
+    expect(page.body.followUps).toHaveLength(1);
+    expect(page.body.replies.items).toHaveLength(2);
+
+    expect(await queriesFor(`/api/threads/${story.id}`)).toBe(2);
+    expect(await queriesFor(`/api/threads/${story.id}?include=replies&limit=2`)).toBe(2);
+  });
 });

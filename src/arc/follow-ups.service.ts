@@ -20,18 +20,21 @@ import { FollowUpRow, toFollowUpView } from './arc.views.js';
 /** A story holds at most this many follow-ups: every Thread view and live push carries them all. */
 export const MAX_FOLLOW_UPS = 24;
 
-// what the arc adds to every Thread view, in one statement: the follow-ups, the highlighted replies still shown in
-// full (the read rule's replyPublic: a read-only join on replies, allowed in docs/ownership.md so a story view costs
-// one statement more, not two), and the author's own pending reminder ($2 is the viewer)
-const ARC_PART = prepared(
-  'arc.view_part',
-  `SELECT (SELECT coalesce(json_agg(json_build_object('id', f.id::text, 'bodyHtml', f.body_html,
-                  'createdAt', to_char(f.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')) ORDER BY f.id), '[]'::json)
-            FROM follow_ups f WHERE f.thread_id = $1) AS follow_ups,
-          (SELECT coalesce(array_agg(h.reply_id::text ORDER BY h.created_at, h.reply_id), '{}'::text[])
-            FROM reply_highlights h JOIN replies r ON r.id = h.reply_id WHERE h.thread_id = $1 AND ${replyPublic('r')}) AS highlighted,
-          (SELECT m.due_at FROM follow_up_reminders m WHERE m.thread_id = $1 AND m.user_id = $2 AND m.fired_at IS NULL) AS reminder_at`,
-);
+// what the arc adds to every Thread view, as columns of the story's own statement (story `thread`, viewer `viewer`):
+// the follow-ups, the highlighted replies still shown in full (the read rule's replyPublic: a read-only join on
+// replies, allowed in docs/ownership.md so the arc costs a story view no statement of its own), and the author's own
+// pending reminder
+const arcColumns = (thread: string, viewer: string): string => `(SELECT coalesce(json_agg(json_build_object('id', f.id::text, 'bodyHtml', f.body_html,
+          'createdAt', to_char(f.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')) ORDER BY f.id), '[]'::json)
+    FROM follow_ups f WHERE f.thread_id = ${thread}) AS arc_follow_ups,
+  (SELECT coalesce(array_agg(h.reply_id::text ORDER BY h.created_at, h.reply_id), '{}'::text[])
+    FROM reply_highlights h JOIN replies r ON r.id = h.reply_id WHERE h.thread_id = ${thread} AND ${replyPublic('r')}) AS arc_highlighted,
+  (SELECT m.due_at FROM follow_up_reminders m WHERE m.thread_id = ${thread} AND m.user_id = ${viewer} AND m.fired_at IS NULL) AS arc_reminder_at`;
+
+// the same columns for a story read without them (a live push)
+const ARC_PART = prepared('arc.view_part', `SELECT ${arcColumns('$1', '$2')}`);
+
+type ArcColumns = { arc_follow_ups: { id: string; bodyHtml: string; createdAt: string }[]; arc_highlighted: string[]; arc_reminder_at: Date | null };
 
 /**
  * Follow-ups: what happened next, added by a story's author under their story, rendered and sanitized on write like
@@ -48,7 +51,14 @@ export class FollowUpsService implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.stories.addViewPart((row, viewer) => this.viewPart(row, viewer));
+    this.stories.addViewPart({
+      columns: arcColumns('t.id', '$1'),
+      fromRow: (row, viewer) => arcView(row, row as ThreadRow & ArcColumns, viewer),
+      read: async (row, viewer) => {
+        const [r]: ArcColumns[] = await run(this.dataSource, ARC_PART, [row.id, viewer.id]);
+        return arcView(row, r, viewer);
+      },
+    });
   }
 
   private emit<K extends keyof DomainEvents>(name: K, payload: DomainEvents[K]): void {
@@ -79,18 +89,14 @@ export class FollowUpsService implements OnModuleInit {
     const view = toFollowUpView(row);
     return verdict.safety ? { ...view, safety: verdict.safety } : view;
   }
+}
 
-  /** The arc's fields of a Thread view (StoriesService.view adds them to every view and live push). */
-  private async viewPart(row: ThreadRow, viewer: Viewer): Promise<Partial<ThreadView>> {
-    const [r]: { follow_ups: { id: string; bodyHtml: string; createdAt: string }[]; highlighted: string[]; reminder_at: Date | null }[] = await run(this.dataSource, ARC_PART, [
-      row.id,
-      viewer.id,
-    ]);
-    const part: Partial<ThreadView> = {
-      followUps: (r?.follow_ups ?? []).map((f) => ({ id: f.id, threadId: row.id, bodyHtml: f.bodyHtml, createdAt: f.createdAt })),
-      highlightedReplyIds: r?.highlighted ?? [],
-    };
-    if (row.author_id === viewer.id) part.reminderAt = r?.reminder_at ? r.reminder_at.toISOString() : null;
-    return part;
-  }
+/** The arc's fields of a Thread view (StoriesService.view adds them to every view and live push). */
+function arcView(row: ThreadRow, r: ArcColumns | undefined, viewer: Viewer): Partial<ThreadView> {
+  const part: Partial<ThreadView> = {
+    followUps: (r?.arc_follow_ups ?? []).map((f) => ({ id: f.id, threadId: row.id, bodyHtml: f.bodyHtml, createdAt: f.createdAt })),
+    highlightedReplyIds: r?.arc_highlighted ?? [],
+  };
+  if (row.author_id === viewer.id) part.reminderAt = r?.arc_reminder_at ? r.arc_reminder_at.toISOString() : null;
+  return part;
 }

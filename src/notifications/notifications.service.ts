@@ -10,6 +10,7 @@ import { namedActorBlocked } from '../access/read-rule.js';
 import { FORMER_MEMBER } from '../common/pseudonym.js';
 import { prepared, run } from '../database/prepared.js';
 import { SecretsService } from '../database/secrets.service.js';
+import { memberAway } from '../users/users.repository.js';
 import type { ListNotificationsQuery, MarkReadDto } from './notification.dto.js';
 
 export type NotificationKind = 'reply' | 'mention' | 'moderation' | 'report' | 'support' | 'reply_to_you' | 'follow_up_reminder' | 'highlighted';
@@ -118,7 +119,7 @@ const NOTIFY = prepared(
   `WITH n AS (
      INSERT INTO notifications (user_id, kind, thread_id, reply_id, actor_id, text, actor_pseudonym, excerpt)
      SELECT $1, $2, $3, $4::bigint, $5, $6, $8, $9
-      WHERE NOT EXISTS (SELECT 1 FROM users WHERE id = $1 AND (deleted_at IS NOT NULL OR ($7::boolean AND break_until > now())))
+      WHERE NOT ${memberAway('$1', '$7::boolean')}
         AND NOT ($7::boolean AND EXISTS (SELECT 1 FROM thread_mutes WHERE user_id = $1 AND thread_id = $3))
      RETURNING *)
    SELECT ${COLUMNS}, au.username AS actor_username, au.deleted_at IS NOT NULL AS actor_gone FROM n LEFT JOIN users au ON au.id = n.actor_id`,
@@ -126,6 +127,14 @@ const NOTIFY = prepared(
 
 /** The kinds of notification a reply causes for others, withdrawn with it when it is hidden or removed. */
 const CAUSED_BY_REPLY = ['reply', 'mention', 'reply_to_you'];
+
+/**
+ * SQL: what reply `replyId` causes was written already (it has two outbox rows when it was held: whichever finds it
+ * public first tells, the other finds this true). A fragment, so the replies module asks it in the reply's statement.
+ */
+export const replyNotified = (replyId: string): string =>
+  `(EXISTS (SELECT 1 FROM notification_items i WHERE i.reply_id = ${replyId} AND i.reaction IS NULL)
+    OR EXISTS (SELECT 1 FROM notifications n WHERE n.reply_id = ${replyId} AND n.kind IN (${CAUSED_BY_REPLY.map((k) => `'${k}'`).join(', ')})))`;
 /** What others' words in a story cause: withdrawn with the story when it is hidden or removed. */
 const CAUSED_IN_STORY = ['reply', 'mention', 'reply_to_you', 'reaction'];
 /** Reactions to one member's words in one story open at most one notification in this time. */
@@ -220,7 +229,7 @@ export class NotificationsService {
    */
   async addToGroup(em: EntityManager, userId: string, item: GroupItem): Promise<{ view: NotificationView; update: boolean } | null> {
     const [quiet]: { quiet: boolean }[] = await em.query(
-      `SELECT EXISTS (SELECT 1 FROM users WHERE id = $1 AND (deleted_at IS NOT NULL OR break_until > now()))
+      `SELECT ${memberAway('$1', 'true')}
            OR EXISTS (SELECT 1 FROM thread_mutes WHERE user_id = $1 AND thread_id = $2) AS quiet`,
       [userId, item.threadId],
     );

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { replyBlocked, replyListed, replyNamed, replyPublic } from '../access/read-rule.js';
+import { namedActorBlocked, reactorNamed, replyBlocked, replyListed, replyNamed, replyPublic, storyPublic, storyReadable } from '../access/read-rule.js';
 import type { PostStatus } from '../stories/thread.entity.js';
-import type { ReviewTarget } from '../stories/threads.repository.js';
+import type { ReactionNotice, ReviewTarget } from '../stories/threads.repository.js';
 import { recountReplies } from './replies.service.js';
 
 /** Whatever runs a statement: the data source, or the EntityManager of a transaction the statement belongs to. */
@@ -33,9 +33,29 @@ const MOD_STATE = 'id::text AS id, hidden, deleted_at IS NOT NULL AS deleted';
  * bigger transaction take its EntityManager. Ids are checked for form by the caller. A reply's story is joined
  * (read only) where the answer needs its title or author.
  */
+/**
+ * $1 the reply, $2 who reacted: what the reply's author is to be told. The reply is locked (key share) before any
+ * notification row, in the order hiding or removing it takes them.
+ */
+const REPLY_REACTION_NOTICE = `
+  SELECT t.id AS thread_id, t.title, r.author_id AS recipient_id, r.body_md AS source_md,
+         u.username AS reactor_username, u.deleted_at IS NOT NULL AS reactor_gone, ${reactorNamed('t', '$2')} AS named,
+         ${replyPublic('r')} AND ${storyPublic('t')} AS public,
+         ${storyReadable('t', { id: 'r.author_id', staff: 'false' })} AND au.banned_at IS NULL AS recipient_reads,
+         ${namedActorBlocked(`CASE WHEN ${reactorNamed('t', '$2')} THEN $2::uuid END`, 'r.author_id')} AS blocked
+    FROM replies r JOIN threads t ON t.id = r.thread_id JOIN users u ON u.id = $2 JOIN users au ON au.id = r.author_id
+   WHERE r.id = $1::bigint
+     FOR KEY SHARE OF r`;
+
 @Injectable()
 export class RepliesRepository {
   constructor(private readonly dataSource: DataSource) {}
+
+  /** In the reaction's outbox transaction: what its notification to the reply's author says (the reply is locked). */
+  async reactionNotice(em: EntityManager, replyId: string, reactorId: string): Promise<ReactionNotice | undefined> {
+    const rows: ReactionNotice[] = await em.query(REPLY_REACTION_NOTICE, [replyId, reactorId]);
+    return rows[0];
+  }
 
   /** Counts a story's replies again after one changed state (recountReplies). */
   recount(db: Db, threadId: string): Promise<void> {

@@ -4,7 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import type { Viewer } from '../access/viewer.js';
 import { isStaff } from '../access/viewer.js';
 import { assertCanWrite, REPLY_ID_RE, UUID_RE } from '../access/policy.js';
-import { replyBlocked, replyListed, replyNamed, replyPublic, storyAnswerable, storyReadable } from '../access/read-rule.js';
+import { namedActorBlocked, published as isPublished, replyBlocked, replyListed, replyNamed, replyPublic, storyAnswerable, storyReadable } from '../access/read-rule.js';
 import type { ViewerSql } from '../access/read-rule.js';
 import { inBackground } from '../common/draining.js';
 import { durationInWords } from '../common/durations.js';
@@ -19,6 +19,7 @@ import { NotificationsService } from '../notifications/notifications.service.js'
 import { SecretsService } from '../database/secrets.service.js';
 import { SafetyService, SafetyNote, Verdict } from '../safety/safety.service.js';
 import { StoriesService } from '../stories/stories.service.js';
+import { RevisionsRepository } from '../stories/revisions.repository.js';
 import type { CreateReplyDto, ListRepliesQuery, UpdateReplyDto } from './reply.dto.js';
 import { AnyReplyView, quoteOf, QuoteRow, REPLY_COLUMNS, REPLY_VERDICTS, ReplyRow, toReplyView } from './reply.views.js';
 
@@ -130,7 +131,7 @@ interface ReplyGate {
 const REPLY_GATE = prepared(
   'reply.gate',
   `SELECT t.id, t.author_id, t.anonymous, t.locked, t.paused, ${storyAnswerable('t', { id: '$2', staff: '$3::boolean' })} AS answerable,
-          EXISTS (SELECT 1 FROM blocks b WHERE b.blocker_id = t.author_id AND b.blocked_id = $2) AS author_blocked_viewer,
+          ${namedActorBlocked('$2', 't.author_id')} AS author_blocked_viewer,
           CASE WHEN t.slow_mode_seconds > 0 THEN
             (SELECT ceil(t.slow_mode_seconds - extract(epoch FROM now() - max(r.created_at)))::int
                FROM replies r WHERE r.thread_id = t.id AND r.author_id = $2
@@ -179,6 +180,7 @@ export class RepliesService implements OnModuleInit {
     private readonly safety: SafetyService,
     private readonly outbox: OutboxService,
     private readonly notifications: NotificationsService,
+    private readonly revisions: RevisionsRepository,
   ) {}
 
   private emit<K extends keyof DomainEvents>(name: K, payload: DomainEvents[K]): void {
@@ -186,6 +188,7 @@ export class RepliesService implements OnModuleInit {
   }
 
   onModuleInit(): void {
+    this.safety.addPublishedCount(`SELECT count(*) FROM replies r WHERE r.author_id = $1 AND ${isPublished('r')}`);
     // GET /threads/:id?include=replies: the story's statement carries its first page (one round trip, one statement)
     this.stories.provideStoryPageReplies({
       sizes: PAGE_ROWS,
@@ -351,7 +354,7 @@ export class RepliesService implements OnModuleInit {
     const verdict: Verdict = await this.safety.verdict([dto.body], { needsReview: false, author: viewer, wasCrisis: before.crisis === true });
     const row = await this.dataSource.transaction(async (em) => {
       const r = await this.loadOwn(viewer, id, em);
-      await em.query(`INSERT INTO revisions (target_type, target_id, editor_id, data) VALUES ('reply', $1, $2, $3)`, [r.id, viewer.id, JSON.stringify({ body: r.body_md })]);
+      await this.revisions.keep(em, 'reply', r.id, viewer.id, { body: r.body_md });
       await em.query(`UPDATE replies SET body_md = $2, body_html = $3, crisis = $4, edited_at = now(), updated_at = now() WHERE id = $1::bigint`, [r.id, dto.body, renderMarkdown(dto.body), verdict.crisis]);
       if (verdict.status === 'pending') {
         await em.query(`UPDATE replies SET status = 'pending' WHERE id = $1::bigint`, [r.id]);

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { storyPublic, storyReadable } from '../access/read-rule.js';
+import { namedActorBlocked, reactorNamed, storyPublic, storyReadable } from '../access/read-rule.js';
 import type { PostStatus } from './thread.entity.js';
 import { THREAD_COLUMNS, type ThreadRow } from './thread.views.js';
 
@@ -51,9 +51,39 @@ const REACTION_AUDIENCE = `SELECT t.author_id, ${storyPublic('t')} AS public,
  * the table (docs/ownership.md), so they live here; the story's own requests stay in StoriesService. Those that are
  * part of a bigger transaction take its EntityManager. Ids are checked for form by the caller.
  */
+/** What the notification of a reaction says, and whether it is to be sent (the reactions module asks). */
+export interface ReactionNotice {
+  thread_id: string;
+  title: string;
+  recipient_id: string;
+  source_md: string;
+  reactor_username: string;
+  reactor_gone: boolean;
+  named: boolean;
+  public: boolean;
+  recipient_reads: boolean;
+  blocked: boolean;
+}
+
+/** $1 the story, $2 who reacted: what the story's author is to be told (never a block of an anonymous reactor). */
+const STORY_REACTION_NOTICE = `
+  SELECT t.id AS thread_id, t.title, t.author_id AS recipient_id, t.happened_md AS source_md,
+         u.username AS reactor_username, u.deleted_at IS NOT NULL AS reactor_gone, ${reactorNamed('t', '$2')} AS named,
+         ${storyPublic('t')} AS public,
+         ${storyReadable('t', { id: 't.author_id', staff: 'false' })} AND au.banned_at IS NULL AS recipient_reads,
+         ${namedActorBlocked(`CASE WHEN ${reactorNamed('t', '$2')} THEN $2::uuid END`, 't.author_id')} AS blocked
+    FROM threads t JOIN users u ON u.id = $2 JOIN users au ON au.id = t.author_id
+   WHERE t.id = $1`;
+
 @Injectable()
 export class ThreadsRepository {
   constructor(private readonly dataSource: DataSource) {}
+
+  /** In the reaction's outbox transaction: what its notification to the story's author says. */
+  async reactionNotice(em: EntityManager, threadId: string, reactorId: string): Promise<ReactionNotice | undefined> {
+    const rows: ReactionNotice[] = await em.query(STORY_REACTION_NOTICE, [threadId, reactorId]);
+    return rows[0];
+  }
 
   /** Locks the story's row for a moderator's action (FOR UPDATE); undefined when there is none. */
   async lockForModeration(em: EntityManager, id: string): Promise<LockedThread | undefined> {

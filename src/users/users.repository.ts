@@ -3,6 +3,13 @@ import { DataSource, EntityManager } from 'typeorm';
 import type { Role } from '../contract/views.js';
 import { User } from './user.entity.js';
 
+/**
+ * SQL: member `id` has erased their account, or (where `breakToo` is true) is on a break; a fragment for the
+ * statements of modules that write something for a member (a notification), so asking costs no statement more.
+ */
+export const memberAway = (id: string, breakToo: string): string =>
+  `EXISTS (SELECT 1 FROM users WHERE id = ${id} AND (deleted_at IS NOT NULL OR (${breakToo} AND break_until > now())))`;
+
 /** Whatever runs a statement: the data source, or the EntityManager of a transaction the statement belongs to. */
 type Db = DataSource | EntityManager;
 
@@ -52,6 +59,15 @@ export class UsersRepository {
   async idByUsernameKey(key: string): Promise<string | undefined> {
     const rows: { id: string }[] = await this.dataSource.query('SELECT id FROM users WHERE username_key = $1', [key]);
     return rows[0]?.id;
+  }
+
+  /** The members under these username keys who are not banned, in the order of `keys` (those @mentioned). */
+  async idsNotBannedByUsernameKeys(db: Db, keys: string[]): Promise<string[]> {
+    const rows: { id: string }[] = await db.query(
+      `SELECT id FROM users WHERE username_key = ANY($1::text[]) AND banned_at IS NULL ORDER BY array_position($1::text[], username_key)`,
+      [keys],
+    );
+    return rows.map((r) => r.id);
   }
 
   /** Whether a member who is not banned has this id (a member can be reported); `id` must be a well-formed uuid. */
