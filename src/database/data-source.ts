@@ -10,6 +10,7 @@ import { DataSource, DataSourceOptions } from 'typeorm';
 import { MIGRATIONS } from '../../migrations/index.js';
 import type { AppConfig } from '../config/config.js';
 import { lockEmbeddedDatabase } from './embedded-lock.js';
+import { findTemplate, templateBlob, unpackTemplate, writeTemplate } from './embedded-template.js';
 import { ENTITIES } from './entities.js';
 import { createPGliteDriver } from './pglite-pool.js';
 
@@ -86,6 +87,17 @@ function pgliteOptions(): PGliteOptions {
 }
 
 /**
+ * PGlite's WebAssembly runs on V8's baseline compiler only. Its optimizing tier, working on PostgreSQL's large
+ * functions once the first queries make them hot, held ~600 MB for about a second (Node 24: an 850 MB peak, Node 20
+ * and 22: ~350 MB) and left ~100 MB more resident, for no measurable gain per query (docs/performance.md,
+ * "Embedded database memory"). Set before PGlite compiles its module; PostgreSQL deployments never get here.
+ */
+const BASELINE_WASM_FLAGS = ['--no-wasm-tier-up', '--no-wasm-dynamic-tiering'];
+function baselineWasmOnly(): void {
+  for (const flag of BASELINE_WASM_FLAGS) v8.setFlagsFromString(flag);
+}
+
+/**
  * Creates a new on-disk embedded database in a short-lived child process. PGlite's initdb runs a second
  * PostgreSQL instance and copies its whole WebAssembly heap; done in this process, that left about 300 MB more
  * resident for the server's whole life (WebAssembly memory never shrinks, and the allocator keeps the rest).
@@ -97,20 +109,35 @@ function initEmbeddedInChild(dataDir: string): void {
 const db = await PGlite.create(process.argv[1], JSON.parse(process.argv[2]));
 await db.close();`;
   const { startParams, initDbStartParams } = pgliteOptions();
-  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script, dataDir, JSON.stringify({ startParams, initDbStartParams })], { stdio: ['ignore', 'inherit', 'pipe'], encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [...BASELINE_WASM_FLAGS, '--input-type=module', '-e', script, dataDir, JSON.stringify({ startParams, initDbStartParams })], { stdio: ['ignore', 'inherit', 'pipe'], encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`could not create the embedded database in ${dataDir}: ${r.stderr || r.error?.message || `exit ${r.status}`}`);
 }
 
 async function openPGlite(dataDir: string): Promise<{ db: PGlite; release: () => void }> {
+  baselineWasmOnly();
   const release = dataDir === 'memory:' ? () => undefined : lockEmbeddedDatabase(dataDir);
   try {
-    if (dataDir !== 'memory:' && !existsSync(`${dataDir}/PG_VERSION`)) initEmbeddedInChild(dataDir);
-    const db = await PGlite.create(dataDir === 'memory:' ? undefined : dataDir, pgliteOptions());
+    // a new database is a copy of the stored template (embedded-template.ts); initdb only when there is none
+    const template = findTemplate();
+    if (dataDir === 'memory:') {
+      const db = await PGlite.create({ ...pgliteOptions(), ...(template ? { loadDataDir: templateBlob(template) } : {}) });
+      return { db, release };
+    }
+    if (!existsSync(`${dataDir}/PG_VERSION`)) {
+      if (template) await unpackTemplate(template, dataDir);
+      else initEmbeddedInChild(dataDir);
+    }
+    const db = await PGlite.create(dataDir, pgliteOptions());
     return { db, release };
   } catch (e) {
     release();
     throw e;
   }
+}
+
+/** Stores a new template for the installed PGlite version (`npm run embedded-template`, after upgrading PGlite). */
+export function createEmbeddedTemplate(): Promise<{ file: string; bytes: number }> {
+  return writeTemplate(pgliteOptions());
 }
 
 /** One full garbage collection, without needing node's --expose-gc flag on the command line. */

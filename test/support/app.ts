@@ -70,10 +70,10 @@ export function sessionCookie(res: { headers: Record<string, unknown> }): string
   return c.split(';')[0];
 }
 
-export async function registerMember(t: TestApp, overrides: Partial<{ username: string; password: string }> = {}): Promise<Member> {
+export async function registerMember(t: TestApp, overrides: Partial<{ username: string; password: string }> = {}, headers: Record<string, string> = {}): Promise<Member> {
   const username = overrides.username ?? uniqueName();
   const password = overrides.password ?? `pw-${randomBytes(6).toString('hex')}`;
-  const res = await t.http().post('/api/auth/register').send({ username, password, acceptGuidelines: true, confirmAge: true });
+  const res = await t.http().post('/api/auth/register').set(headers).send({ username, password, acceptGuidelines: true, confirmAge: true });
   if (res.status !== 201) throw new Error(`register failed: ${res.status} ${JSON.stringify(res.body)}`);
   return { id: res.body.id, username, password, cookie: sessionCookie(res) };
 }
