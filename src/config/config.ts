@@ -30,6 +30,8 @@ export interface AppConfig {
   overloadLagMs: number;
   /** How long a query waits for the embedded database's one session before it fails (a deadlock breaker). */
   embeddedBusyTimeoutMs: number;
+  /** EMBEDDED_WASM_OPTIMIZE: let V8 optimize PGlite's WebAssembly (faster embedded reads, more memory) */
+  embeddedWasmOptimize: boolean;
   /** Staff must use two-factor sign-in before any moderation route answers them. */
   requireStaff2fa: boolean;
   /** SAFETY_MODE: `auto` (on while no moderator is on duty), or always `on` or `off`. */
@@ -155,6 +157,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, terminal = proc
     crisisResources: DEFAULT_CRISIS_RESOURCES,
     overloadLagMs: num('OVERLOAD_LAG_MS', 250, 0, 60_000),
     embeddedBusyTimeoutMs: num('EMBEDDED_BUSY_TIMEOUT_MS', 15_000, 1_000, 600_000),
+    embeddedWasmOptimize: bool('EMBEDDED_WASM_OPTIMIZE', false),
     requireStaff2fa: bool('REQUIRE_STAFF_2FA', false),
     safetyMode: (str('SAFETY_MODE') ?? 'auto').toLowerCase() as SafetyModeSetting,
     dutyShiftHours: num('DUTY_SHIFT_HOURS', 4, 0.25, 24),

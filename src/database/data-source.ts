@@ -87,10 +87,12 @@ function pgliteOptions(): PGliteOptions {
 }
 
 /**
- * PGlite's WebAssembly runs on V8's baseline compiler only. Its optimizing tier, working on PostgreSQL's large
- * functions once the first queries make them hot, held ~600 MB for about a second (Node 24: an 850 MB peak, Node 20
- * and 22: ~350 MB) and left ~100 MB more resident, for no measurable gain per query (docs/performance.md,
- * "Embedded database memory"). Set before PGlite compiles its module; PostgreSQL deployments never get here.
+ * PGlite's WebAssembly runs on V8's baseline compiler unless EMBEDDED_WASM_OPTIMIZE is set. V8's optimizing tier,
+ * working on PostgreSQL's large functions once the first queries make them hot, held ~600 MB for about a second
+ * under Node 24 (an 850 MB peak on a first start) and ~50 MB more for good under Node 20, and slowed the first start
+ * by ~2 s; it buys the embedded database 30–45 % more reads per second (docs/performance.md, "Embedded database
+ * memory"). The lean default is for the newcomer's machine; a forum that outgrows it wants PostgreSQL anyway.
+ * Set before PGlite compiles its module; PostgreSQL deployments never get here.
  */
 const BASELINE_WASM_FLAGS = ['--no-wasm-tier-up', '--no-wasm-dynamic-tiering'];
 function baselineWasmOnly(): void {
@@ -113,8 +115,8 @@ await db.close();`;
   if (r.status !== 0) throw new Error(`could not create the embedded database in ${dataDir}: ${r.stderr || r.error?.message || `exit ${r.status}`}`);
 }
 
-async function openPGlite(dataDir: string): Promise<{ db: PGlite; release: () => void }> {
-  baselineWasmOnly();
+async function openPGlite(dataDir: string, optimizeWasm: boolean): Promise<{ db: PGlite; release: () => void }> {
+  if (!optimizeWasm) baselineWasmOnly();
   const release = dataDir === 'memory:' ? () => undefined : lockEmbeddedDatabase(dataDir);
   try {
     // a new database is a copy of the stored template (embedded-template.ts); initdb only when there is none
@@ -183,7 +185,7 @@ export async function openDatabase(config: AppConfig, opts: { migrate?: boolean;
     };
   }
   const existed = config.dataDir !== 'memory:' && existsSync(`${config.dataDir}/PG_VERSION`);
-  const { db, release } = await openPGlite(config.dataDir);
+  const { db, release } = await openPGlite(config.dataDir, config.embeddedWasmOptimize);
   const dataSource = new DataSource({ ...common, driver: createPGliteDriver(db, config.embeddedBusyTimeoutMs) } as DataSourceOptions);
   try {
     await dataSource.initialize();
