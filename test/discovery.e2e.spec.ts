@@ -295,10 +295,14 @@ describe('finding stories', () => {
       expect(ids).toContain(anonymous.id);
       for (const gone of [named.id, hidden.id, pending.id]) expect(ids).not.toContain(gone);
 
-      // pages of one follow each other without gaps or repeats, oldest first
+      // pages of one follow each other without gaps or repeats, oldest first: checked on this test's own stories
+      // (more than a page of them), as other files add and answer stories on the shared database while it pages
+      const pager = await registerMember(t);
+      const mine: string[] = [];
+      for (let i = 0; i < 9; i++) mine.push((await createStory(t, pager, { title: `Paged waiting ${w} ${i}` })).id);
       const paged = (await all<Item>(bob, '/api/threads?filter=unanswered', 7)).map((i) => i.id);
-      expect(paged).toEqual(await waiting(bob));
       expect(new Set(paged).size).toBe(paged.length);
+      expect(paged.filter((id) => mine.includes(id))).toEqual(mine);
 
       expect((await get(ann, '/api/threads?filter=waiting')).status).toBe(400);
       expect((await get(ann, '/api/threads?filter=unanswered&q=hello')).status).toBe(400);
