@@ -83,6 +83,11 @@ describe('the story page in one request', () => {
       expect(ids.includes(pending.id)).toBe(kind === 'author' || kind === 'staff');
       expect(ids).toEqual(expect.arrayContaining([opening.id, named.id, anonymous.id, edited.id, hidden.id, deleted.id, quotesBlocked.id]));
       expect(one.body.reactions).toEqual({ relate: 1, thanks: 1, helped: 0 });
+      // the markdown source comes with the viewer's own replies only (it is what their edit box starts from)
+      const sources = Object.fromEntries((one.body.replies.items as { id: string; body?: string }[]).map((r) => [r.id, r.body]));
+      expect(sources[edited.id]).toBe(kind === 'member' ? 'A reply, edited.' : undefined);
+      expect(sources[opening.id]).toBe(kind === 'author' ? 'The author opens the conversation.' : undefined);
+      expect(sources[named.id]).toBeUndefined();
     }
   });
 

@@ -23,7 +23,8 @@ export interface ReplyRow {
   author_username: string;
   author_gone?: boolean;
   anonymous: boolean;
-  body_md: string;
+  /** the markdown source: read for the viewer's own reply only (null otherwise) */
+  body_md: string | null;
   body_html: string;
   status: 'published' | 'pending' | 'rejected';
   hidden: boolean;

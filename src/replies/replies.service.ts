@@ -52,6 +52,25 @@ interface ThreadGate {
 }
 
 /**
+ * FROM and ORDER BY of a page: story `t`'s replies after reply id `after` that viewer $1 may list, at most `rows`, in
+ * order, with their authors as `u`. The replies are cut to the page before anything is joined to them, and each
+ * author is then looked up by key (OFFSET 0 keeps PostgreSQL from flattening that lookup back into a join): with a
+ * plain join, on a community of a thousand members, the generic plan hashed the whole users table and sorted all of
+ * the story's replies for every page (measured on the bench data: 1.25 ms a story page, 0.70 ms in this shape).
+ * `r.*` is safe in a prepared statement here: the inner list is expanded anew when a migration adds a column, and the
+ * statement's own columns stay the ones REPLY_COLUMNS names.
+ */
+const pageOf = (after: string, staff: string, rows: number): string => `FROM (
+      SELECT r.* FROM replies r
+       WHERE (r.thread_id, r.id) > (t.id, ${after}) AND r.thread_id <= t.id
+         AND ${replyListed('r', viewerSql(staff))}
+       ORDER BY r.thread_id, r.id
+       LIMIT ${rows}
+    ) r
+    CROSS JOIN LATERAL (SELECT u.username, u.deleted_at FROM users u WHERE u.id = r.author_id OFFSET 0) u
+    ORDER BY r.thread_id, r.id`;
+
+/**
  * One prepared statement per standard page size, with the LIMIT written in: with `LIMIT $n` PostgreSQL costs a generic plan
  * as if a tenth of the story could come back, keeps planning the statement anew on every call, and the planning
  * costs more than the run (measured: 0.58 ms a page with `LIMIT $5`, 0.26 ms with the limit written in).
@@ -75,14 +94,7 @@ const repliesPage = (wanted: number): Prepared => {
     `replies.page_${rows}`,
     `SELECT ${storyReadable('t', viewerSql('$4::boolean'))} AS gate_readable, p.*
        FROM threads t
-       LEFT JOIN LATERAL (
-         SELECT ${REPLY_COLUMNS}, ${MY_REACTIONS}
-           FROM replies r JOIN users u ON u.id = r.author_id
-          WHERE (r.thread_id, r.id) > (t.id, $3::bigint) AND r.thread_id <= t.id
-            AND ${replyListed('r', viewerSql('$4::boolean'))}
-          ORDER BY r.thread_id, r.id
-          LIMIT ${rows}
-       ) p ON true
+       LEFT JOIN LATERAL (SELECT ${REPLY_COLUMNS}, ${MY_REACTIONS} ${pageOf('$3::bigint', '$4::boolean', rows)}) p ON true
       WHERE t.id = $2`,
   );
   pageStatements.set(rows, statement);
@@ -94,12 +106,7 @@ const repliesPage = (wanted: number): Prepared => {
  * the rows of repliesPage with `after` = 0, the same columns, read rule and order, for viewer $1 (staff: $3).
  */
 const storyPageColumn = (rows: number): string => `(SELECT coalesce(json_agg(p ORDER BY p.id::bigint), '[]'::json) FROM (
-    SELECT ${REPLY_COLUMNS}, ${MY_REACTIONS}
-      FROM replies r JOIN users u ON u.id = r.author_id
-     WHERE (r.thread_id, r.id) > (t.id, 0::bigint) AND r.thread_id <= t.id
-       AND ${replyListed('r', viewerSql('$3::boolean'))}
-     ORDER BY r.thread_id, r.id
-     LIMIT ${rows}
+    SELECT ${REPLY_COLUMNS}, ${MY_REACTIONS} ${pageOf('0::bigint', '$3::boolean', rows)}
   ) p)`;
 
 /** A reply row that came as JSON: its timestamps are text there, Dates in a row node-postgres parsed. */

@@ -21,11 +21,19 @@ export const quoteOf = (id: string): string => `(SELECT json_build_object(
     'body', left(q.body_md, 400), 'public', ${replyPublic('q')}, 'named', ${replyNamed('q', 't')})
   FROM replies q JOIN users qu ON qu.id = q.author_id WHERE q.id = ${id})`;
 
+// one aggregate over the reply's reactions (a GROUP BY kind sorted them first, on every reply of every page)
+const REACTION_COUNTS = REACTION_KINDS.map((k) => `'${k}', count(*) FILTER (WHERE rr.kind = '${k}')`).join(', ');
+
+/**
+ * A reply `r` of story `t` by author `u`, for viewer $1: the markdown source only comes for the viewer's own replies
+ * (the only ones whose view carries it), so a page does not ship every reply's text twice.
+ */
 export const REPLY_COLUMNS = `
-  r.id::text AS id, r.thread_id, r.author_id, u.username AS author_username, u.deleted_at IS NOT NULL AS author_gone, r.anonymous, r.body_md, r.body_html,
+  r.id::text AS id, r.thread_id, r.author_id, u.username AS author_username, u.deleted_at IS NOT NULL AS author_gone, r.anonymous,
+  CASE WHEN r.author_id = $1 THEN r.body_md END AS body_md, r.body_html,
   r.status, r.hidden, r.crisis, r.created_at, r.edited_at, r.updated_at, r.deleted_at,
   t.author_id AS thread_author_id, t.anonymous AS thread_anonymous,
-  (SELECT json_object_agg(x.kind, x.n) FROM (SELECT kind, count(*)::int AS n FROM reply_reactions rr WHERE rr.reply_id = r.id GROUP BY kind) x) AS reactions,
+  (SELECT json_build_object(${REACTION_COUNTS}) FROM reply_reactions rr WHERE rr.reply_id = r.id) AS reactions,
   ${REPLY_VERDICTS}, r.reply_to::text AS reply_to, ${quoteOf('r.reply_to')} AS quote`;
 
 const QUOTE_CHARS = 140;
@@ -70,7 +78,7 @@ export function toReplyView(r: ReplyRow, viewer: Viewer | null, secret: string, 
   };
   if (mine) {
     view.mine = true;
-    view.body = r.body_md;
+    view.body = r.body_md ?? ''; // read with this viewer, so present
   }
   // whether it matched a crisis phrase is for its author and staff only
   if (mine || audience === 'staff') view.crisis = r.crisis === true;
