@@ -21,7 +21,7 @@ const children = (pid: number): number[] => {
 };
 
 describe('embedded database memory', () => {
-  it('starts on a new data folder from the template, migrates and seeds within 450 MB peak and stays under 400 MB resident', async () => {
+  it('starts on a new data folder from the template, migrates and seeds within 350 MB peak and stays under 300 MB resident', async () => {
     requireBuild();
     if (process.env.SETBACK_TEST_DATABASE_URL || process.env.TEST_DATABASE_URL) {
       console.warn('embedded-memory: this run uses PostgreSQL, but this test always measures the EMBEDDED database (its own temporary DATA_DIR).');
@@ -29,7 +29,7 @@ describe('embedded database memory', () => {
     // always the embedded database, whatever the run's database: spawnApp passes no DATABASE_URL unless told to
     const parent = mkdtempSync(join(tmpdir(), 'setback-memory-'));
     const app = await spawnApp({ DATA_DIR: join(parent, 'data'), SEED_NEW_EMBEDDED: 'true' });
-    // a new folder is unpacked from the stored template: no initdb child (~700 MB) may run; any child is measured
+    // a new folder is unpacked from the stored template by a small child process; initdb's (~700 MB) may not run
     let childPeak = 0;
     const sampler = setInterval(() => {
       for (const pid of children(app.child.pid!)) {
@@ -53,10 +53,10 @@ describe('embedded database memory', () => {
       expect(health.ok).toBe(true);
       const { rss, hwm } = memory(app.child.pid!);
       console.log(`embedded-memory: server VmRSS ${rss.toFixed(0)} MB, VmHWM ${hwm.toFixed(0)} MB; child processes VmHWM ${childPeak.toFixed(0)} MB (first start, new data folder)`);
-      expect(hwm).toBeLessThanOrEqual(450);
-      expect(rss).toBeLessThanOrEqual(400);
+      expect(hwm).toBeLessThanOrEqual(350);
+      expect(rss).toBeLessThanOrEqual(300);
       // initdb (PGlite's own: two PostgreSQL heaps and a copy of one) is what the template replaces
-      expect(childPeak).toBe(0);
+      expect(childPeak).toBeLessThanOrEqual(200);
     } finally {
       clearInterval(sampler);
       app.child.kill('SIGTERM');

@@ -43,7 +43,7 @@ describe('the embedded database template', () => {
     const parent = mkdtempSync(join(tmpdir(), 'setback-template-'));
     const dataDir = join(parent, 'data');
     try {
-      await unpackTemplate(templatePath(), dataDir);
+      unpackTemplate(templatePath(), dataDir);
       expect(existsSync(join(dataDir, 'PG_VERSION'))).toBe(true);
       expect(readdirSync(dataDir)).not.toContain('postmaster.pid');
 

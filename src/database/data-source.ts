@@ -126,7 +126,7 @@ async function openPGlite(dataDir: string, optimizeWasm: boolean): Promise<{ db:
       return { db, release };
     }
     if (!existsSync(`${dataDir}/PG_VERSION`)) {
-      if (template) await unpackTemplate(template, dataDir);
+      if (template) unpackTemplate(template, dataDir);
       else initEmbeddedInChild(dataDir);
     }
     const db = await PGlite.create(dataDir, pgliteOptions());

@@ -1,9 +1,9 @@
 import { PGlite, type PGliteOptions } from '@electric-sql/pglite';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { x as extractTar } from 'tar';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /**
  * A new embedded database starts as a copy of a template: the data folder PGlite's initdb makes, stored once in the
@@ -40,18 +40,28 @@ export function findTemplate(): string | null {
   return existsSync(file) ? file : null;
 }
 
-// PG_VERSION marks a finished folder (openers test for it): it is written last, so an interrupted unpacking leaves a
-// folder that is still "new" and is unpacked again on the next start. postmaster.pid is the dumping server's own.
-const isMarker = (path: string): boolean => path.replace(/^\/+/, '') === 'PG_VERSION';
-const isStale = (path: string): boolean => path.replace(/^\/+/, '') === 'postmaster.pid';
-
-/** Unpacks the template into a new data folder (it may exist, holding only the lock file). */
-export async function unpackTemplate(file: string, dataDir: string): Promise<void> {
+/**
+ * Unpacks the template into a new data folder (it may exist, holding only the lock file), in a short-lived child
+ * process: the buffers tar and zlib went through came from the C heap, which kept ~50 MB of them resident for the
+ * server's whole life (measured after a first start: 278 MB resident unpacked here, 231 MB unpacked by a child).
+ * The child runs plain JavaScript (no TypeScript loader), so this works the same from dist/ and under jest.
+ */
+export function unpackTemplate(file: string, dataDir: string): void {
   mkdirSync(dataDir, { recursive: true });
-  // the template's paths are absolute (`/base/…`, as PGlite writes them): tar makes them relative to cwd
-  const quiet = () => undefined;
-  await extractTar({ file, cwd: dataDir, onwarn: quiet, filter: (path) => !isMarker(path) && !isStale(path) });
-  await extractTar({ file, cwd: dataDir, onwarn: quiet, filter: (path) => isMarker(path) });
+  const tar = pathToFileURL(createRequire(import.meta.url).resolve('tar')).href;
+  // the template's paths are absolute (`/base/…`, as PGlite writes them): tar makes them relative to cwd.
+  // PG_VERSION marks a finished folder (openers test for it): it is written last, so an interrupted unpacking leaves a
+  // folder that is still "new" and is unpacked again on the next start. postmaster.pid is the dumping server's own.
+  // Synchronous and without mtimes: 0.5 s instead of 1.9 s for its thousand files.
+  const script = `const tar = await import(${JSON.stringify(tar)});
+const x = tar.x ?? tar.default.x;
+const [file, cwd] = process.argv.slice(1);
+const name = (p) => p.replace(/^\\/+/, '');
+const opts = { file, cwd, sync: true, noMtime: true, preserveOwner: false, onwarn: () => undefined };
+x({ ...opts, filter: (p) => name(p) !== 'PG_VERSION' && name(p) !== 'postmaster.pid' });
+x({ ...opts, filter: (p) => name(p) === 'PG_VERSION' });`;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script, file, dataDir], { stdio: ['ignore', 'inherit', 'pipe'], encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`could not unpack the embedded database template ${file} into ${dataDir}: ${r.stderr || r.error?.message || `exit ${r.status}`}`);
   if (!existsSync(join(dataDir, 'PG_VERSION'))) throw new Error(`the embedded database template ${file} holds no PG_VERSION`);
 }
 
