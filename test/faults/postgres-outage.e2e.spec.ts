@@ -131,12 +131,13 @@ interface Timed {
     // and a retry of each failed one, with its key, makes exactly one reply
     for (const key of w.failed) {
       // a client retries a 503 after a moment, as the Retry-After header asks
+      // (for up to ~15 s: a session orphaned by the partition may hold the story's row until the database ends it)
       let res = await post(key)();
-      for (let i = 0; i < 10 && res.status === 503; i++) {
-        await sleep(300);
+      for (let i = 0; i < 30 && res.status === 503; i++) {
+        await sleep(500);
         res = await post(key)();
       }
-      expect([200, 201]).toContain(res.status);
+      expect([200, 201].includes(res.status) ? 'stored' : `${res.status} ${JSON.stringify(res.body)}`).toBe('stored');
     }
     const counts: { n: number }[] = await direct.query('SELECT client_key, count(*)::int AS n FROM replies WHERE client_key = ANY($1::text[]) GROUP BY client_key', [w.failed]);
     expect(counts.filter((c: { n: number }) => c.n !== 1)).toEqual([]);
@@ -149,5 +150,5 @@ interface Timed {
 
   it('a network partition (packets dropped): the same', async () => {
     await outage('blackhole');
-  }, 90_000);
+  }, 150_000);
 });
