@@ -56,7 +56,7 @@ interface Timed {
     }
   }
 
-  const post = (key: string) => () => t.http().post(`/api/threads/${story.id}/replies`).set('Cookie', member.cookie).timeout(10_000).send({ body: `reply ${key}`, clientKey: key });
+  const post = (key: string, storyId = story.id) => () => t.http().post(`/api/threads/${storyId}/replies`).set('Cookie', member.cookie).timeout(10_000).send({ body: `reply ${key}`, clientKey: key });
   const list = () => t.http().get('/api/threads').set('Cookie', member.cookie).timeout(10_000);
 
   /** Polls until reads succeed again; returns how long it took. */
@@ -146,6 +146,25 @@ interface Timed {
 
   it('refused connections: every request fails fast with 503, the app recovers by itself, and no acknowledged write is lost', async () => {
     await outage('refuse');
+  }, 60_000);
+
+  it('a session left idle inside a transaction (as a partition can leave one) is ended, and the story it locked takes replies again', async () => {
+    const s = await createStory(t, member, { title: 'A story an orphaned session locked' });
+    // one of the app's own pooled connections takes the story's row, as a reply does, and is then forgotten
+    const orphan = t.db.dataSource.createQueryRunner();
+    await orphan.connect();
+    await orphan.startTransaction();
+    await orphan.query('SELECT id FROM threads WHERE id = $1 FOR NO KEY UPDATE', [s.id]);
+    const lockFree = async (): Promise<boolean> =>
+      direct.transaction(async (em) => (await em.query('SELECT id FROM threads WHERE id = $1 FOR NO KEY UPDATE SKIP LOCKED', [s.id])).length === 1);
+    expect(await lockFree()).toBe(false);
+    const started = Date.now();
+    while (!(await lockFree()) && Date.now() - started < 30_000) await sleep(250);
+    expect(await lockFree()).toBe(true);
+    console.log(`[faults] an orphaned transaction's lock was freed after ${Date.now() - started} ms`);
+    await orphan.release().catch(() => undefined); // its connection was ended by the database
+    const res = await post(randomUUID(), s.id)();
+    expect(res.status).toBe(201);
   }, 60_000);
 
   it('a network partition (packets dropped): the same', async () => {
