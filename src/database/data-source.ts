@@ -51,10 +51,7 @@ export function postgresOptions(url: string, poolSize = 10, fastFail = true): Da
       idleTimeoutMillis: 30_000,
       keepAlive: true,
       keepAliveInitialDelayMillis: 10_000,
-      // idle in a transaction for 10 s: a session the app lost track of (a statement held back by a network partition,
-      // its ROLLBACK timed out) would otherwise keep a story's row locked, and every reply to that story answered
-      // 503, until the pool dropped it; the app's own transactions are idle for milliseconds
-      ...(fastFail ? { query_timeout: 2_000, statement_timeout: 2_000, idle_in_transaction_session_timeout: 10_000 } : {}),
+      ...(fastFail ? { query_timeout: 2_000, statement_timeout: 2_000 } : {}),
     },
   };
 }
