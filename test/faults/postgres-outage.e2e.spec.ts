@@ -56,7 +56,7 @@ interface Timed {
     }
   }
 
-  const post = (key: string, storyId = story.id) => () => t.http().post(`/api/threads/${storyId}/replies`).set('Cookie', member.cookie).timeout(10_000).send({ body: `reply ${key}`, clientKey: key });
+  const post = (key: string) => () => t.http().post(`/api/threads/${story.id}/replies`).set('Cookie', member.cookie).timeout(10_000).send({ body: `reply ${key}`, clientKey: key });
   const list = () => t.http().get('/api/threads').set('Cookie', member.cookie).timeout(10_000);
 
   /** Polls until reads succeed again; returns how long it took. */
